@@ -1,0 +1,1 @@
+"""Pure domain rules of deconflict: no I/O, no clock, no database."""

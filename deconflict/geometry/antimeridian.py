@@ -1,0 +1,59 @@
+"""Footprints that cross the antimeridian: unwrap to continuous longitudes, cut back into range.
+
+A ring step of more than 180° of longitude is read as crossing the antimeridian (the short
+way round), as RFC 7946 recommends producers avoid but many do not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from deconflict.geometry.geodesy import FloatArray
+
+_WORLD_STRIPS = (
+    (shapely.box(-540.0, -90.0, -180.0, 90.0), 360.0),
+    (shapely.box(-180.0, -90.0, 180.0, 90.0), 0.0),
+    (shapely.box(180.0, -90.0, 540.0, 90.0), -360.0),
+)
+
+
+def unwrap_lons(lons: FloatArray) -> FloatArray:
+    """Continuous longitudes: each step taken the short way round, starting at lons[0]."""
+    steps = np.diff(lons)
+    steps = np.where(steps > 180.0, steps - 360.0, steps)
+    steps = np.where(steps < -180.0, steps + 360.0, steps)
+    return np.concatenate(([lons[0]], lons[0] + np.cumsum(steps)))
+
+
+def shift_near(lons: FloatArray, reference_lon: float) -> FloatArray:
+    """Shift a continuous ring by whole turns so its mean lies within 180° of a reference."""
+    turns = np.round((reference_lon - float(np.mean(lons))) / 360.0)
+    return np.asarray(lons + 360.0 * turns, dtype=np.float64)
+
+
+def cut_at_antimeridian(unwrapped: BaseGeometry) -> BaseGeometry:
+    """Pieces of a continuous-longitude shape, each moved back into [-180, 180]."""
+    xmin, _, xmax, _ = unwrapped.bounds
+    if xmin >= -180.0 and xmax <= 180.0:
+        return unwrapped
+    pieces = []
+    for strip, shift in _WORLD_STRIPS:
+        piece = shapely.intersection(unwrapped, strip)
+        if not piece.is_empty and piece.area > 0.0:
+            pieces.append(shapely.transform(piece, lambda c, s=shift: c + np.array([s, 0.0])))
+    polygons = []
+    for piece in pieces:
+        polygons.extend(shapely.get_parts(piece).tolist())
+    polygons = [p for p in polygons if isinstance(p, shapely.Polygon)]
+    return shapely.MultiPolygon(polygons)
+
+
+def wrap_towards(coords: FloatArray, reference_lon: float) -> FloatArray:
+    """Coordinates with longitudes moved by a whole turn to lie within 180° of a reference."""
+    out = coords.copy()
+    lon = out[:, 0]
+    lon = np.where(lon < reference_lon - 180.0, lon + 360.0, lon)
+    out[:, 0] = np.where(lon >= reference_lon + 180.0, lon - 360.0, lon)
+    return out

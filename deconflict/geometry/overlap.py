@@ -1,0 +1,112 @@
+"""Do two reaches conflict, and where: cheapest test first, exact where it matters.
+
+The rule: two reaches conflict when their time windows share an instant (half-open, so
+windows meeting end-to-start do not), their inflated altitude bands share a height (closed,
+so touching bands do), and their cores come within the sum of their margins plus
+`DISTANCE_TOLERANCE_M` (closed, so touching footprints do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from deconflict.geometry.aeqd import AzimuthalPlane
+from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
+from deconflict.geometry.distance import core_distance_m, nearest_points_lonlat
+from deconflict.geometry.frame import LocalFrame
+from deconflict.geometry.geodesy import M_MIN_M
+from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
+from deconflict.geometry.values import AltitudeBand, Reach, TimeWindow
+
+#: Circles are drawn with this many segments per quarter, circumscribed so they only grow.
+_QUAD_SEGMENTS = 16
+_CIRCUMSCRIBE = 1.0 / float(np.cos(np.pi / (4 * _QUAD_SEGMENTS)))
+#: Extra latitude (degrees) allowed for a geodesic bowing poleward of its end points.
+_BOW_DEG = 0.05
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Where, at what heights and when two reaches run into each other."""
+
+    footprint: BaseGeometry  # lon/lat, cut at the antimeridian; a point where they only touch
+    altitude: AltitudeBand
+    time: TimeWindow
+    separation_m: float  # geodesic distance between the cores, before margins
+
+
+def reaches_meet(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -> bool:
+    if not a.time.overlaps(b.time) or not model.bands_meet(a.band, b.band):
+        return False
+    return bool(within_reach(a, np.array([b.core]), np.array([b.margin_m]))[0])
+
+
+def overlap(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -> Overlap | None:
+    """The overlap of two reaches, or None when they do not conflict."""
+    if not reaches_meet(a, b, model):
+        return None
+    window = TimeWindow(max(a.time.start, b.time.start), min(a.time.end, b.time.end))
+    band = model.common_band(a.band, b.band)
+    separation = core_distance_m(a.core, b.core)
+    return Overlap(_overlap_footprint(a, b, separation), band, window, separation)
+
+
+def within_reach(
+    query: Reach, cores: npt.NDArray[np.object_], margins_m: npt.NDArray[np.float64]
+) -> BoolArray:
+    """For each stored core and margin, whether it comes within reach of the query's core.
+
+    One affine frame at the query decides most pairs from bounds on its length distortion;
+    only pairs whose frame distance falls inside that error band are measured geodesically.
+    """
+    if len(cores) == 0:
+        return np.zeros(0, dtype=np.bool_)
+    threshold = query.margin_m + margins_m + DISTANCE_TOLERANCE_M
+    q_lon_lo, q_lat_lo, q_lon_hi, q_lat_hi = query.volume.footprint.continuous_bounds
+    frame = LocalFrame.at((q_lon_lo + q_lon_hi) / 2.0, (q_lat_lo + q_lat_hi) / 2.0)
+    frame_distance = shapely.distance(frame.to_plane(query.core), frame.to_plane(cores))
+    bounds = shapely.bounds(cores)
+    slack = np.degrees(threshold / M_MIN_M) * 1.001 + _BOW_DEG
+    lat_lo = np.minimum(bounds[:, 1], q_lat_lo) - slack
+    lat_hi = np.maximum(bounds[:, 3], q_lat_hi) + slack
+    s_min, s_max = frame.scale_bounds(lat_lo, lat_hi)
+    sure = frame_distance * s_max <= threshold
+    undecided = ~sure & (frame_distance * s_min <= threshold)
+    for i in np.flatnonzero(undecided):
+        sure[i] = core_distance_m(query.core, cores[i]) <= threshold[i]
+    return np.asarray(sure, dtype=np.bool_)
+
+
+def _overlap_footprint(a: Reach, b: Reach, separation_m: float) -> BaseGeometry:
+    if a.margin_m == 0.0 and b.margin_m == 0.0:
+        shared = shapely.intersection(a.core, b.core)
+        if not shared.is_empty:
+            return shared
+    if separation_m > 0.0:
+        pa, pb, _ = nearest_points_lonlat(a.core, b.core)
+        centre = ((pa[0] + pb[0]) / 2.0, (pa[1] + pb[1]) / 2.0)
+        fallback: BaseGeometry = shapely.Point(centre)
+    else:
+        shared = shapely.intersection(a.core, b.core)
+        point = shapely.get_coordinates(shapely.point_on_surface(shared))[0]
+        centre = (float(point[0]), float(point[1]))
+        fallback = shapely.Point(centre)
+    plane = AzimuthalPlane(*centre)
+    region = shapely.intersection(_grown(plane, a), _grown(plane, b))
+    if region.is_empty:
+        return fallback
+    return plane.from_plane(region)
+
+
+def _grown(plane: AzimuthalPlane, reach: Reach) -> BaseGeometry:
+    shape = plane.to_plane(reach.core)
+    if reach.margin_m == 0.0:
+        return shape
+    return shapely.buffer(shape, reach.margin_m * _CIRCUMSCRIBE, quad_segs=_QUAD_SEGMENTS)

@@ -1,0 +1,47 @@
+"""Checks on a whole volume (footprint with its margin): extent, poles, longitude span."""
+
+from __future__ import annotations
+
+import math
+
+from deconflict import errors
+from deconflict.geometry import limits
+from deconflict.geometry.envelope import footprint_bounds
+from deconflict.geometry.geodesy import A_M, M_MIN_M
+from deconflict.geometry.values import Reach, Volume4D
+
+
+def check_volume(volume: Volume4D, pointer: str) -> None:
+    _check_extent(volume.footprint.continuous_bounds, volume.footprint.margin_m, pointer)
+
+
+def check_reach(reach: Reach, pointer: str) -> None:
+    _check_extent(reach.volume.footprint.continuous_bounds, reach.margin_m, pointer)
+
+
+def _check_extent(
+    core_bounds: tuple[float, float, float, float], margin_m: float, pointer: str
+) -> None:
+    _, lat_lo, _, lat_hi, lon_span = footprint_bounds(core_bounds, margin_m)
+    if max(abs(lat_lo), abs(lat_hi)) > limits.MAX_ABS_LATITUDE_DEG:
+        raise errors.NearPole(
+            f"with its radius and buffer this footprint reaches beyond "
+            f"±{limits.MAX_ABS_LATITUDE_DEG:g}° latitude, which is not supported",
+            pointer,
+        )
+    if lon_span > limits.MAX_LONGITUDE_SPAN_DEG:
+        raise errors.VolumeTooLarge(
+            f"with its radius and buffer this footprint spans more than "
+            f"{limits.MAX_LONGITUDE_SPAN_DEG:g}° of longitude",
+            pointer,
+        )
+    lowest_abs_lat = 0.0 if lat_lo <= 0.0 <= lat_hi else min(abs(lat_lo), abs(lat_hi))
+    width_m = math.radians(lon_span) * A_M * math.cos(math.radians(lowest_abs_lat))
+    height_m = math.radians(lat_hi - lat_lo) * M_MIN_M
+    if max(width_m, height_m) > limits.MAX_EXTENT_M * 1.05:
+        raise errors.VolumeTooLarge(
+            f"with its radius and buffer this footprint extends about "
+            f"{max(width_m, height_m) / 1000:,.0f} km, more than the limit of "
+            f"{limits.MAX_EXTENT_M / 1000:,.0f} km",
+            pointer,
+        )

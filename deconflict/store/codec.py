@@ -1,0 +1,128 @@
+"""Flat column values for a stored volume, shared by the SQLite and PostgreSQL stores."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import shapely
+
+from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.geometry import (
+    AltitudeBand,
+    AltitudeReference,
+    Buffer,
+    CircleFootprint,
+    Footprint,
+    PolygonFootprint,
+    Reach,
+    TimeWindow,
+    Volume4D,
+)
+from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
+from deconflict.geometry.polygon import unwrapped_polygon
+
+_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(instant: datetime) -> int:
+    """Microseconds since the Unix epoch: exact for every datetime the limits allow."""
+    return (instant - _UNIX) // timedelta(microseconds=1)
+
+
+def from_us(us: int) -> datetime:
+    return _UNIX + timedelta(microseconds=us)
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeRow:
+    """One stored volume as plain column values."""
+
+    kind: str
+    entity_id: str
+    party_id: str
+    version: int
+    idx: int
+    footprint_json: str
+    core_wkb: bytes
+    margin_m: float
+    h_buffer_m: float
+    v_buffer_m: float
+    alt_lower_m: float
+    alt_upper_m: float
+    alt_ref: str
+    ell_lower_m: float  # inflated band as conservative ellipsoid heights
+    ell_upper_m: float
+    start_us: int
+    end_us: int
+
+
+def to_row(
+    owner: VolumeOwner, idx: int, reach: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL
+) -> VolumeRow:
+    volume = reach.volume
+    ell_lower, ell_upper = model.ellipsoid_bounds(reach.band)
+    return VolumeRow(
+        kind=owner.entity.kind.value,
+        entity_id=owner.entity.entity_id,
+        party_id=owner.party_id,
+        version=owner.version,
+        idx=idx,
+        footprint_json=json.dumps(footprint_to_json(volume.footprint), separators=(",", ":")),
+        core_wkb=shapely.to_wkb(reach.core),
+        margin_m=reach.margin_m,
+        h_buffer_m=reach.buffer.horizontal_m,
+        v_buffer_m=reach.buffer.vertical_m,
+        alt_lower_m=volume.altitude.lower_m,
+        alt_upper_m=volume.altitude.upper_m,
+        alt_ref=volume.altitude.reference.value,
+        ell_lower_m=ell_lower,
+        ell_upper_m=ell_upper,
+        start_us=to_us(volume.time.start),
+        end_us=to_us(volume.time.end),
+    )
+
+
+def footprint_to_json(footprint: Footprint) -> dict[str, object]:
+    if isinstance(footprint, CircleFootprint):
+        return {
+            "type": "Circle",
+            "center": [footprint.center_lon, footprint.center_lat],
+            "radius_m": footprint.radius_m,
+        }
+    return {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in footprint.rings]}
+
+
+def reach_from_columns(
+    footprint_json: str,
+    core_wkb: bytes,
+    h_buffer_m: float,
+    v_buffer_m: float,
+    alt_lower_m: float,
+    alt_upper_m: float,
+    alt_ref: str,
+    start_us: int,
+    end_us: int,
+) -> Reach:
+    """Rebuild a stored reach; the row was validated when written, so nothing is re-checked."""
+    data = json.loads(footprint_json)
+    footprint: Footprint
+    if data["type"] == "Circle":
+        lon, lat = data["center"]
+        footprint = CircleFootprint(lon, lat, data["radius_m"])
+    else:
+        rings = tuple(tuple((p[0], p[1]) for p in ring) for ring in data["coordinates"])
+        footprint = PolygonFootprint(
+            rings, shapely.from_wkb(core_wkb), unwrapped_polygon(rings, "")
+        )
+    volume = Volume4D(
+        footprint,
+        AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref)),
+        TimeWindow(from_us(start_us), from_us(end_us)),
+    )
+    return Reach(volume, Buffer(h_buffer_m, v_buffer_m))
+
+
+def owner_from_columns(kind: str, entity_id: str, party_id: str, version: int) -> VolumeOwner:
+    return VolumeOwner(EntityRef(EntityKind(kind), entity_id), party_id, version)

@@ -1,0 +1,90 @@
+"""The store's interface, typed in domain terms: no SQL, rows or dicts cross it.
+
+A use case is a function run inside one transaction (`Store.write(fn)` or `Store.read(fn)`);
+every method of the repositories it reaches through the transaction object runs in that
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
+
+from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
+from deconflict.geometry import Reach
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeHit:
+    """A stored volume that conflicts with a query: whose it is, which one, and its reach."""
+
+    owner: VolumeOwner
+    index: int
+    reach: Reach
+
+
+class VolumeIndex(Protocol):
+    """The live volumes of every entity, and the exact 4D conflict search over them."""
+
+    def replace(self, owner: VolumeOwner, reaches: Sequence[Reach]) -> None:
+        """Make `reaches` the live volumes of the owner's entity, dropping earlier versions."""
+
+    def remove(self, entity: EntityRef) -> int:
+        """Drop every live volume of an entity; returns how many were dropped."""
+
+    def search(
+        self,
+        query: Reach,
+        *,
+        now: datetime,
+        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
+        exclude: EntityRef | None = None,
+    ) -> list[VolumeHit]:
+        """Every live volume of the given kinds whose reach meets the query's.
+
+        Volumes whose window has ended by `now` are expired and never returned.
+        """
+
+    def prefilter_count(
+        self,
+        query: Reach,
+        *,
+        now: datetime,
+        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
+    ) -> int:
+        """How many boxes the 4D index alone returns: the bare prefilter, for benchmarks."""
+
+    def purge_expired(self, *, now: datetime, grace: timedelta) -> int:
+        """Delete volumes whose window ended more than `grace` before `now`; returns how many."""
+
+    def count(self) -> int:
+        """Live volumes stored, expired but unpurged ones included."""
+
+
+class Transaction(Protocol):
+    """Repositories bound to one database transaction."""
+
+    @property
+    def volumes(self) -> VolumeIndex: ...
+
+
+class Store(Protocol):
+    """A database: SQLite file or PostgreSQL server, with the same semantics."""
+
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        """Run `work` in one read-write transaction and commit, or roll back if it raises.
+
+        Concurrent writers are serialisable: a search followed by a write in one `work`
+        can never miss a volume another writer commits at the same moment. `work` may be
+        run again when the database reports a serialisation conflict, so it must have no
+        effects outside the transaction.
+        """
+
+    def read(self, work: Callable[[Transaction], T]) -> T:
+        """Run `work` in one read-only transaction."""
+
+    def close(self) -> None: ...
