@@ -7,7 +7,7 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -32,6 +32,12 @@ class VolumeIndex(Protocol):
 
     def replace(self, owner: VolumeOwner, reaches: Sequence[Reach]) -> None:
         """Make `reaches` the live volumes of the owner's entity, dropping earlier versions."""
+
+    def add_many(self, entries: Iterable[tuple[VolumeOwner, Sequence[Reach]]]) -> int:
+        """Store the volumes of entities that have none yet, in bulk; returns how many.
+
+        For imports and benchmarks: it skips the per-entity supersede step of `replace`.
+        """
 
     def remove(self, entity: EntityRef) -> int:
         """Drop every live volume of an entity; returns how many were dropped."""
