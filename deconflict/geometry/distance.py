@@ -11,6 +11,7 @@ from deconflict.geometry.frame import LocalFrame
 from deconflict.geometry.geodesy import GEOD, geodesic_distance_m
 
 _REFINEMENTS = 2
+_ORIGIN = shapely.Point(0.0, 0.0)
 
 
 def nearest_points_lonlat(
@@ -39,6 +40,14 @@ def core_distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
     """Geodesic distance between two cores; 0 when they touch or overlap."""
     if shapely.intersects(a, b):
         return 0.0
+    if isinstance(b, shapely.Point):
+        a, b = b, a
+    if isinstance(a, shapely.Point):
+        if isinstance(b, shapely.Point):
+            return float(geodesic_distance_m(a.x, a.y, b.x, b.y))
+        # Centred on the point, the azimuthal plane measures every distance from it exactly.
+        plane = AzimuthalPlane(a.x, a.y)
+        return float(shapely.distance(_ORIGIN, plane.to_plane(b)))
     return nearest_points_lonlat(a, b)[2]
 
 

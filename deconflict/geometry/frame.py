@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from deconflict.geometry.antimeridian import wrap_towards
 from deconflict.geometry.geodesy import FloatArray, meridional_radius_m, normal_radius_m
@@ -32,13 +32,14 @@ class LocalFrame:
 
     @classmethod
     def at(cls, lon0: float, lat0: float) -> LocalFrame:
-        kx = float(normal_radius_m(lat0)) * math.cos(lat0 * _DEG) * _DEG
-        ky = float(meridional_radius_m(lat0)) * _DEG
+        kx = normal_radius_m(lat0) * math.cos(lat0 * _DEG) * _DEG
+        ky = meridional_radius_m(lat0) * _DEG
         return cls(lon0, lat0, kx, ky)
 
-    def coords_to_plane(self, coords: FloatArray) -> FloatArray:
-        wrapped = wrap_towards(coords, self.lon0)
-        plane = (wrapped - np.array([self.lon0, self.lat0])) * np.array([self.kx, self.ky])
+    def coords_to_plane(self, coords: FloatArray, *, wrap: bool = True) -> FloatArray:
+        """Frame coordinates; `wrap=False` skips the antimeridian wrap when none is near."""
+        lonlat = wrap_towards(coords, self.lon0) if wrap else coords
+        plane = (lonlat - np.array([self.lon0, self.lat0])) * np.array([self.kx, self.ky])
         return np.asarray(plane, dtype=np.float64)
 
     def coords_from_plane(self, coords: FloatArray) -> FloatArray:
@@ -46,27 +47,41 @@ class LocalFrame:
         lonlat[:, 0] = (lonlat[:, 0] + 180.0) % 360.0 - 180.0
         return np.asarray(lonlat, dtype=np.float64)
 
-    def to_plane(self, geoms: BaseGeometry | np.ndarray) -> BaseGeometry | np.ndarray:
-        return shapely.transform(geoms, self.coords_to_plane)
+    def to_plane(self, geoms: Any, *, wrap: bool = True) -> Any:
+        """A geometry, or an array of them, in the frame.
 
-    def scale_bounds(
-        self, lat_lo: FloatArray | float, lat_hi: FloatArray | float
-    ) -> tuple[FloatArray, FloatArray]:
+        With `wrap`, each geometry moves by whole turns as one piece, made continuous around
+        its own first position: wrapping position by position would split a shape lying
+        across the meridian opposite lon0 into one spanning the world, next to everything.
+        """
+        if not wrap:
+            return shapely.transform(geoms, lambda c: self.coords_to_plane(c, wrap=False))
+        _, owner = shapely.get_coordinates(geoms, return_index=True)
+        first = np.searchsorted(owner, owner)
+
+        def project(coords: FloatArray) -> FloatArray:
+            ref = coords[first, 0]
+            lon = ref + (coords[:, 0] - ref + 180.0) % 360.0 - 180.0
+            lon += 360.0 * np.round((self.lon0 - ref) / 360.0)
+            return self.coords_to_plane(np.column_stack((lon, coords[:, 1])), wrap=False)
+
+        return shapely.transform(geoms, project)
+
+    def scale_range(self, lat_lo: float, lat_hi: float) -> tuple[float, float]:
         """Least and greatest ratio of true length to frame length between two latitudes.
 
         East-west the true scale is N(φ)cos φ, north-south M(φ); both are monotone in |φ|,
         so their extremes over an interval lie at its ends or at the equator.
         """
-        lo = np.asarray(lat_lo, dtype=np.float64)
-        hi = np.asarray(lat_hi, dtype=np.float64)
-        abs_lo = np.where((lo <= 0.0) & (hi >= 0.0), 0.0, np.minimum(np.abs(lo), np.abs(hi)))
-        abs_hi = np.maximum(np.abs(lo), np.abs(hi))
-        ew_max, ew_min = self._east_scale(abs_lo), self._east_scale(abs_hi)
-        ns_min, ns_max = self._north_scale(abs_lo), self._north_scale(abs_hi)
-        return np.minimum(ew_min, ns_min), np.maximum(ew_max, ns_max)
+        abs_lo = 0.0 if lat_lo <= 0.0 <= lat_hi else min(abs(lat_lo), abs(lat_hi))
+        abs_hi = min(max(abs(lat_lo), abs(lat_hi)), 90.0)
+        return (
+            min(self._east_ratio(abs_hi), self._north_ratio(abs_lo)),
+            max(self._east_ratio(abs_lo), self._north_ratio(abs_hi)),
+        )
 
-    def _east_scale(self, lat: FloatArray) -> FloatArray:
-        return np.asarray(normal_radius_m(lat) * np.cos(lat * _DEG) * _DEG / self.kx)
+    def _east_ratio(self, lat: float) -> float:
+        return normal_radius_m(lat) * math.cos(lat * _DEG) * _DEG / self.kx
 
-    def _north_scale(self, lat: FloatArray) -> FloatArray:
-        return np.asarray(meridional_radius_m(lat) * _DEG / self.ky)
+    def _north_ratio(self, lat: float) -> float:
+        return meridional_radius_m(lat) * _DEG / self.ky

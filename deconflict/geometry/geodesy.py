@@ -22,16 +22,16 @@ M_MIN_M = A_M * (1.0 - E2)
 FloatArray = npt.NDArray[np.float64]
 
 
-def meridional_radius_m(lat_deg: FloatArray | float) -> FloatArray | float:
+def meridional_radius_m(lat_deg: float) -> float:
     """Radius of curvature along the meridian, M(φ)."""
-    s = np.sin(np.radians(lat_deg))
-    return A_M * (1.0 - E2) / (1.0 - E2 * s * s) ** 1.5
+    s = math.sin(math.radians(lat_deg))
+    return A_M * (1.0 - E2) / math.pow(1.0 - E2 * s * s, 1.5)
 
 
-def normal_radius_m(lat_deg: FloatArray | float) -> FloatArray | float:
+def normal_radius_m(lat_deg: float) -> float:
     """Radius of curvature in the prime vertical, N(φ)."""
-    s = np.sin(np.radians(lat_deg))
-    return A_M / np.sqrt(1.0 - E2 * s * s)
+    s = math.sin(math.radians(lat_deg))
+    return A_M / math.sqrt(1.0 - E2 * s * s)
 
 
 def lat_span_deg(distance_m: float) -> float:

@@ -8,6 +8,7 @@ so touching bands do), and their cores come within the sum of their margins plus
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,15 +69,23 @@ def within_reach(
     """
     if len(cores) == 0:
         return np.zeros(0, dtype=np.bool_)
-    threshold = query.margin_m + margins_m + DISTANCE_TOLERANCE_M
+    threshold = margins_m + (query.margin_m + DISTANCE_TOLERANCE_M)
     q_lon_lo, q_lat_lo, q_lon_hi, q_lat_hi = query.volume.footprint.continuous_bounds
     frame = LocalFrame.at((q_lon_lo + q_lon_hi) / 2.0, (q_lat_lo + q_lat_hi) / 2.0)
-    frame_distance = shapely.distance(frame.to_plane(query.core), frame.to_plane(cores))
     bounds = shapely.bounds(cores)
-    slack = np.degrees(threshold / M_MIN_M) * 1.001 + _BOW_DEG
-    lat_lo = np.minimum(bounds[:, 1], q_lat_lo) - slack
-    lat_hi = np.maximum(bounds[:, 3], q_lat_hi) + slack
-    s_min, s_max = frame.scale_bounds(lat_lo, lat_hi)
+    wrap = (
+        min(q_lon_lo, float(bounds[:, 0].min())) < frame.lon0 - 180.0
+        or max(q_lon_hi, float(bounds[:, 2].max())) >= frame.lon0 + 180.0
+    )
+    # One transform for the query and every candidate: its fixed cost dominates here.
+    plane = frame.to_plane(np.append(cores, query.core), wrap=wrap)
+    frame_distance = shapely.distance(plane[-1], plane[:-1])
+    # One latitude range covers every pair: candidates all lie near the query.
+    slack = math.degrees(float(threshold.max()) / M_MIN_M) * 1.001 + _BOW_DEG
+    s_min, s_max = frame.scale_range(
+        min(q_lat_lo, float(bounds[:, 1].min())) - slack,
+        max(q_lat_hi, float(bounds[:, 3].max())) + slack,
+    )
     sure = frame_distance * s_max <= threshold
     undecided = ~sure & (frame_distance * s_min <= threshold)
     for i in np.flatnonzero(undecided):

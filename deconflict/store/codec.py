@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.geometry import (
@@ -104,8 +105,12 @@ def reach_from_columns(
     alt_ref: str,
     start_us: int,
     end_us: int,
+    core: BaseGeometry | None = None,
 ) -> Reach:
-    """Rebuild a stored reach; the row was validated when written, so nothing is re-checked."""
+    """Rebuild a stored reach; the row was validated when written, so nothing is re-checked.
+
+    `core` is the already decoded `core_wkb`, when the caller has it.
+    """
     data = json.loads(footprint_json)
     footprint: Footprint
     if data["type"] == "Circle":
@@ -113,9 +118,10 @@ def reach_from_columns(
         footprint = CircleFootprint(lon, lat, data["radius_m"])
     else:
         rings = tuple(tuple((p[0], p[1]) for p in ring) for ring in data["coordinates"])
-        footprint = PolygonFootprint(
-            rings, shapely.from_wkb(core_wkb), unwrapped_polygon(rings, "")
-        )
+        shape = shapely.from_wkb(core_wkb) if core is None else core
+        # A shape left whole by the antimeridian cut is its own continuous form.
+        unwrapped = shape if isinstance(shape, shapely.Polygon) else unwrapped_polygon(rings, "")
+        footprint = PolygonFootprint(rings, shape, unwrapped)
     volume = Volume4D(
         footprint,
         AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref)),

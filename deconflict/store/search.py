@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from deconflict.geometry import AltitudeBand, AltitudeReference, Reach, within_reach
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
@@ -68,10 +69,10 @@ def exact_hits(
     cores = shapely.from_wkb([c.core_wkb for c in in_band])
     margins = np.fromiter((c.margin_m for c in in_band), dtype=np.float64, count=len(in_band))
     mask = within_reach(query, cores, margins)
-    return [_hit(c) for c, hit in zip(in_band, mask, strict=True) if hit]
+    return [_hit(c, core) for c, core, hit in zip(in_band, cores, mask, strict=True) if hit]
 
 
-def _hit(c: Candidate) -> VolumeHit:
+def _hit(c: Candidate, core: BaseGeometry) -> VolumeHit:
     reach = reach_from_columns(
         c.footprint_json,
         c.core_wkb,
@@ -82,5 +83,6 @@ def _hit(c: Candidate) -> VolumeHit:
         c.alt_ref,
         c.start_us,
         c.end_us,
+        core,
     )
     return VolumeHit(owner_from_columns(c.kind, c.entity_id, c.party_id, c.version), c.idx, reach)

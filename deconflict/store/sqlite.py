@@ -1,0 +1,145 @@
+"""The embedded store: one SQLite file in WAL mode, an R*Tree as the 4D prefilter.
+
+Writers take the database lock up front (`BEGIN IMMEDIATE`), so a use case's search and
+the write that follows are one serial step: two submissions can never both miss each other.
+Each thread gets its own connection; readers never block the writer in WAL mode.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
+from deconflict.store.codec import to_us
+from deconflict.store.sqlite_volumes import EPOCH_KEY, EpochSlot, SqliteVolumeIndex
+
+T = TypeVar("T")
+
+#: How long a writer waits for the lock before giving up (ms).
+BUSY_TIMEOUT_MS = 10_000
+
+
+class SqliteTransaction:
+    """Repositories bound to one SQLite transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, volumes: SqliteVolumeIndex) -> None:
+        self.conn = conn
+        self._volumes = volumes
+
+    @property
+    def volumes(self) -> SqliteVolumeIndex:
+        return self._volumes
+
+
+class SqliteStore:
+    """A SQLite file holding everything; created with its schema on first open."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        model: VerticalModel = DEFAULT_VERTICAL_MODEL,
+        synchronous: str = "FULL",
+    ) -> None:
+        self.path = Path(path)
+        self.model = model
+        self._synchronous = synchronous
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+        self._epoch = EpochSlot()
+        conn = self._connection()
+        _migrate(conn)
+
+    def write(self, work: Callable[[SqliteTransaction], T]) -> T:
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        return self._run(conn, work)
+
+    def read(self, work: Callable[[SqliteTransaction], T]) -> T:
+        conn = self._connection()
+        conn.execute("BEGIN")
+        return self._run(conn, work)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    def _run(self, conn: sqlite3.Connection, work: Callable[[SqliteTransaction], T]) -> T:
+        try:
+            result = work(SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch)))
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+        return result
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the store is closed")
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, cached_statements=256
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._connections.append(conn)
+        self._local.conn = conn
+        return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply the packaged schema files not yet recorded, each in its own transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
+        scripts = resources.files("deconflict.store").joinpath("sql", "sqlite")
+        for script in sorted(scripts.iterdir(), key=lambda p: p.name):
+            if not script.name.endswith(".sql") or script.name in done:
+                continue
+            for statement in _statements(script.read_text(encoding="utf-8")):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                (script.name, datetime.now(UTC).isoformat()),
+            )
+        # The R*Tree keeps float32 seconds since this epoch: midnight of the day the file
+        # was made is near the data it will hold, so rounding stays within seconds.
+        midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+            (EPOCH_KEY, str(to_us(midnight))),
+        )
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema file on semicolons that end a complete statement."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]

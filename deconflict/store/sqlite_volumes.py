@@ -1,0 +1,217 @@
+"""The conflict index on SQLite: volume rows, their R*Tree boxes, and the 4D search."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
+from deconflict.geometry import Box4D, Reach, index_boxes
+from deconflict.geometry.altitude import VerticalModel
+from deconflict.store.codec import VolumeRow, from_us, to_row, to_us
+from deconflict.store.interface import VolumeHit
+from deconflict.store.search import CANDIDATE_COLUMNS, Candidate, exact_hits
+
+#: Box ids are volume id * BOXES_PER_VOLUME + k.
+BOXES_PER_VOLUME = 4
+EPOCH_KEY = "index_epoch"
+#: Rows inserted per executemany in bulk loads.
+_BATCH = 5_000
+
+_INSERT_VOLUME = (
+    "INSERT INTO volumes (id, kind, entity_id, party_id, version, idx, footprint_json, "
+    "core_wkb, margin_m, h_buffer_m, v_buffer_m, alt_lower_m, alt_upper_m, alt_ref, "
+    "ell_lower_m, ell_upper_m, start_us, end_us, box_count) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_BOX = "INSERT INTO volume_boxes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_BOX_MATCH = (
+    "b.lon_min <= ? AND b.lon_max >= ? AND b.lat_min <= ? AND b.lat_max >= ? "
+    "AND b.alt_min_km <= ? AND b.alt_max_km >= ? AND b.t_min_h <= ? AND b.t_max_h >= ?"
+)
+_COUNT_BOXES = f"SELECT count(*) FROM volume_boxes b WHERE {_BOX_MATCH}"
+
+
+class EpochSlot:
+    """The index epoch once read from `meta`: set with the schema, it never changes."""
+
+    def __init__(self) -> None:
+        self.value: datetime | None = None
+
+
+class SqliteVolumeIndex:
+    """`VolumeIndex` over one SQLite connection, inside the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, model: VerticalModel, epoch: EpochSlot) -> None:
+        self._conn = conn
+        self._model = model
+        self._epoch_slot = epoch
+
+    def replace(self, owner: VolumeOwner, reaches: Sequence[Reach]) -> None:
+        self.remove(owner.entity)
+        self.add_many([(owner, reaches)])
+
+    def add_many(self, entries: Iterable[tuple[VolumeOwner, Sequence[Reach]]]) -> int:
+        # Ids are handed out here rather than by SQLite so that a batch needs no round trip
+        # per row; the caller's write transaction holds the lock, so nobody else is counting.
+        next_id = int(self._conn.execute("SELECT coalesce(max(id), 0) FROM volumes").fetchone()[0])
+        epoch = self._epoch()
+        volumes: list[tuple[object, ...]] = []
+        boxes: list[tuple[object, ...]] = []
+        total = 0
+        for owner, reaches in entries:
+            for idx, reach in enumerate(reaches):
+                next_id += 1
+                row = to_row(owner, idx, reach, self._model)
+                reach_boxes = index_boxes(reach, epoch, self._model)
+                volumes.append((next_id, *_row_values(row), len(reach_boxes)))
+                boxes.extend(
+                    (next_id * BOXES_PER_VOLUME + k, *_box_values(box))
+                    for k, box in enumerate(reach_boxes)
+                )
+            total += len(reaches)
+            if len(volumes) >= _BATCH:
+                self._flush(volumes, boxes)
+        self._flush(volumes, boxes)
+        return total
+
+    def remove(self, entity: EntityRef) -> int:
+        rows = self._conn.execute(
+            "SELECT id, box_count FROM volumes WHERE kind = ? AND entity_id = ?",
+            (entity.kind.value, entity.entity_id),
+        ).fetchall()
+        self._delete(rows)
+        return len(rows)
+
+    def search(
+        self,
+        query: Reach,
+        *,
+        now: datetime,
+        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
+        exclude: EntityRef | None = None,
+    ) -> list[VolumeHit]:
+        if not kinds:
+            return []
+        kind_values = tuple(sorted(k.value for k in kinds))
+        sql = _search_sql(len(kind_values), exclude is not None)
+        ell_lo, ell_hi = self._model.ellipsoid_bounds(query.band)
+        tail: tuple[object, ...] = (
+            to_us(query.time.end),
+            to_us(query.time.start),
+            to_us(now),
+            ell_hi,
+            ell_lo,
+            *kind_values,
+        )
+        if exclude is not None:
+            tail += (exclude.kind.value, exclude.entity_id)
+        boxes = index_boxes(query, self._epoch(), self._model)
+        if len(boxes) == 1:
+            rows = self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
+            candidates = [Candidate(*row[1:]) for row in rows]
+        else:
+            seen: dict[int, Candidate] = {}
+            for box in boxes:
+                for row in self._conn.execute(sql, (*_box_params(box), *tail)):
+                    seen[row[0]] = Candidate(*row[1:])
+            candidates = list(seen.values())
+        return exact_hits(query, candidates, self._model)
+
+    def prefilter_count(
+        self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
+    ) -> int:
+        del now, kinds  # the bare index knows neither expiry nor kinds: that is the point
+        return sum(
+            int(self._conn.execute(_COUNT_BOXES, _box_params(box)).fetchone()[0])
+            for box in index_boxes(query, self._epoch(), self._model)
+        )
+
+    def purge_expired(self, *, now: datetime, grace: timedelta) -> int:
+        rows = self._conn.execute(
+            "SELECT id, box_count FROM volumes WHERE end_us <= ?", (to_us(now - grace),)
+        ).fetchall()
+        self._delete(rows)
+        return len(rows)
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM volumes").fetchone()[0])
+
+    def _flush(self, volumes: list[tuple[object, ...]], boxes: list[tuple[object, ...]]) -> None:
+        self._conn.executemany(_INSERT_VOLUME, volumes)
+        self._conn.executemany(_INSERT_BOX, boxes)
+        volumes.clear()
+        boxes.clear()
+
+    def _delete(self, rows: Sequence[tuple[int, int]]) -> None:
+        self._conn.executemany(
+            "DELETE FROM volume_boxes WHERE id = ?",
+            [(vid * BOXES_PER_VOLUME + k,) for vid, count in rows for k in range(count)],
+        )
+        self._conn.executemany("DELETE FROM volumes WHERE id = ?", [(vid,) for vid, _ in rows])
+
+    def _epoch(self) -> datetime:
+        if self._epoch_slot.value is None:
+            row = self._conn.execute(
+                "SELECT value FROM meta WHERE key = ?", (EPOCH_KEY,)
+            ).fetchone()
+            self._epoch_slot.value = from_us(int(row[0]))
+        return self._epoch_slot.value
+
+
+@lru_cache(maxsize=64)
+def _search_sql(kind_count: int, excluding: bool) -> str:
+    columns = ", ".join(f"v.{c.strip()}" for c in CANDIDATE_COLUMNS.split(","))
+    sql = (
+        f"SELECT v.id, {columns} FROM volume_boxes b JOIN volumes v ON v.id = b.id / 4 "
+        f"WHERE {_BOX_MATCH} AND v.start_us < ? AND v.end_us > ? AND v.end_us > ? "
+        "AND v.ell_lower_m <= ? AND v.ell_upper_m >= ? "
+        f"AND v.kind IN ({', '.join('?' * kind_count)})"
+    )
+    if excluding:
+        sql += " AND NOT (v.kind = ? AND v.entity_id = ?)"
+    return sql
+
+
+def _row_values(row: VolumeRow) -> tuple[object, ...]:
+    return (
+        row.kind,
+        row.entity_id,
+        row.party_id,
+        row.version,
+        row.idx,
+        row.footprint_json,
+        row.core_wkb,
+        row.margin_m,
+        row.h_buffer_m,
+        row.v_buffer_m,
+        row.alt_lower_m,
+        row.alt_upper_m,
+        row.alt_ref,
+        row.ell_lower_m,
+        row.ell_upper_m,
+        row.start_us,
+        row.end_us,
+    )
+
+
+def _box_values(box: Box4D) -> tuple[float, ...]:
+    """Stored units: degrees, kilometres, hours (see the schema for why)."""
+    return (
+        box.lon_min,
+        box.lon_max,
+        box.lat_min,
+        box.lat_max,
+        box.alt_min_m / 1000.0,
+        box.alt_max_m / 1000.0,
+        box.t_min_s / 3600.0,
+        box.t_max_s / 3600.0,
+    )
+
+
+def _box_params(box: Box4D) -> tuple[float, ...]:
+    """Bind values for `_BOX_MATCH`: every stored box that intersects `box`."""
+    lon_lo, lon_hi, lat_lo, lat_hi, alt_lo, alt_hi, t_lo, t_hi = _box_values(box)
+    return (lon_hi, lon_lo, lat_hi, lat_lo, alt_hi, alt_lo, t_hi, t_lo)
