@@ -22,9 +22,10 @@ _WORLD_STRIPS = (
 def unwrap_lons(lons: FloatArray) -> FloatArray:
     """Continuous longitudes: each step taken the short way round, starting at lons[0]."""
     steps = np.diff(lons)
-    steps = np.where(steps > 180.0, steps - 360.0, steps)
-    steps = np.where(steps < -180.0, steps + 360.0, steps)
-    return np.concatenate(([lons[0]], lons[0] + np.cumsum(steps)))
+    # Whole turns only: summing the steps themselves would round, and a closed ring would
+    # no longer end exactly where it starts.
+    turns = np.where(steps > 180.0, -1.0, 0.0) + np.where(steps < -180.0, 1.0, 0.0)
+    return np.asarray(lons + 360.0 * np.concatenate(([0.0], np.cumsum(turns))), dtype=np.float64)
 
 
 def shift_near(lons: FloatArray, reference_lon: float) -> FloatArray:
