@@ -96,3 +96,72 @@ class NearPole(InvalidInput):
     """A footprint reaches closer to a pole than the service supports."""
 
     code = "near-pole"
+
+
+class IllegalTransition(DeconflictError):
+    """An operation was asked to do something its state does not allow."""
+
+    code = "illegal-transition"
+
+    def __init__(self, state: str, action: str, allowed: tuple[str, ...]) -> None:
+        choices = ", ".join(allowed) if allowed else "nothing (the state is final)"
+        super().__init__(f"an operation that is {state} cannot {action}; it can: {choices}")
+        self.state = state
+        self.action = action
+        self.allowed = allowed
+
+
+class StaleVersion(DeconflictError):
+    """A writer named a version (OVN) that is no longer the current one."""
+
+    code = "stale-version"
+
+    def __init__(self, named_ovn: str, current_ovn: str) -> None:
+        super().__init__(
+            f"version {named_ovn} is not the current one ({current_ovn}): "
+            "read the operation again and revise the current version"
+        )
+        self.named_ovn = named_ovn
+        self.current_ovn = current_ovn
+
+
+class NotFound(DeconflictError):
+    """No such entity, as far as the caller may know."""
+
+    code = "not-found"
+
+
+class Forbidden(DeconflictError):
+    """The caller may not do this; the API answers exactly as for `NotFound`."""
+
+    code = "forbidden"
+
+
+class ConsultationClosed(DeconflictError):
+    """A response came after the consultation's deadline or after it was closed."""
+
+    code = "consultation-closed"
+
+
+class MissingJustification(InvalidInput):
+    """Clearing over an objection needs a written justification."""
+
+    code = "missing-justification"
+
+
+class InvalidResponse(InvalidInput):
+    """A response lacks what its kind requires or carries what it may not."""
+
+    code = "invalid-response"
+
+
+class AlreadyExists(DeconflictError):
+    """Something with this name or key exists already."""
+
+    code = "already-exists"
+
+
+class Unauthenticated(DeconflictError):
+    """No API key, or one that is unknown or revoked."""
+
+    code = "unauthenticated"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from deconflict.domain.ids import PartyId
+
 
 class EntityKind(enum.StrEnum):
     """Entities whose volumes live in the conflict index."""
@@ -30,5 +32,5 @@ class VolumeOwner:
     """The entity version a set of stored volumes belongs to, and the party that owns it."""
 
     entity: EntityRef
-    party_id: str
+    party_id: PartyId
     version: int

@@ -1,0 +1,130 @@
+"""The audit log: append-only entries, each hash-chained to the one before it.
+
+Each entry's hash is SHA-256 over the canonical encoding of its fields and the previous
+entry's hash, so changing, removing or reordering any entry breaks every hash after it.
+The canonical encoding is JSON with sorted keys, no whitespace, UTF-8, timestamps as
+RFC 3339 UTC with microseconds and a 'Z', and no floats: decimal renderings differ across
+languages, so measurements go in as integers or strings.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+#: The previous hash of the first entry.
+GENESIS_HASH = "0" * 64
+
+JsonValue = str | int | bool | None | Sequence["JsonValue"] | Mapping[str, "JsonValue"]
+
+
+class AuditKind(enum.StrEnum):
+    STATE_CHANGE = "state_change"
+    NOTICE = "notice"
+    CONSULTATION = "consultation"
+    RESPONSE = "response"
+    DISCLOSURE = "disclosure"
+    WARNING = "warning"
+    ALERT = "alert"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    MEMBERSHIP = "membership"
+    AGREEMENT = "agreement"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: datetime
+    kind: AuditKind
+    party_id: str  # the party acting, or "" for the service itself
+    actor: str  # the member acting, or "" for the service itself
+    subject: str  # what it is about, as "kind:id"
+    data: Mapping[str, JsonValue]
+    prev_hash: str
+    hash: str
+
+    def content(self) -> dict[str, JsonValue]:
+        """Every field the hash covers: all of them but the hash itself."""
+        return {
+            "seq": self.seq,
+            "at": rfc3339(self.at),
+            "kind": str(self.kind),
+            "party_id": self.party_id,
+            "actor": self.actor,
+            "subject": self.subject,
+            "data": dict(self.data),
+            "prev_hash": self.prev_hash,
+        }
+
+
+def rfc3339(instant: datetime) -> str:
+    """Always UTC, always microseconds, always 'Z': one instant, one spelling."""
+    if instant.utcoffset() is None:
+        raise ValueError("audit timestamps must be timezone-aware")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(value: JsonValue) -> bytes:
+    _reject_floats(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
+    """The hash `entry` must carry when it follows an entry hashed `prev_hash`."""
+    content = entry.content()
+    content["prev_hash"] = prev_hash
+    return hashlib.sha256(canonical(content)).hexdigest()
+
+
+def append(
+    previous: AuditEntry | None,
+    *,
+    at: datetime,
+    kind: AuditKind,
+    party_id: str,
+    actor: str,
+    subject: str,
+    data: Mapping[str, JsonValue],
+) -> AuditEntry:
+    """The entry that follows `previous` (None for the first), hashed onto it."""
+    seq = 0 if previous is None else previous.seq + 1
+    prev_hash = GENESIS_HASH if previous is None else previous.hash
+    canonical(dict(data))  # refuse a float now rather than at verification time
+    draft = AuditEntry(seq, at, kind, party_id, actor, subject, data, prev_hash, "")
+    return replace(draft, hash=chain_hash(prev_hash, draft))
+
+
+def verify_chain(entries: Sequence[AuditEntry], start_hash: str = GENESIS_HASH) -> int | None:
+    """The index of the first entry that is not what the chain says, or None if all are.
+
+    `start_hash` is the hash before the first entry given, for verifying a tail. A removed
+    last entry leaves a valid shorter chain; compare the head with a hash kept elsewhere.
+    """
+    prev_hash = start_hash
+    first_seq = entries[0].seq if entries else 0
+    for index, entry in enumerate(entries):
+        if entry.seq != first_seq + index or entry.prev_hash != prev_hash:
+            return index
+        try:
+            expected = chain_hash(prev_hash, entry)
+        except (TypeError, ValueError):  # a float or a naive timestamp slipped in
+            return index
+        if entry.hash != expected:
+            return index
+        prev_hash = entry.hash
+    return None
+
+
+def _reject_floats(value: object) -> None:
+    if isinstance(value, float):
+        raise TypeError("the audit log takes no floats: give integers or decimal strings")
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _reject_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _reject_floats(item)

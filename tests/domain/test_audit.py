@@ -1,0 +1,174 @@
+"""The audit log's canonical encoding and hash chain, and tampering named at its first entry."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from typing import cast
+
+import pytest
+
+from deconflict.domain.audit import (
+    GENESIS_HASH,
+    AuditEntry,
+    AuditKind,
+    JsonValue,
+    append,
+    canonical,
+    chain_hash,
+    rfc3339,
+    verify_chain,
+)
+
+from . import NORTHMERE, T0, VALECREST
+
+
+def chain(length: int = 5) -> list[AuditEntry]:
+    entries: list[AuditEntry] = []
+    for n in range(length):
+        entries.append(
+            append(
+                entries[-1] if entries else None,
+                at=T0 + timedelta(seconds=n),
+                kind=AuditKind.STATE_CHANGE,
+                party_id=NORTHMERE,
+                actor="m-tamsin",
+                subject="operation:op-survey",
+                data={"from": "submitted", "to": "in_consultation", "step": n},
+            )
+        )
+    return entries
+
+
+def test_canonical_encoding_sorts_keys_and_has_no_whitespace() -> None:
+    value: JsonValue = {"b": [1, True, None], "a": {"z": "é", "y": ""}}
+    assert canonical(value) == '{"a":{"y":"","z":"é"},"b":[1,true,null]}'.encode()
+
+
+@pytest.mark.parametrize("value", [1.5, {"a": 0.1}, [1, [2.0]], {"a": {"b": float("nan")}}])
+def test_floats_are_refused_anywhere(value: JsonValue) -> None:
+    with pytest.raises(TypeError, match="no floats"):
+        canonical(value)
+
+
+def test_a_float_is_refused_when_appended_not_later() -> None:
+    with pytest.raises(TypeError):
+        append(
+            None,
+            at=T0,
+            kind=AuditKind.WARNING,
+            party_id=VALECREST,
+            actor="",
+            subject="warning:w-1",
+            data=cast("dict[str, JsonValue]", {"radius_m": 300.0}),
+        )
+
+
+def test_timestamps_are_one_spelling_per_instant() -> None:
+    plus_two = timezone(timedelta(hours=2))
+    same = datetime(2026, 12, 1, 12, 0, tzinfo=plus_two)
+    assert rfc3339(T0) == rfc3339(same) == "2026-12-01T10:00:00.000000Z"
+    assert rfc3339(T0 + timedelta(microseconds=7)) == "2026-12-01T10:00:00.000007Z"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        rfc3339(datetime(2026, 12, 1, 10, 0))  # noqa: DTZ001 - the point of the test
+
+
+def test_entries_are_numbered_and_chained_from_genesis() -> None:
+    entries = chain(3)
+    assert [e.seq for e in entries] == [0, 1, 2]
+    assert entries[0].prev_hash == GENESIS_HASH
+    assert entries[1].prev_hash == entries[0].hash
+    assert entries[2].prev_hash == entries[1].hash
+
+
+def test_the_hash_is_sha256_over_the_canonical_content() -> None:
+    first = chain(1)[0]
+    content = (
+        '{"actor":"m-tamsin","at":"2026-12-01T10:00:00.000000Z",'
+        '"data":{"from":"submitted","step":0,"to":"in_consultation"},'
+        f'"kind":"state_change","party_id":"{NORTHMERE}","prev_hash":"{GENESIS_HASH}",'
+        '"seq":0,"subject":"operation:op-survey"}'
+    )
+    assert first.hash == hashlib.sha256(content.encode()).hexdigest()
+    assert chain_hash(GENESIS_HASH, first) == first.hash
+
+
+def test_an_intact_chain_verifies() -> None:
+    assert verify_chain(chain()) is None
+    assert verify_chain([]) is None
+
+
+def test_a_tail_verifies_from_the_hash_before_it() -> None:
+    entries = chain()
+    assert verify_chain(entries[2:], start_hash=entries[1].hash) is None
+    assert verify_chain(entries[2:]) == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"data": {"from": "submitted", "to": "cleared", "step": 2}},
+        {"at": T0 + timedelta(days=1)},
+        {"at": T0 + timedelta(seconds=2, microseconds=1)},
+        {"kind": AuditKind.RESPONSE},
+        {"party_id": VALECREST},
+        {"actor": "m-someone-else"},
+        {"subject": "operation:op-other"},
+        {"seq": 7},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_a_changed_field_is_named_at_its_entry(change: dict[str, object]) -> None:
+    entries = chain()
+    entries[2] = replace(entries[2], **change)  # type: ignore[arg-type]
+    assert verify_chain(entries) == 2
+
+
+def test_a_removed_entry_is_named_where_the_gap_is() -> None:
+    entries = chain()
+    del entries[2]
+    assert verify_chain(entries) == 2
+
+
+def test_a_removed_first_entry_is_named_at_the_start() -> None:
+    assert verify_chain(chain()[1:]) == 0
+
+
+def test_reordered_entries_are_named_at_the_first_out_of_place() -> None:
+    entries = chain()
+    entries[1], entries[3] = entries[3], entries[1]
+    assert verify_chain(entries) == 1
+
+
+def test_a_changed_hash_is_named_at_its_entry() -> None:
+    entries = chain()
+    entries[3] = replace(entries[3], hash="f" * 64)
+    assert verify_chain(entries) == 3
+
+
+def test_a_rehashed_forgery_is_caught_at_the_next_entry() -> None:
+    entries = chain()
+    forged = replace(entries[2], data={"from": "submitted", "to": "cleared"})
+    entries[2] = replace(forged, hash=chain_hash(forged.prev_hash, forged))
+    assert verify_chain(entries) == 3
+
+
+def test_a_changed_prev_hash_is_named_at_its_entry() -> None:
+    entries = chain()
+    entries[4] = replace(entries[4], prev_hash=GENESIS_HASH)
+    assert verify_chain(entries) == 4
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"data": {"from": "submitted", "to": "cleared", "step": 2.0}},
+        {"at": datetime(2026, 12, 1, 10, 0, 2)},  # noqa: DTZ001 - a naive forgery
+    ],
+    ids=["float", "naive-timestamp"],
+)
+def test_an_entry_that_cannot_even_be_encoded_is_named(change: dict[str, object]) -> None:
+    entries = chain()
+    entries[2] = replace(entries[2], **change)  # type: ignore[arg-type]
+    assert verify_chain(entries) == 2
