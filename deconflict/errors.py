@@ -165,3 +165,9 @@ class Unauthenticated(DeconflictError):
     """No API key, or one that is unknown or revoked."""
 
     code = "unauthenticated"
+
+
+class IdempotencyKeyReused(DeconflictError):
+    """An Idempotency-Key came back with a different request."""
+
+    code = "idempotency-key-reused"

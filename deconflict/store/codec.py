@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.domain.ids import PartyId
 from deconflict.geometry import (
     AltitudeBand,
     AltitudeReference,
@@ -85,7 +87,7 @@ def to_row(
     )
 
 
-def footprint_to_json(footprint: Footprint) -> dict[str, object]:
+def footprint_to_json(footprint: Footprint) -> dict[str, Any]:
     if isinstance(footprint, CircleFootprint):
         return {
             "type": "Circle",
@@ -131,4 +133,4 @@ def reach_from_columns(
 
 
 def owner_from_columns(kind: str, entity_id: str, party_id: str, version: int) -> VolumeOwner:
-    return VolumeOwner(EntityRef(EntityKind(kind), entity_id), party_id, version)
+    return VolumeOwner(EntityRef(EntityKind(kind), entity_id), PartyId(party_id), version)

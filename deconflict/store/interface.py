@@ -14,6 +14,18 @@ from typing import Protocol, TypeVar
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
 from deconflict.geometry import Reach
+from deconflict.store.repositories import (
+    AgreementRecords,
+    AuditRecords,
+    ConflictRecords,
+    ConsultationRecords,
+    IdempotencyRecords,
+    MemberRecords,
+    OperationRecords,
+    PartyRecords,
+    WarningRecords,
+    ZoneRecords,
+)
 
 T = TypeVar("T")
 
@@ -76,6 +88,36 @@ class Transaction(Protocol):
 
     @property
     def volumes(self) -> VolumeIndex: ...
+
+    @property
+    def parties(self) -> PartyRecords: ...
+
+    @property
+    def members(self) -> MemberRecords: ...
+
+    @property
+    def agreements(self) -> AgreementRecords: ...
+
+    @property
+    def zones(self) -> ZoneRecords: ...
+
+    @property
+    def operations(self) -> OperationRecords: ...
+
+    @property
+    def conflicts(self) -> ConflictRecords: ...
+
+    @property
+    def consultations(self) -> ConsultationRecords: ...
+
+    @property
+    def warnings(self) -> WarningRecords: ...
+
+    @property
+    def audit(self) -> AuditRecords: ...
+
+    @property
+    def idempotency(self) -> IdempotencyRecords: ...
 
 
 class Store(Protocol):

@@ -17,6 +17,8 @@ from typing import TypeVar
 
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.store.codec import to_us
+from deconflict.store.records.bundle import RecordRepositories
+from deconflict.store.sql_session import SqliteSession
 from deconflict.store.sqlite_volumes import EPOCH_KEY, EpochSlot, SqliteVolumeIndex
 
 T = TypeVar("T")
@@ -25,10 +27,11 @@ T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
 
 
-class SqliteTransaction:
+class SqliteTransaction(RecordRepositories):
     """Repositories bound to one SQLite transaction."""
 
     def __init__(self, conn: sqlite3.Connection, volumes: SqliteVolumeIndex) -> None:
+        super().__init__(SqliteSession(conn))
         self.conn = conn
         self._volumes = volumes
 

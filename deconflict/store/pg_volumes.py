@@ -1,0 +1,206 @@
+"""The conflict index on PostgreSQL: volume rows, their 4D cube boxes, and the search.
+
+The prefilter is a GiST index on one `cube` per index box (lon, lat, ellipsoid height,
+seconds since the schema's epoch). SQL then narrows the candidates exactly on time,
+expiry, kind, entity and a conservative altitude bound, and `exact_hits` decides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from itertools import islice
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import TupleRow
+
+from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
+from deconflict.geometry import Box4D, Reach, index_boxes
+from deconflict.geometry.altitude import VerticalModel
+from deconflict.store.codec import VolumeRow, to_row, to_us
+from deconflict.store.interface import VolumeHit
+from deconflict.store.search import CANDIDATE_COLUMNS, Candidate, exact_hits
+
+#: Seconds added to both ends of a box's time span, so that float rounding of seconds
+#: since the epoch can never make two boxes that share an instant look disjoint.
+TIME_PAD_S = 0.001
+#: Volumes sent to the server per COPY batch by `add_many`.
+COPY_BATCH = 10_000
+
+_ROW_COLUMNS = tuple(f.name for f in dataclasses.fields(VolumeRow))
+_INSERT_VOLUME = sql.SQL("INSERT INTO volumes ({}) VALUES ({}) RETURNING id").format(
+    sql.SQL(", ").join(map(sql.Identifier, _ROW_COLUMNS)),
+    sql.SQL(", ").join(sql.Placeholder() * len(_ROW_COLUMNS)),
+)
+_COPY_VOLUMES = sql.SQL("COPY volumes (id, {}) FROM STDIN").format(
+    sql.SQL(", ").join(map(sql.Identifier, _ROW_COLUMNS))
+)
+_QUERY_CUBE = sql.SQL("box && cube(%s::float8[], %s::float8[])")
+
+
+def box_corners(box: Box4D) -> tuple[list[float], list[float]]:
+    """The low and high corners of a box's cube, axis order lon, lat, height, time."""
+    return (
+        [box.lon_min, box.lat_min, box.alt_min_m, box.t_min_s - TIME_PAD_S],
+        [box.lon_max, box.lat_max, box.alt_max_m, box.t_max_s + TIME_PAD_S],
+    )
+
+
+def cube_text(box: Box4D) -> str:
+    """A box in cube's text form; repr keeps every float exact."""
+    lo, hi = box_corners(box)
+    return f"({', '.join(map(repr, lo))}),({', '.join(map(repr, hi))})"
+
+
+class PgVolumeIndex:
+    """`VolumeIndex` bound to one connection's open transaction."""
+
+    def __init__(
+        self, conn: psycopg.Connection[TupleRow], epoch: datetime, model: VerticalModel
+    ) -> None:
+        self._conn = conn
+        self._epoch = epoch
+        self._model = model
+
+    def replace(self, owner: VolumeOwner, reaches: Sequence[Reach]) -> None:
+        self.remove(owner.entity)
+        with self._conn.cursor() as cur:
+            for idx, reach in enumerate(reaches):
+                row = to_row(owner, idx, reach, self._model)
+                cur.execute(_INSERT_VOLUME, dataclasses.astuple(row))
+                fetched = cur.fetchone()
+                assert fetched is not None
+                cur.executemany(
+                    "INSERT INTO volume_boxes (volume_id, kind, box) "
+                    "VALUES (%s, %s, cube(%s::float8[], %s::float8[]))",
+                    [
+                        (fetched[0], row.kind, *box_corners(box))
+                        for box in index_boxes(reach, self._epoch, self._model)
+                    ],
+                )
+
+    def add_many(self, entries: Iterable[tuple[VolumeOwner, Sequence[Reach]]]) -> int:
+        total = 0
+        flat = (
+            (owner, idx, reach) for owner, reaches in entries for idx, reach in enumerate(reaches)
+        )
+        for batch in _batches(flat, COPY_BATCH):
+            total += self._copy_batch(batch)
+        return total
+
+    def _copy_batch(self, batch: list[tuple[VolumeOwner, int, Reach]]) -> int:
+        ids = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT nextval(pg_get_serial_sequence('volumes', 'id')) "
+                "FROM generate_series(1, %s)",
+                (len(batch),),
+            )
+        ]
+        boxes: list[tuple[object, str, str]] = []
+        with self._conn.cursor().copy(_COPY_VOLUMES) as copy:
+            for volume_id, (owner, idx, reach) in zip(ids, batch, strict=True):
+                row = to_row(owner, idx, reach, self._model)
+                copy.write_row((volume_id, *dataclasses.astuple(row)))
+                boxes.extend(
+                    (volume_id, row.kind, cube_text(box))
+                    for box in index_boxes(reach, self._epoch, self._model)
+                )
+        with self._conn.cursor().copy(
+            "COPY volume_boxes (volume_id, kind, box) FROM STDIN"
+        ) as copy:
+            for box_row in boxes:
+                copy.write_row(box_row)
+        return len(batch)
+
+    def remove(self, entity: EntityRef) -> int:
+        cur = self._conn.execute(
+            "DELETE FROM volumes WHERE kind = %s AND entity_id = %s",
+            (entity.kind.value, entity.entity_id),
+        )
+        return cur.rowcount
+
+    def search(
+        self,
+        query: Reach,
+        *,
+        now: datetime,
+        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
+        exclude: EntityRef | None = None,
+    ) -> list[VolumeHit]:
+        if not kinds:
+            return []
+        overlap_sql, overlap_params = self._box_filter(query, now)
+        ell_lo, ell_hi = self._model.ellipsoid_bounds(query.band)
+        kind_values = sorted(k.value for k in kinds)
+        statement = sql.SQL(
+            "SELECT {columns} FROM volumes WHERE id IN ("
+            "  SELECT volume_id FROM volume_boxes WHERE ({overlap}) AND kind = ANY(%s))"
+            " AND start_us < %s AND end_us > %s AND end_us > %s AND kind = ANY(%s)"
+            " AND ell_lower_m <= %s AND ell_upper_m >= %s"
+        ).format(columns=sql.SQL(CANDIDATE_COLUMNS), overlap=overlap_sql)
+        params = [
+            *overlap_params,
+            kind_values,
+            to_us(query.time.end),
+            to_us(query.time.start),
+            to_us(now),
+            kind_values,
+            ell_hi,
+            ell_lo,
+        ]
+        if exclude is not None:
+            statement += sql.SQL(" AND NOT (kind = %s AND entity_id = %s)")
+            params += [exclude.kind.value, exclude.entity_id]
+        rows = self._conn.execute(statement, params).fetchall()
+        candidates = [Candidate(*row) for row in rows]
+        return exact_hits(query, candidates, self._model)
+
+    def prefilter_count(
+        self,
+        query: Reach,
+        *,
+        now: datetime,
+        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
+    ) -> int:
+        overlap_sql, overlap_params = self._box_filter(query, now)
+        statement = sql.SQL(
+            "SELECT count(*) FROM volume_boxes WHERE ({overlap}) AND kind = ANY(%s)"
+        ).format(overlap=overlap_sql)
+        row = self._conn.execute(
+            statement, (*overlap_params, sorted(k.value for k in kinds))
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def purge_expired(self, *, now: datetime, grace: timedelta) -> int:
+        cur = self._conn.execute("DELETE FROM volumes WHERE end_us < %s", (to_us(now - grace),))
+        return cur.rowcount
+
+    def count(self) -> int:
+        row = self._conn.execute("SELECT count(*) FROM volumes").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def _box_filter(self, query: Reach, now: datetime) -> tuple[sql.Composable, list[object]]:
+        """`box && q1 OR box && q2`: an OR of plain overlaps lets GiST serve each box."""
+        now_s = (now - self._epoch).total_seconds()
+        params: list[object] = []
+        for box in index_boxes(query, self._epoch, self._model):
+            lo, hi = box_corners(box)
+            # A live stored box must also reach past now; when the query's window still
+            # runs past now that folds into the overlap, shrinking what the index returns.
+            if lo[3] < now_s <= hi[3]:
+                lo[3] = now_s
+            params.extend((lo, hi))
+        overlap = sql.SQL(" OR ").join([_QUERY_CUBE] * (len(params) // 2))
+        return overlap, params
+
+
+def _batches(
+    items: Iterator[tuple[VolumeOwner, int, Reach]], size: int
+) -> Iterator[list[tuple[VolumeOwner, int, Reach]]]:
+    while batch := list(islice(items, size)):
+        yield batch

@@ -1,0 +1,160 @@
+"""The PostgreSQL store: serialisable write transactions retried on conflict, many threads.
+
+Each thread gets its own connection (a psycopg connection is not to be shared by threads
+running transactions at once), closed when the thread ends or the store closes. Writes run
+at SERIALIZABLE, so a search followed by an insert in one `work` cannot miss a volume
+another writer commits at the same moment: one of two such writers is aborted with a
+serialisation failure and its `work` is run again from the start.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import sql
+from psycopg.pq import TransactionStatus
+from psycopg.rows import TupleRow
+
+from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
+from deconflict.store.codec import from_us
+from deconflict.store.pg_schema import apply_migrations, ensure_cube_extension
+from deconflict.store.pg_volumes import PgVolumeIndex
+from deconflict.store.records.bundle import RecordRepositories
+from deconflict.store.sql_session import PostgresSession
+
+T = TypeVar("T")
+
+#: How many times a write is attempted before a serialisation failure is given up on.
+MAX_WRITE_ATTEMPTS = 10
+#: Backoff before the n-th retry is uniform in [0, min(cap, base * 2**n)) seconds: the
+#: jitter keeps writers that collided once from colliding again in lockstep.
+BACKOFF_BASE_S = 0.005
+BACKOFF_CAP_S = 0.5
+
+_RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
+_BEGIN_WRITE = "BEGIN ISOLATION LEVEL SERIALIZABLE"
+# One snapshot for the whole read, and the server refuses any write in it.
+_BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+Connection = psycopg.Connection[TupleRow]
+
+
+class PgTransaction(RecordRepositories):
+    """The repositories of one open PostgreSQL transaction."""
+
+    def __init__(self, conn: Connection, volumes: PgVolumeIndex) -> None:
+        super().__init__(PostgresSession(conn))
+        self._volumes = volumes
+
+    @property
+    def volumes(self) -> PgVolumeIndex:
+        return self._volumes
+
+
+class _ThreadConnection:
+    """Holds a thread's connection; when the thread ends and drops it, the connection closes."""
+
+    __slots__ = ("__weakref__", "conn")
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+
+class PostgresStore:
+    """A `Store` on a PostgreSQL database, confined to one schema (created if missing)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str | None = None,
+        model: VerticalModel = DEFAULT_VERTICAL_MODEL,
+    ) -> None:
+        self._url = url
+        self._model = model
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: set[Connection] = set()
+        self._closed = False
+        with psycopg.connect(url, autocommit=True) as conn:
+            extension_schema = ensure_cube_extension(conn)
+            if schema is None:
+                row = conn.execute("SELECT current_schema()").fetchone()
+                if row is None or row[0] is None:
+                    raise ValueError("the connection's search_path names no existing schema")
+                schema = str(row[0])
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            self.schema = schema
+            self._search_path = sql.SQL("SET search_path TO {}").format(
+                sql.SQL(", ").join(map(sql.Identifier, dict.fromkeys([schema, extension_schema])))
+            )
+            conn.execute(self._search_path)
+            apply_migrations(conn, schema)
+            row = conn.execute("SELECT epoch_us FROM index_meta").fetchone()
+            assert row is not None
+            self._epoch = from_us(int(row[0]))
+
+    def write(self, work: Callable[[PgTransaction], T]) -> T:
+        conn = self._connection()
+        for attempt in range(MAX_WRITE_ATTEMPTS):
+            try:
+                return self._run(conn, _BEGIN_WRITE, work)
+            except _RETRYABLE:
+                if attempt + 1 == MAX_WRITE_ATTEMPTS:
+                    raise
+            ceiling_s = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt)
+            time.sleep(random.uniform(0.0, ceiling_s))  # noqa: S311 - jitter, not secrecy
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def read(self, work: Callable[[PgTransaction], T]) -> T:
+        return self._run(self._connection(), _BEGIN_READ, work)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            connections, self._open = self._open, set()
+        for conn in connections:
+            conn.close()
+
+    def _run(self, conn: Connection, begin: str, work: Callable[[PgTransaction], T]) -> T:
+        if conn.info.transaction_status is not TransactionStatus.IDLE:
+            # BEGIN inside a transaction is only a warning, and the inner COMMIT would
+            # commit the outer work half done.
+            raise RuntimeError("a store transaction cannot be opened inside another one")
+        conn.execute(begin)
+        try:
+            result = work(PgTransaction(conn, PgVolumeIndex(conn, self._epoch, self._model)))
+            conn.execute("COMMIT")
+        except BaseException:
+            if not conn.closed:
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _connection(self) -> Connection:
+        held: _ThreadConnection | None = getattr(self._local, "held", None)
+        if held is not None and not held.conn.closed:
+            return held.conn
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the store is closed")
+        conn = psycopg.connect(self._url, autocommit=True)
+        conn.execute(self._search_path)
+        with self._lock:
+            self._open.add(conn)
+        held = _ThreadConnection(conn)
+        weakref.finalize(held, self._forget, conn)
+        self._local.held = held
+        return conn
+
+    def _forget(self, conn: Connection) -> None:
+        with self._lock:
+            self._open.discard(conn)
+        conn.close()

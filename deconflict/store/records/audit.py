@@ -1,0 +1,110 @@
+"""The audit log: entries chained onto the head, and who may read each of them.
+
+Two writers that read the same head build entries with the same `seq` and `prev_hash`,
+and the unique constraints on both let only one of them commit. SQLite never gets there,
+as its writers are serialised; on PostgreSQL the loser's transaction fails as a
+serialisation failure and the store runs its work again on the new head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue, append
+from deconflict.domain.ids import PartyId
+from deconflict.store.codec import from_us, to_us
+from deconflict.store.documents import dumps, loads
+from deconflict.store.records.paging import check_limit
+from deconflict.store.sql_session import Row, SqlSession
+
+_COLUMNS = "seq, at_us, kind, party_id, actor, subject, data, prev_hash, hash"
+_ENTRY_COLUMNS = ", ".join(f"e.{c}" for c in _COLUMNS.split(", "))
+
+
+class SqlAuditRecords:
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
+
+    def append(
+        self,
+        *,
+        at: datetime,
+        kind: AuditKind,
+        party_id: str,
+        actor: str,
+        subject: str,
+        data: dict[str, JsonValue],
+        audience: Iterable[PartyId],
+    ) -> AuditEntry:
+        entry = append(
+            self.head(),
+            at=at,
+            kind=kind,
+            party_id=party_id,
+            actor=actor,
+            subject=subject,
+            data=data,
+        )
+        self._session.execute(
+            f"INSERT INTO audit_entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.seq,
+                to_us(entry.at),
+                entry.kind.value,
+                entry.party_id,
+                entry.actor,
+                entry.subject,
+                dumps(entry.data),
+                entry.prev_hash,
+                entry.hash,
+            ),
+        )
+        # The acting party reads what it did; "" is the service itself, which is nobody.
+        readers = [p for p in dict.fromkeys([party_id, *audience]) if p]
+        self._session.executemany(
+            "INSERT INTO audit_audience (party_id, seq) VALUES (?, ?)",
+            [(reader, entry.seq) for reader in readers],
+        )
+        return entry
+
+    def head(self) -> AuditEntry | None:
+        rows = self._session.execute(
+            f"SELECT {_COLUMNS} FROM audit_entries ORDER BY seq DESC LIMIT 1"
+        )
+        return _entry(rows[0]) if rows else None
+
+    def for_party(self, party_id: PartyId, *, after_seq: int, limit: int) -> list[AuditEntry]:
+        """Entries after `after_seq` (-1 for the first page) the party acted in or was told of."""
+        check_limit(limit)
+        rows = self._session.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM audit_audience a "
+            "JOIN audit_entries e ON e.seq = a.seq "
+            "WHERE a.party_id = ? AND a.seq > ? ORDER BY a.seq LIMIT ?",
+            (party_id, after_seq, limit),
+        )
+        return [_entry(row) for row in rows]
+
+    def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]:
+        """Entries after `after_seq`; the first entry is number 0, so -1 starts at the top."""
+        check_limit(limit)
+        rows = self._session.execute(
+            f"SELECT {_COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after_seq, limit),
+        )
+        return [_entry(row) for row in rows]
+
+
+def _entry(row: Row) -> AuditEntry:
+    seq, at_us, kind, party_id, actor, subject, data, prev_hash, hash_ = row
+    return AuditEntry(
+        seq,
+        from_us(at_us),
+        AuditKind(kind),
+        party_id,
+        actor,
+        subject,
+        loads(data),
+        prev_hash,
+        hash_,
+    )

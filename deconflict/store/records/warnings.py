@@ -1,0 +1,56 @@
+"""Hazard warnings, found by the party that raised them or by a party they alerted."""
+
+from __future__ import annotations
+
+from deconflict.domain.ids import PartyId, WarningId
+from deconflict.domain.warning import HazardWarning
+from deconflict.store.documents import dumps, loads
+from deconflict.store.documents_coordination import warning_from_json, warning_to_json
+from deconflict.store.records.paging import page
+from deconflict.store.sql_session import SqlSession
+
+
+class SqlWarningRecords:
+    def __init__(self, session: SqlSession) -> None:
+        self._session = session
+
+    def put(self, warning: HazardWarning) -> None:
+        self._session.execute(
+            "INSERT INTO warnings (id, party_id, document) VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET document = excluded.document",
+            (warning.id, warning.party_id, dumps(warning_to_json(warning))),
+        )
+        # The alert rows only index the document: rewritten whole, they always agree with it.
+        self._session.execute("DELETE FROM warning_alerts WHERE warning_id = ?", (warning.id,))
+        self._session.executemany(
+            "INSERT INTO warning_alerts (warning_id, party_id) VALUES (?, ?)",
+            [(warning.id, alert.party_id) for alert in warning.alerts],
+        )
+
+    def get(self, warning_id: WarningId) -> HazardWarning | None:
+        rows = self._session.execute("SELECT document FROM warnings WHERE id = ?", (warning_id,))
+        return warning_from_json(loads(rows[0][0])) if rows else None
+
+    def raised_by(self, party_id: PartyId, *, after: str | None, limit: int) -> list[HazardWarning]:
+        rows = page(
+            self._session,
+            "SELECT document FROM warnings",
+            "party_id = ?",
+            (party_id,),
+            key="id",
+            after=after,
+            limit=limit,
+        )
+        return [warning_from_json(loads(row[0])) for row in rows]
+
+    def alerting(self, party_id: PartyId, *, after: str | None, limit: int) -> list[HazardWarning]:
+        rows = page(
+            self._session,
+            "SELECT w.document FROM warning_alerts a JOIN warnings w ON w.id = a.warning_id",
+            "a.party_id = ?",
+            (party_id,),
+            key="a.warning_id",
+            after=after,
+            limit=limit,
+        )
+        return [warning_from_json(loads(row[0])) for row in rows]

@@ -1,0 +1,171 @@
+"""Repositories of the coordination loop's records, typed in domain terms.
+
+Each is reached through a `Transaction` and works inside it. Lists are keyset-paginated:
+`after` is the last id (or sequence number) of the previous page, `limit` the page size,
+and items come in ascending id order, so a page never shifts under concurrent inserts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from deconflict.domain.agreement import Agreement
+from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue
+from deconflict.domain.conflict import Conflict
+from deconflict.domain.consultation import Consultation, Notice
+from deconflict.domain.ids import (
+    ConsultationId,
+    MemberId,
+    OperationId,
+    PartyId,
+    WarningId,
+    ZoneId,
+)
+from deconflict.domain.operation import Operation, OperationVersion
+from deconflict.domain.party import Member, Party
+from deconflict.domain.warning import HazardWarning
+from deconflict.domain.zone import Zone
+
+
+class PartyRecords(Protocol):
+    def add(self, party: Party, *, now: datetime) -> None:
+        """Store a new party; a taken name raises `errors.AlreadyExists`."""
+
+    def get(self, party_id: PartyId) -> Party | None: ...
+
+    def by_name(self, name: str) -> Party | None: ...
+
+    def all(self) -> list[Party]: ...
+
+    def authorities(self) -> list[Party]:
+        """Parties with a declared authority area."""
+
+
+class MemberRecords(Protocol):
+    def add(self, member: Member, *, now: datetime) -> None: ...
+
+    def get(self, member_id: MemberId) -> Member | None: ...
+
+    def by_key_hash(self, api_key_sha256: str) -> Member | None:
+        """The member holding the key with this hash, revoked or not."""
+
+    def of_party(self, party_id: PartyId) -> list[Member]: ...
+
+    def revoke(self, member_id: MemberId, *, now: datetime) -> bool:
+        """Revoke the member's key; False when there was no such member."""
+
+
+class AgreementRecords(Protocol):
+    def put(self, agreement: Agreement, *, now: datetime) -> None:
+        """Store the agreement of an unordered pair, replacing any earlier one."""
+
+    def between(self, a: PartyId, b: PartyId) -> Agreement | None: ...
+
+    def of_party(self, party_id: PartyId) -> list[Agreement]: ...
+
+
+class ZoneRecords(Protocol):
+    def put(self, zone: Zone) -> None:
+        """Insert or update the zone's current version; earlier versions are kept."""
+
+    def get(self, zone_id: ZoneId) -> Zone | None: ...
+
+    def of_party(self, party_id: PartyId, *, after: str | None, limit: int) -> list[Zone]: ...
+
+
+class OperationRecords(Protocol):
+    def put(self, operation: Operation) -> None:
+        """Insert or update the operation; a version not stored yet is added to its history."""
+
+    def get(self, operation_id: OperationId) -> Operation | None: ...
+
+    def version(self, operation_id: OperationId, number: int) -> OperationVersion | None: ...
+
+    def of_party(self, party_id: PartyId, *, after: str | None, limit: int) -> list[Operation]: ...
+
+
+class ConflictRecords(Protocol):
+    def replace(
+        self, operation_id: OperationId, operation_version: int, conflicts: Sequence[Conflict]
+    ) -> None:
+        """Record the conflicts found for one operation version, replacing earlier findings."""
+
+    def of_operation(self, operation_id: OperationId, operation_version: int) -> list[Conflict]: ...
+
+
+class ConsultationRecords(Protocol):
+    def put(self, consultation: Consultation) -> None: ...
+
+    def get(self, consultation_id: ConsultationId) -> Consultation | None: ...
+
+    def of_operation(
+        self, operation_id: OperationId, *, version: int | None = None
+    ) -> list[Consultation]: ...
+
+    def of_party(self, party_id: PartyId, *, after: str | None, limit: int) -> list[Consultation]:
+        """Consultations addressed to the party."""
+
+    def add_notice(self, notice: Notice) -> None: ...
+
+    def notices_of_party(
+        self, party_id: PartyId, *, after: str | None, limit: int
+    ) -> list[Notice]: ...
+
+    def notices_of_operation(self, operation_id: OperationId) -> list[Notice]: ...
+
+
+class WarningRecords(Protocol):
+    def put(self, warning: HazardWarning) -> None: ...
+
+    def get(self, warning_id: WarningId) -> HazardWarning | None: ...
+
+    def raised_by(
+        self, party_id: PartyId, *, after: str | None, limit: int
+    ) -> list[HazardWarning]: ...
+
+    def alerting(self, party_id: PartyId, *, after: str | None, limit: int) -> list[HazardWarning]:
+        """Warnings that alerted the party."""
+
+
+class AuditRecords(Protocol):
+    def append(
+        self,
+        *,
+        at: datetime,
+        kind: AuditKind,
+        party_id: str,
+        actor: str,
+        subject: str,
+        data: dict[str, JsonValue],
+        audience: Iterable[PartyId],
+    ) -> AuditEntry:
+        """Chain a new entry after the current head; `audience` are the parties it concerns
+        besides the acting one (they see it in their own audit listing)."""
+
+    def head(self) -> AuditEntry | None: ...
+
+    def for_party(self, party_id: PartyId, *, after_seq: int, limit: int) -> list[AuditEntry]:
+        """Entries the party acted in or was named in the audience of."""
+
+    def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """What a POST answered, kept under its Idempotency-Key to be answered again."""
+
+    request_sha256: str
+    status: int
+    body: str
+    created_at: datetime
+
+
+class IdempotencyRecords(Protocol):
+    def get(self, member_id: MemberId, key: str) -> StoredResponse | None: ...
+
+    def put(self, member_id: MemberId, key: str, response: StoredResponse) -> None: ...
+
+    def purge(self, *, before: datetime) -> int: ...

@@ -1,0 +1,1 @@
+"""Tests of the stores: one contract suite on SQLite and PostgreSQL, and the codec."""

@@ -1,0 +1,337 @@
+"""The store contract: one suite, run unchanged on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.geometry import Reach, parse_reach, parse_volume, reaches_meet
+from deconflict.store.interface import Store, Transaction, VolumeHit
+
+#: Fictional day the test volumes live on; `NOW` is before any of them starts.
+T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+NOW = T0 - timedelta(hours=1)
+
+
+def at(minutes: float) -> str:
+    return (T0 + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+
+
+def circle(lon: float, lat: float, radius_m: float) -> dict[str, object]:
+    return {"type": "Circle", "center": [lon, lat], "radius_m": radius_m}
+
+
+def rectangle(lon_lo: float, lat_lo: float, lon_hi: float, lat_hi: float) -> dict[str, object]:
+    ring = [
+        [lon_lo, lat_lo],
+        [lon_hi, lat_lo],
+        [lon_hi, lat_hi],
+        [lon_lo, lat_hi],
+        [lon_lo, lat_lo],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def reach(
+    footprint: dict[str, object],
+    *,
+    alt_m: tuple[float, float] = (0.0, 120.0),
+    minutes: tuple[float, float] = (0.0, 120.0),
+    reference: str = "WGS84",
+    buffer_m: tuple[float, float] | None = None,
+) -> Reach:
+    """A validated reach from the API's JSON form."""
+    volume = {
+        "footprint": footprint,
+        "altitude_lower_m": alt_m[0],
+        "altitude_upper_m": alt_m[1],
+        "altitude_reference": reference,
+        "start": at(minutes[0]),
+        "end": at(minutes[1]),
+    }
+    if buffer_m is None:
+        return Reach(parse_volume(volume))
+    buffer = {"horizontal_m": buffer_m[0], "vertical_m": buffer_m[1]}
+    return parse_reach(volume, buffer, "", "/buffer")
+
+
+def owner(entity_id: str, kind: EntityKind = EntityKind.OPERATION, version: int = 1) -> VolumeOwner:
+    return VolumeOwner(EntityRef(kind, entity_id), f"party-of-{entity_id}", version)
+
+
+def put(store: Store, who: VolumeOwner, *reaches: Reach) -> None:
+    store.write(lambda tx: tx.volumes.replace(who, reaches))
+
+
+def found(
+    store: Store,
+    query: Reach,
+    *,
+    now: datetime = NOW,
+    kinds: frozenset[EntityKind] = frozenset(EntityKind),
+    exclude: EntityRef | None = None,
+) -> set[tuple[str, int]]:
+    hits = store.read(lambda tx: tx.volumes.search(query, now=now, kinds=kinds, exclude=exclude))
+    return {(h.owner.entity.entity_id, h.index) for h in hits}
+
+
+def count(store: Store) -> int:
+    return store.read(lambda tx: tx.volumes.count())
+
+
+# A base about 5.7 km wide and 2.2 km tall (not square), at 10.0–10.08 E, 50.0–50.02 N.
+BASE = rectangle(10.0, 50.0, 10.08, 50.02)
+
+
+def test_replace_then_search_finds_it(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE))
+    hits = store.read(lambda tx: tx.volumes.search(reach(circle(10.04, 50.01, 100)), now=NOW))
+    assert [(h.owner, h.index) for h in hits] == [(owner("op-1"), 0)]
+    assert hits[0].reach == reach(BASE)
+    assert count(store) == 1
+
+
+def test_new_version_supersedes_old_volumes(store: Store) -> None:
+    put(store, owner("op-1", version=1), reach(BASE), reach(circle(10.5, 50.5, 300)))
+    put(store, owner("op-1", version=2), reach(circle(11.0, 51.0, 300)))
+    assert found(store, reach(circle(10.04, 50.01, 100))) == set()
+    assert found(store, reach(circle(10.5, 50.5, 100))) == set()
+    hits = store.read(lambda tx: tx.volumes.search(reach(circle(11.0, 51.0, 10)), now=NOW))
+    assert [(h.owner.version, h.index) for h in hits] == [(2, 0)]
+    assert count(store) == 1
+
+
+def test_remove_drops_every_volume_of_the_entity_only(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE), reach(BASE, minutes=(200, 300)))
+    put(store, owner("op-2"), reach(BASE))
+    removed = store.write(lambda tx: tx.volumes.remove(EntityRef(EntityKind.OPERATION, "op-1")))
+    assert removed == 2
+    assert found(store, reach(BASE, minutes=(0, 400))) == {("op-2", 0)}
+    assert store.write(lambda tx: tx.volumes.remove(EntityRef(EntityKind.OPERATION, "op-1"))) == 0
+
+
+def test_volume_ended_by_now_is_never_returned(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE, minutes=(0, 60)))
+    put(store, owner("op-2"), reach(BASE, minutes=(0, 90)))
+    query = reach(BASE, minutes=(0, 30))
+    assert found(store, query, now=T0 + timedelta(minutes=59)) == {("op-1", 0), ("op-2", 0)}
+    assert found(store, query, now=T0 + timedelta(minutes=60)) == {("op-2", 0)}
+    assert found(store, query, now=T0 + timedelta(minutes=90)) == set()
+
+
+def test_purge_deletes_only_volumes_ended_more_than_grace_ago(store: Store) -> None:
+    put(store, owner("ended-long-ago"), reach(BASE, minutes=(0, 10)))
+    put(store, owner("ended-within-grace"), reach(BASE, minutes=(0, 50)))
+    put(store, owner("live"), reach(BASE, minutes=(0, 120)))
+    now = T0 + timedelta(minutes=60)
+    purged = store.write(lambda tx: tx.volumes.purge_expired(now=now, grace=timedelta(minutes=30)))
+    assert purged == 1
+    assert count(store) == 2
+    assert found(store, reach(BASE, minutes=(0, 200)), now=T0) == {
+        ("ended-within-grace", 0),
+        ("live", 0),
+    }
+
+
+def test_kinds_filter(store: Store) -> None:
+    put(store, owner("zone-1", EntityKind.ZONE), reach(BASE))
+    put(store, owner("op-1", EntityKind.OPERATION), reach(BASE))
+    put(store, owner("sub-1", EntityKind.SUBSCRIPTION), reach(BASE))
+    query = reach(BASE)
+    assert found(store, query, kinds=frozenset({EntityKind.ZONE})) == {("zone-1", 0)}
+    conflicting = store.read(lambda tx: tx.volumes.search(query, now=NOW))
+    assert {h.owner.entity.kind for h in conflicting} == {EntityKind.ZONE, EntityKind.OPERATION}
+    assert found(store, query, kinds=frozenset()) == set()
+
+
+def test_exclude_skips_only_that_entity(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE))
+    put(store, owner("op-2"), reach(BASE))
+    # Same id under another kind is another entity and stays.
+    put(store, owner("op-1", EntityKind.ZONE), reach(BASE))
+    hits = store.read(
+        lambda tx: tx.volumes.search(
+            reach(BASE), now=NOW, exclude=EntityRef(EntityKind.OPERATION, "op-1")
+        )
+    )
+    assert {h.owner.entity for h in hits} == {
+        EntityRef(EntityKind.OPERATION, "op-2"),
+        EntityRef(EntityKind.ZONE, "op-1"),
+    }
+
+
+def test_antimeridian_polygon_found_from_both_sides(store: Store) -> None:
+    crossing: dict[str, object] = {
+        "type": "Polygon",
+        "coordinates": [
+            [[179.8, -16.9], [-179.7, -16.9], [-179.7, -16.7], [179.8, -16.7], [179.8, -16.9]]
+        ],
+    }
+    put(store, owner("op-dateline"), reach(crossing))
+    assert found(store, reach(circle(179.9, -16.8, 50))) == {("op-dateline", 0)}
+    assert found(store, reach(circle(-179.9, -16.8, 50))) == {("op-dateline", 0)}
+    assert found(store, reach(circle(-179.5, -16.8, 50))) == set()
+    assert found(store, reach(circle(179.9, -16.5, 50))) == set()
+
+
+def test_asymmetric_specimen_catches_a_lon_lat_swap(store: Store) -> None:
+    # Wide and thin, with longitudes and latitudes far apart: swapping them anywhere in
+    # the index would move the box off the query.
+    put(store, owner("op-wide"), reach(rectangle(30.0, 10.0, 30.5, 10.02)))
+    assert found(store, reach(circle(30.4, 10.01, 50))) == {("op-wide", 0)}
+    assert found(store, reach(circle(30.01, 10.4, 50))) == set()
+    assert found(store, reach(circle(10.01, 30.4, 50))) == set()
+
+
+def test_different_references_compare_conservatively_same_reference_exactly(
+    store: Store,
+) -> None:
+    put(store, owner("wgs84"), reach(BASE, alt_m=(100, 200), reference="WGS84"))
+    put(store, owner("amsl"), reach(BASE, alt_m=(500, 600), reference="AMSL"))
+    # AMSL 300 m may be as low as 193 m above the ellipsoid: within the WGS84 band.
+    assert found(store, reach(BASE, alt_m=(300, 400), reference="AMSL")) == {("wgs84", 0)}
+    assert found(store, reach(BASE, alt_m=(320, 400), reference="AMSL")) == set()
+    # Same reference: exact, so 601 m clears 600 m; in WGS84 it cannot be cleared.
+    assert found(store, reach(BASE, alt_m=(601, 700), reference="AMSL")) == set()
+    assert found(store, reach(BASE, alt_m=(600, 700), reference="AMSL")) == {("amsl", 0)}
+    assert found(store, reach(BASE, alt_m=(601, 700), reference="WGS84")) == {("amsl", 0)}
+
+
+def test_windows_meeting_end_to_start_do_not_conflict(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE, minutes=(0, 60)))
+    assert found(store, reach(BASE, minutes=(60, 120))) == set()
+    assert found(store, reach(BASE, minutes=(-60, 0))) == set()
+    one_us = 1e-6 / 60
+    assert found(store, reach(BASE, minutes=(60 - one_us, 120))) == {("op-1", 0)}
+    assert found(store, reach(BASE, minutes=(-60, one_us))) == {("op-1", 0)}
+
+
+def test_buffer_turns_a_near_miss_into_a_conflict(store: Store) -> None:
+    # The query circle's rim passes about 500 m east of the base's east edge.
+    near_miss = reach(circle(10.095, 50.01, 550), alt_m=(300, 400))
+    put(store, owner("zone-bare", EntityKind.ZONE), reach(BASE, alt_m=(0, 250)))
+    assert found(store, near_miss) == set()
+    put(
+        store,
+        owner("zone-buffered", EntityKind.ZONE),
+        reach(BASE, alt_m=(0, 250), buffer_m=(1000, 60)),
+    )
+    assert found(store, near_miss) == {("zone-buffered", 0)}
+    put(
+        store,
+        owner("zone-buffered", EntityKind.ZONE, 2),
+        reach(BASE, alt_m=(0, 250), buffer_m=(1000, 40)),
+    )
+    assert found(store, near_miss) == set()
+
+
+def test_work_that_raises_rolls_back(store: Store) -> None:
+    put(store, owner("op-kept"), reach(BASE))
+
+    def failing(tx: Transaction) -> None:
+        tx.volumes.replace(owner("op-new"), [reach(BASE)])
+        tx.volumes.remove(EntityRef(EntityKind.OPERATION, "op-kept"))
+        raise RuntimeError("planner changed their mind")
+
+    with pytest.raises(RuntimeError, match="changed their mind"):
+        store.write(failing)
+    assert found(store, reach(BASE)) == {("op-kept", 0)}
+    assert count(store) == 1
+
+
+def test_prefilter_counts_boxes_near_the_query_only(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE))
+    put(store, owner("op-far"), reach(circle(12.0, 52.0, 500)))
+    query = reach(circle(10.04, 50.01, 100))
+    assert store.read(lambda tx: tx.volumes.prefilter_count(query, now=NOW)) == 1
+    far_away = reach(circle(-60.0, -30.0, 100))
+    assert store.read(lambda tx: tx.volumes.prefilter_count(far_away, now=NOW)) == 0
+
+
+def random_reach(rng: random.Random) -> Reach:
+    """A circle or polygon in a 0.3° × 0.2° area, so that many of them meet."""
+    lon, lat = 10.0 + rng.uniform(0, 0.3), 50.0 + rng.uniform(0, 0.2)
+    if rng.random() < 0.4:
+        footprint = circle(lon, lat, rng.uniform(50, 3000))
+    else:
+        w, h = rng.uniform(0.002, 0.05), rng.uniform(0.002, 0.03)
+        footprint = rectangle(lon, lat, lon + w, lat + h)
+        if rng.random() < 0.5:  # a triangle, so not every shape fills its box
+            footprint = {
+                "type": "Polygon",
+                "coordinates": [[[lon, lat], [lon + w, lat], [lon, lat + h], [lon, lat]]],
+            }
+    lower = rng.uniform(0, 1500)
+    start = rng.uniform(0, 600)
+    buffered = rng.random() < 0.3
+    return reach(
+        footprint,
+        alt_m=(lower, lower + rng.uniform(10, 400)),
+        minutes=(start, start + rng.uniform(5, 180)),
+        reference=rng.choice(["WGS84", "AMSL"]),
+        buffer_m=(rng.uniform(0, 2000), rng.uniform(0, 100)) if buffered else None,
+    )
+
+
+def test_search_equals_brute_force_on_random_volumes(store: Store) -> None:
+    rng = random.Random(20261201)
+    stored: dict[tuple[str, int], Reach] = {}
+    entries: list[tuple[VolumeOwner, Sequence[Reach]]] = []
+    for n in range(300):
+        reaches: Sequence[Reach] = [random_reach(rng) for _ in range(rng.choice([1, 1, 2]))]
+        entries.append((owner(f"op-{n}"), reaches))
+        stored.update({(f"op-{n}", i): r for i, r in enumerate(reaches)})
+    bulk, one_by_one = entries[:200], entries[200:]
+    assert store.write(lambda tx: tx.volumes.add_many(bulk)) == sum(len(r) for _, r in bulk)
+    for who, reaches in one_by_one:
+        put(store, who, *reaches)
+    now = T0 + timedelta(minutes=120)  # some volumes have ended by then
+    total_hits = 0
+    for _ in range(40):
+        query = random_reach(rng)
+        expected = {
+            key
+            for key, r in stored.items()
+            if r.time.end > now and reaches_meet(query, r) and reaches_meet(r, query)
+        }
+        assert found(store, query, now=now) == expected
+        total_hits += len(expected)
+    assert total_hits > 40  # the seeded data must exercise real conflicts
+
+
+def test_racing_writers_never_both_miss_each_other(store: Store) -> None:
+    writers = 6
+    seen: dict[int, set[str]] = {}
+    start = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def submit(n: int) -> None:
+        mine = reach(circle(10.04, 50.01, 500 + 10 * n))
+
+        def work(tx: Transaction) -> None:
+            hits: list[VolumeHit] = tx.volumes.search(mine, now=NOW)
+            # Recorded on every attempt; the last attempt is the one that committed.
+            seen[n] = {h.owner.entity.entity_id for h in hits}
+            tx.volumes.replace(owner(f"op-{n}"), [mine])
+
+        try:
+            start.wait()
+            store.write(work)
+        except BaseException as error:  # reported below, on the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert count(store) == writers
+    for a in range(writers):
+        for b in range(a + 1, writers):
+            assert f"op-{a}" in seen[b] or f"op-{b}" in seen[a], (a, b, seen)

@@ -1,0 +1,114 @@
+"""What only the PostgreSQL store has: migrations, retries, read-only reads, cube rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.rows import TupleRow
+
+from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.geometry import Reach, parse_volume
+from deconflict.store.pg_schema import shipped_migrations
+from deconflict.store.postgres import PgTransaction, PostgresStore
+
+VOLUME = {
+    "footprint": {
+        "type": "Polygon",
+        "coordinates": [[[179.8, -16.9], [-179.7, -16.9], [-179.7, -16.7], [179.8, -16.9]]],
+    },
+    "altitude_lower_m": 0,
+    "altitude_upper_m": 300,
+    "start": "2026-12-01T10:00:00Z",
+    "end": "2026-12-01T12:00:00Z",
+}
+OWNER = VolumeOwner(EntityRef(EntityKind.ZONE, "zone-dateline"), "party-c", 1)
+
+
+@pytest.fixture
+def pg_store(pg_url: str, pg_schema: str) -> Iterator[PostgresStore]:
+    store = PostgresStore(pg_url, schema=pg_schema)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def side_conn(pg_url: str, pg_schema: str) -> Iterator[psycopg.Connection[TupleRow]]:
+    """Another client of the same schema, outside the store."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(pg_schema)))
+        yield conn
+
+
+def test_migrations_apply_once_and_keep_the_epoch(
+    pg_store: PostgresStore,
+    pg_url: str,
+    pg_schema: str,
+    side_conn: psycopg.Connection[TupleRow],
+) -> None:
+    epoch = side_conn.execute("SELECT epoch_us FROM index_meta").fetchall()
+    PostgresStore(pg_url, schema=pg_schema).close()
+    names = [r[0] for r in side_conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+    assert names == [m.name for m in shipped_migrations()]
+    assert names[0] == "001_volumes"
+    assert side_conn.execute("SELECT epoch_us FROM index_meta").fetchall() == epoch
+    assert len(epoch) == 1
+
+
+def test_a_volume_across_the_antimeridian_has_two_cube_rows(
+    pg_store: PostgresStore, side_conn: psycopg.Connection[TupleRow]
+) -> None:
+    reach = Reach(parse_volume(VOLUME))
+    pg_store.write(lambda tx: tx.volumes.replace(OWNER, [reach]))
+    rows = side_conn.execute(
+        "SELECT cube_ll_coord(box, 1), cube_ur_coord(box, 1), cube_ll_coord(box, 2)"
+        " FROM volume_boxes ORDER BY 1"
+    ).fetchall()
+    (west_lo, west_hi, west_lat), (east_lo, east_hi, east_lat) = rows
+    assert (west_lo, east_hi) == (-180.0, 180.0)
+    assert -179.71 < west_hi < -179.69
+    assert 179.79 < east_lo < 179.81
+    assert -16.91 < west_lat == east_lat < -16.89
+    now = reach.time.start
+    assert pg_store.read(lambda tx: tx.volumes.prefilter_count(reach, now=now)) == 2
+
+
+def test_write_is_run_again_after_a_serialisation_failure(
+    pg_store: PostgresStore, side_conn: psycopg.Connection[TupleRow]
+) -> None:
+    pg_store.write(lambda tx: tx.volumes.replace(OWNER, [Reach(parse_volume(VOLUME))]))
+    attempts = []
+
+    def work(tx: PgTransaction) -> int:
+        attempts.append(tx.volumes.count())  # takes the transaction's snapshot
+        if len(attempts) == 1:
+            # Another client removes the rows after that snapshot was taken.
+            side_conn.execute("DELETE FROM volumes")
+        return tx.volumes.remove(OWNER.entity)
+
+    assert pg_store.write(work) == 0
+    assert attempts == [1, 0]
+
+
+def test_read_transactions_refuse_writes(pg_store: PostgresStore) -> None:
+    reach = Reach(parse_volume(VOLUME))
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        pg_store.read(lambda tx: tx.volumes.replace(OWNER, [reach]))
+    assert pg_store.read(lambda tx: tx.volumes.count()) == 0
+
+
+def test_a_transaction_inside_another_is_refused(pg_store: PostgresStore) -> None:
+    with pytest.raises(RuntimeError, match="inside another"):
+        pg_store.write(lambda _tx: pg_store.read(lambda tx: tx.volumes.count()))
+    assert pg_store.read(lambda tx: tx.volumes.count()) == 0
+
+
+def test_a_closed_store_refuses_work(pg_url: str, pg_schema: str) -> None:
+    store = PostgresStore(pg_url, schema=pg_schema)
+    store.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        store.read(lambda tx: tx.volumes.count())

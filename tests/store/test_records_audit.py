@@ -1,0 +1,157 @@
+"""Audit records: one unbroken hash chain, also under concurrent writers, read per party."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue, verify_chain
+from deconflict.domain.ids import PartyId
+from deconflict.store.interface import Store
+from deconflict.store.postgres import PostgresStore
+from deconflict.store.sqlite import SqliteStore
+from tests.domain import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST
+
+US = timedelta(microseconds=1)
+
+
+def record(
+    store: Store,
+    n: int,
+    party_id: str = NORTHMERE,
+    audience: tuple[PartyId, ...] = (),
+    data: dict[str, JsonValue] | None = None,
+) -> AuditEntry:
+    return store.write(
+        lambda tx: tx.audit.append(
+            at=T0 + n * US,
+            kind=AuditKind.STATE_CHANGE,
+            party_id=party_id,
+            actor="m-tamsin-planner" if party_id else "",
+            subject=f"operation:op-{n:03d}",
+            data={"n": n, "to": "submitted"} if data is None else data,
+            audience=audience,
+        )
+    )
+
+
+def whole_log(store: Store, page: int = 7) -> list[AuditEntry]:
+    entries: list[AuditEntry] = []
+    while batch := store.read(
+        lambda tx: tx.audit.all(after_seq=entries[-1].seq if entries else -1, limit=page)
+    ):
+        entries.extend(batch)
+    return entries
+
+
+def test_an_empty_log_has_no_head(store: Store) -> None:
+    assert store.read(lambda tx: tx.audit.head()) is None
+    assert store.read(lambda tx: tx.audit.all(after_seq=-1, limit=10)) == []
+
+
+def test_many_appends_read_back_as_one_chain_that_verifies(store: Store) -> None:
+    written = [record(store, n) for n in range(40)]
+    read = whole_log(store)
+    assert read == written
+    assert [e.seq for e in read] == list(range(40))
+    assert verify_chain(read) is None
+    assert store.read(lambda tx: tx.audit.head()) == written[-1]
+
+
+def test_data_reads_back_exactly(store: Store) -> None:
+    data: dict[str, JsonValue] = {
+        "reason": "Konvoi über die Furt — 18:00",
+        "parties": [VALECREST, LOWFEN],
+        "nested": {"deadline_s": 1_800, "big": 2**62, "none": None, "ok": True},
+    }
+    written = record(store, 0, data=data)
+    assert store.read(lambda tx: tx.audit.head()) == written
+    assert written.data == data
+
+
+def test_a_float_is_refused_and_nothing_is_appended(store: Store) -> None:
+    with pytest.raises(TypeError, match="float"):
+        record(store, 0, data=json.loads('{"separation_m": 12.5}'))
+    assert store.read(lambda tx: tx.audit.head()) is None
+
+
+def test_a_party_reads_what_it_did_and_what_it_was_told_and_nothing_else(store: Store) -> None:
+    own = record(store, 0, NORTHMERE)
+    told = record(store, 1, LOWFEN, audience=(NORTHMERE, VALECREST))
+    record(store, 2, VALECREST, audience=(OSTERBY,))
+    by_service = record(store, 3, "", audience=(NORTHMERE, NORTHMERE))
+    record(store, 4, "", audience=())
+    for_northmere = store.read(lambda tx: tx.audit.for_party(NORTHMERE, after_seq=-1, limit=10))
+    assert for_northmere == [own, told, by_service]
+    assert store.read(lambda tx: tx.audit.for_party(NORTHMERE, after_seq=1, limit=1)) == [
+        by_service
+    ]
+    for_osterby = store.read(lambda tx: tx.audit.for_party(OSTERBY, after_seq=-1, limit=10))
+    assert [e.seq for e in for_osterby] == [2]
+    nobody = store.read(lambda tx: tx.audit.for_party(PartyId(""), after_seq=-1, limit=10))
+    assert nobody == []
+
+
+def test_concurrent_appends_make_one_unbroken_chain(store: Store) -> None:
+    threads, appends = 4, 25
+    start = threading.Barrier(threads)
+    failures: list[BaseException] = []
+
+    def writer(t: int) -> None:
+        try:
+            start.wait()
+            for n in range(appends):
+                record(store, t * 1000 + n, PartyId(f"party-writer-{t}"))
+        except BaseException as failure:  # reported by the main thread, which asserts
+            failures.append(failure)
+
+    workers = [threading.Thread(target=writer, args=(t,)) for t in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    log = whole_log(store, page=50)
+    assert len(log) == threads * appends
+    assert verify_chain(log) is None
+    assert sorted(e.subject for e in log) == sorted(
+        f"operation:op-{t * 1000 + n:03d}" for t in range(threads) for n in range(appends)
+    )
+    one_writer = store.read(
+        lambda tx: tx.audit.for_party(PartyId("party-writer-2"), after_seq=-1, limit=100)
+    )
+    assert len(one_writer) == appends
+
+
+def test_the_sqlite_log_refuses_changes_after_the_fact(sqlite_path: Path) -> None:
+    store = SqliteStore(sqlite_path)
+    try:
+        record(store, 0)
+    finally:
+        store.close()
+    with sqlite3.connect(sqlite_path) as conn:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE audit_entries SET subject = 'operation:forged'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("DELETE FROM audit_entries")
+
+
+def test_the_postgres_log_refuses_changes_after_the_fact(pg_url: str, pg_schema: str) -> None:
+    store = PostgresStore(pg_url, schema=pg_schema)
+    try:
+        record(store, 0)
+    finally:
+        store.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(pg_schema)))
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            conn.execute("UPDATE audit_entries SET subject = 'operation:forged'")
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            conn.execute("DELETE FROM audit_entries")
