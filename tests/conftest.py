@@ -10,6 +10,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from deconflict.store.interface import Store
+from deconflict.store.postgres import PostgresStore
+from deconflict.store.sqlite import SqliteStore
+
 #: Where the test PostgreSQL lives; each test gets a fresh schema there.
 PG_URL = os.environ.get("DECONFLICT_TEST_PG_URL", "postgresql://127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -50,3 +54,20 @@ def pg_schema(pg_url: str) -> Iterator[str]:
 @pytest.fixture
 def sqlite_path(tmp_path: Path) -> Path:
     return tmp_path / "deconflict.sqlite"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, sqlite_path: Path) -> Iterator[Store]:
+    """A fresh, empty store of each backend, closed afterwards."""
+    opened: Store
+    if request.param == "sqlite":
+        opened = SqliteStore(sqlite_path)
+    else:
+        # Requested only here so that the SQLite run needs no PostgreSQL server.
+        pg_url: str = request.getfixturevalue("pg_url")
+        pg_schema: str = request.getfixturevalue("pg_schema")
+        opened = PostgresStore(pg_url, schema=pg_schema)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -1,0 +1,1 @@
+"""Use cases: each runs in one store transaction, and the service owns the clock."""

@@ -1,0 +1,194 @@
+"""Consulting and notifying the parties an operation version runs into, and following up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from deconflict.domain.agreement import Mode
+from deconflict.domain.audit import AuditKind, rfc3339
+from deconflict.domain.consultation import (
+    Closure,
+    Consultation,
+    Notice,
+    close,
+    close_for_revision,
+    evaluate,
+    involvements,
+    open_consultation,
+)
+from deconflict.domain.ids import ConsultationId, NoticeId, PartyId
+from deconflict.domain.lifecycle import OperationState
+from deconflict.domain.operation import Operation
+from deconflict.service.checking import find_conflicts
+from deconflict.service.context import Principal, Service
+from deconflict.service.recording import record
+from deconflict.store.interface import Transaction
+
+#: States whose outcome depends on consultations, and so on deadlines.
+AWAITING_ANSWERS = frozenset(
+    {OperationState.SUBMITTED, OperationState.IN_CONSULTATION, OperationState.OBJECTED}
+)
+
+
+def check_and_consult(
+    svc: Service,
+    tx: Transaction,
+    by: Principal | None,
+    operation: Operation,
+    now: datetime,
+    previous: Sequence[Consultation] = (),
+) -> Operation:
+    """Find conflicts, consult and notify by agreement, close what a revision superseded."""
+    conflicts = find_conflicts(tx, operation, now)
+    tx.conflicts.replace(operation.id, operation.version.number, conflicts)
+    agreements = tx.agreements.of_party(operation.party_id)
+    involved = involvements(operation.party_id, conflicts, agreements)
+    still_concerned = [i.party_id for i in involved]
+    for closed in close_for_revision(
+        [c for c in previous if c.closed_at is None], still_concerned, now
+    ):
+        tx.consultations.put(closed)
+        record(
+            tx,
+            now,
+            AuditKind.CONSULTATION,
+            by,
+            f"consultation:{closed.id}",
+            {
+                "event": "closed",
+                "closure": str(closed.closure),
+                "operation": operation.id,
+                "version": closed.operation_version,
+            },
+            [closed.party_id],
+        )
+    opened: list[Consultation] = []
+    for involvement in involved:
+        party = involvement.party_id
+        if involvement.mode is Mode.CONSULT:
+            consultation = open_consultation(
+                ConsultationId(svc.new_id()), operation, party, involvement.agreement, now
+            )
+            tx.consultations.put(consultation)
+            opened.append(consultation)
+            record(
+                tx,
+                now,
+                AuditKind.CONSULTATION,
+                by,
+                f"consultation:{consultation.id}",
+                {
+                    "event": "opened",
+                    "operation": operation.id,
+                    "version": operation.version.number,
+                    "party": party,
+                    "deadline": rfc3339(consultation.deadline),
+                },
+                [party],
+            )
+        else:
+            notice = Notice(
+                NoticeId(svc.new_id()),
+                operation.id,
+                operation.version.number,
+                party,
+                now,
+                involvement.notice_reason,
+            )
+            tx.consultations.add_notice(notice)
+            record(
+                tx,
+                now,
+                AuditKind.NOTICE,
+                by,
+                f"notice:{notice.id}",
+                {
+                    "operation": operation.id,
+                    "version": operation.version.number,
+                    "party": party,
+                    "reason": str(notice.reason),
+                },
+                [party],
+            )
+        record(
+            tx,
+            now,
+            AuditKind.DISCLOSURE,
+            by,
+            f"operation:{operation.id}",
+            {
+                "party": party,
+                "version": operation.version.number,
+                "regions": sum(len(c.overlaps) for c in involvement.conflicts),
+                "identity": str(involvement.agreement.disclosure),
+                "purpose_shared": operation.version.plan.shared_purpose is not None,
+            },
+            [party],
+        )
+    return settle(tx, by, evaluate(operation, opened, now), opened, now)
+
+
+def settle(
+    tx: Transaction,
+    by: Principal | None,
+    operation: Operation,
+    consultations: Sequence[Consultation],
+    now: datetime,
+) -> Operation:
+    """Once an operation leaves consultation for good, its consultations take no more answers."""
+    if operation.state in AWAITING_ANSWERS:
+        return operation
+    for consultation in consultations:
+        if consultation.closed_at is None:
+            closed = close(consultation, Closure.SETTLED, now)
+            tx.consultations.put(closed)
+            record(
+                tx,
+                now,
+                AuditKind.CONSULTATION,
+                by,
+                f"consultation:{closed.id}",
+                {
+                    "event": "closed",
+                    "closure": str(Closure.SETTLED),
+                    "operation": operation.id,
+                    "version": closed.operation_version,
+                },
+                [closed.party_id],
+            )
+    return operation
+
+
+def involved_parties(tx: Transaction, operation: Operation) -> list[PartyId]:
+    """Every party consulted or notified about any version: they hear of its fate."""
+    parties = {c.party_id for c in tx.consultations.of_operation(operation.id)}
+    parties |= {n.party_id for n in tx.consultations.notices_of_operation(operation.id)}
+    return sorted(parties)
+
+
+def apply_deadlines(tx: Transaction, operation: Operation, now: datetime) -> Operation:
+    """The operation with deadlines that passed taken into account, recorded if it moved."""
+    if operation.state not in AWAITING_ANSWERS:
+        return operation
+    consultations = tx.consultations.of_operation(operation.id, version=operation.version.number)
+    moved = evaluate(operation, consultations, now)
+    if moved.state is operation.state:
+        return operation
+    moved = settle(tx, None, moved, consultations, now)
+    tx.operations.put(moved)
+    record(
+        tx,
+        now,
+        AuditKind.STATE_CHANGE,
+        None,
+        f"operation:{operation.id}",
+        {
+            "from": str(operation.state),
+            "to": str(moved.state),
+            "cause": "deadline",
+            "version": operation.version.number,
+        },
+        [operation.party_id, *involved_parties(tx, operation)],
+    )
+    return moved

@@ -1,0 +1,63 @@
+"""Housekeeping on a schedule: expired volumes and old idempotency answers leave the store.
+
+Expired volumes already vanish from every search the instant their window ends; purging
+only keeps the index from growing without bound. `deconflict serve` runs `purge` every
+`purge_interval_s` (see docs/configuration.md); `deconflict db purge` runs it by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from deconflict.service.context import Service
+from deconflict.service.idempotency import RETENTION_HOURS
+from deconflict.store.interface import Transaction
+
+#: Volumes are kept this long after their window ends, for late reads of recent history.
+DEFAULT_PURGE_GRACE = timedelta(hours=24)
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    volumes: int
+    idempotency_answers: int
+
+
+def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE) -> Purged:
+    def work(tx: Transaction) -> Purged:
+        now = svc.clock.now()
+        volumes = tx.volumes.purge_expired(now=now, grace=grace)
+        answers = tx.idempotency.purge(before=now - timedelta(hours=RETENTION_HOURS))
+        return Purged(volumes, answers)
+
+    return svc.write(work)
+
+
+class PurgeSchedule:
+    """Runs `purge` every `interval_s` in a daemon thread until stopped."""
+
+    def __init__(self, svc: Service, interval_s: float, grace: timedelta = DEFAULT_PURGE_GRACE):
+        self._svc = svc
+        self._interval_s = interval_s
+        self._grace = grace
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="deconflict-purge", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            try:
+                purge(self._svc, self._grace)
+            except Exception:
+                # A failed round is retried next interval; the server must keep serving.
+                _log.exception("purge failed; retrying in %s s", self._interval_s)

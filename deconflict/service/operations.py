@@ -1,0 +1,198 @@
+"""Operation use cases: submit, revise, withdraw, cancel, activate, complete, override."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from deconflict.domain.audit import AuditKind, JsonValue
+from deconflict.domain.consultation import objectors
+from deconflict.domain.ids import OperationId, Ovn, PartyId
+from deconflict.domain.lifecycle import OperationAction, OperationState
+from deconflict.domain.operation import (
+    Operation,
+    Plan,
+    act,
+    clear_over_objection,
+    draft_operation,
+    revise,
+)
+from deconflict.domain.party import Action
+from deconflict.service.checking import index_operation
+from deconflict.service.consulting import (
+    apply_deadlines,
+    check_and_consult,
+    involved_parties,
+    settle,
+)
+from deconflict.service.context import Principal, Service, not_found
+from deconflict.service.recording import record
+from deconflict.store.interface import Transaction
+
+#: Actions a planner asks for by name; the rest are decided by consultations.
+PLANNER_ACTIONS = frozenset(
+    {
+        OperationAction.SUBMIT,
+        OperationAction.WITHDRAW,
+        OperationAction.CANCEL,
+        OperationAction.ACTIVATE,
+        OperationAction.COMPLETE,
+    }
+)
+
+
+def submit_operation(svc: Service, by: Principal, plan: Plan, *, draft: bool = False) -> Operation:
+    """A new operation: checked, consulted and notified at once unless kept as a draft."""
+    by.require(Action.PLAN_OPERATIONS)
+
+    def work(tx: Transaction) -> Operation:
+        now = svc.clock.now()
+        operation = draft_operation(OperationId(svc.new_id()), by.party.id, plan, now)
+        record(
+            tx,
+            now,
+            AuditKind.STATE_CHANGE,
+            by,
+            f"operation:{operation.id}",
+            {"from": None, "to": str(operation.state), "version": 1, "ovn": operation.ovn},
+        )
+        if not draft:
+            operation = _submit(svc, tx, by, operation)
+        tx.operations.put(operation)
+        index_operation(tx, operation)
+        return operation
+
+    return svc.write(work)
+
+
+def revise_operation(
+    svc: Service, by: Principal, operation_id: OperationId, *, ovn: Ovn, plan: Plan
+) -> Operation:
+    """The next version, checked again; the writer names the version it changes."""
+    by.require(Action.PLAN_OPERATIONS)
+
+    def work(tx: Transaction) -> Operation:
+        now = svc.clock.now()
+        current = apply_deadlines(tx, _own(tx, by, operation_id), now)
+        previous = tx.consultations.of_operation(current.id, version=current.version.number)
+        revised = revise(current, named_ovn=ovn, plan=plan, now=now)
+        _record_move(tx, by, current, revised, now)
+        decided = revised
+        if revised.state is not OperationState.DRAFT:
+            decided = check_and_consult(svc, tx, by, revised, now, previous)
+            _record_move(tx, by, revised, decided, now)
+        tx.operations.put(decided)
+        index_operation(tx, decided)
+        return decided
+
+    return svc.write(work)
+
+
+def act_on_operation(
+    svc: Service, by: Principal, operation_id: OperationId, action: OperationAction
+) -> Operation:
+    """Submit a draft, withdraw, cancel, activate or complete."""
+    by.require(Action.PLAN_OPERATIONS)
+    if action not in PLANNER_ACTIONS:
+        raise ValueError(f"{action} is not asked for by a planner")
+
+    def work(tx: Transaction) -> Operation:
+        now = svc.clock.now()
+        current = apply_deadlines(tx, _own(tx, by, operation_id), now)
+        if action is OperationAction.SUBMIT:
+            moved = _submit(svc, tx, by, current)
+        else:
+            moved = act(current, action)
+            _record_move(tx, by, current, moved, now, audience=involved_parties(tx, current))
+            moved = settle(tx, by, moved, tx.consultations.of_operation(current.id), now)
+        tx.operations.put(moved)
+        index_operation(tx, moved)
+        return moved
+
+    return svc.write(work)
+
+
+def clear_operation_over_objection(
+    svc: Service, by: Principal, operation_id: OperationId, justification: str
+) -> Operation:
+    """Clear despite standing objections; the justification is recorded and sent to objectors."""
+    by.require(Action.CLEAR_OVER_OBJECTION)
+
+    def work(tx: Transaction) -> Operation:
+        now = svc.clock.now()
+        current = apply_deadlines(tx, _own(tx, by, operation_id), now)
+        consultations = tx.consultations.of_operation(current.id, version=current.version.number)
+        standing = objectors(consultations, now)
+        cleared = clear_over_objection(
+            current, justification=justification, by=by.member.id, now=now
+        )
+        assert cleared.override is not None
+        _record_move(
+            tx,
+            by,
+            current,
+            cleared,
+            now,
+            audience=standing,
+            extra={"justification": cleared.override.justification, "objectors": sorted(standing)},
+        )
+        cleared = settle(tx, by, cleared, consultations, now)
+        tx.operations.put(cleared)
+        index_operation(tx, cleared)
+        return cleared
+
+    return svc.write(work)
+
+
+def own_operation(svc: Service, by: Principal, operation_id: OperationId) -> Operation:
+    """The caller's own operation, deadlines applied (recorded if they moved it)."""
+
+    def peek(tx: Transaction) -> tuple[Operation, bool]:
+        operation = _own(tx, by, operation_id)
+        return operation, operation.state in _MAY_MOVE_BY_DEADLINE
+
+    operation, may_move = svc.read(peek)
+    if not may_move:
+        return operation
+    return svc.write(lambda tx: apply_deadlines(tx, _own(tx, by, operation_id), svc.clock.now()))
+
+
+_MAY_MOVE_BY_DEADLINE = frozenset({OperationState.IN_CONSULTATION, OperationState.OBJECTED})
+
+
+def _submit(svc: Service, tx: Transaction, by: Principal, operation: Operation) -> Operation:
+    now = svc.clock.now()
+    submitted = act(operation, OperationAction.SUBMIT)
+    _record_move(tx, by, operation, submitted, now)
+    decided = check_and_consult(svc, tx, by, submitted, now)
+    _record_move(tx, by, submitted, decided, now)
+    return decided
+
+
+def _own(tx: Transaction, by: Principal, operation_id: OperationId) -> Operation:
+    operation = tx.operations.get(operation_id)
+    if operation is None or operation.party_id != by.party.id:
+        raise not_found("operation")
+    return operation
+
+
+def _record_move(
+    tx: Transaction,
+    by: Principal,
+    before: Operation,
+    after: Operation,
+    now: datetime,
+    *,
+    audience: Iterable[PartyId] = (),
+    extra: dict[str, JsonValue] | None = None,
+) -> None:
+    if before.state is after.state and before.ovn == after.ovn:
+        return
+    data: dict[str, JsonValue] = {
+        "from": str(before.state),
+        "to": str(after.state),
+        "version": after.version.number,
+        "ovn": after.ovn,
+        **(extra or {}),
+    }
+    record(tx, now, AuditKind.STATE_CHANGE, by, f"operation:{after.id}", data, audience)

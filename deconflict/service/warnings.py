@@ -1,0 +1,96 @@
+"""Urgent warnings: raise one over a hazard volume, alert everyone inside, acknowledge."""
+
+from __future__ import annotations
+
+from deconflict.domain.audit import AuditKind, rfc3339
+from deconflict.domain.ids import WarningId
+from deconflict.domain.party import Action
+from deconflict.domain.warning import HazardWarning, Severity, acknowledge, alert, raise_warning
+from deconflict.geometry import Reach, Volume4D
+from deconflict.service.context import Principal, Service, not_found
+from deconflict.service.recording import record
+from deconflict.store.interface import Transaction
+
+
+def raise_hazard(
+    svc: Service, by: Principal, volume: Volume4D, severity: Severity, message: str
+) -> HazardWarning:
+    """Raise a warning and alert, at once, every party with a zone or operation inside it."""
+    by.require(Action.RAISE_WARNING)
+
+    def work(tx: Transaction) -> HazardWarning:
+        now = svc.clock.now()
+        warning = raise_warning(
+            WarningId(svc.new_id()), by.party.id, volume, severity, message, now
+        )
+        concerned = sorted(
+            {hit.owner.party_id for hit in tx.volumes.search(Reach(volume), now=now)}
+            - {by.party.id}
+        )
+        warning = alert(warning, concerned, now)
+        tx.warnings.put(warning)
+        record(
+            tx,
+            now,
+            AuditKind.WARNING,
+            by,
+            f"warning:{warning.id}",
+            {
+                "severity": str(severity),
+                "message": warning.message,
+                "until": rfc3339(volume.time.end),
+            },
+        )
+        for party_id in concerned:
+            record(
+                tx,
+                now,
+                AuditKind.ALERT,
+                by,
+                f"warning:{warning.id}",
+                {"party": party_id, "sends": 1},
+                [party_id],
+            )
+        return warning
+
+    return svc.write(work)
+
+
+def acknowledge_hazard(svc: Service, by: Principal, warning_id: WarningId) -> HazardWarning:
+    by.require(Action.ACKNOWLEDGE_WARNING)
+
+    def work(tx: Transaction) -> HazardWarning:
+        now = svc.clock.now()
+        warning = tx.warnings.get(warning_id)
+        if warning is None:
+            raise not_found("warning")
+        before = warning.alert_for(by.party.id)
+        done = acknowledge(warning, by.party.id, by.member.id, now)
+        if before is not None and not before.is_acknowledged:
+            tx.warnings.put(done)
+            record(
+                tx,
+                now,
+                AuditKind.ACKNOWLEDGEMENT,
+                by,
+                f"warning:{warning.id}",
+                {"seconds_to_acknowledge": int((now - before.first_sent_at).total_seconds())},
+                [warning.party_id],
+            )
+        return done
+
+    return svc.write(work)
+
+
+def visible_warning(svc: Service, by: Principal, warning_id: WarningId) -> HazardWarning:
+    """A warning the caller raised or was alerted by."""
+
+    def work(tx: Transaction) -> HazardWarning:
+        warning = tx.warnings.get(warning_id)
+        if warning is None or (
+            warning.party_id != by.party.id and warning.alert_for(by.party.id) is None
+        ):
+            raise not_found("warning")
+        return warning
+
+    return svc.read(work)

@@ -1,0 +1,129 @@
+"""Zone use cases: protect an area, revise it, retire it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from deconflict.domain.audit import AuditKind
+from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.domain.ids import ZoneId
+from deconflict.domain.party import Action
+from deconflict.domain.zone import Validity, Zone, create_zone, retire_zone, revise_zone
+from deconflict.geometry import Buffer, Volume4D
+from deconflict.geometry.volume_checks import check_reach
+from deconflict.service.context import Principal, Service, not_found
+from deconflict.service.recording import record
+from deconflict.store.interface import Transaction
+
+
+def protect(
+    svc: Service,
+    by: Principal,
+    name: str,
+    volumes: Sequence[Volume4D],
+    buffer: Buffer,
+    validity: Validity = Validity.TIME_LIMITED,
+) -> Zone:
+    by.require(Action.PLAN_ZONES)
+
+    def work(tx: Transaction) -> Zone:
+        now = svc.clock.now()
+        zone = create_zone(ZoneId(svc.new_id()), by.party.id, name, volumes, buffer, validity, now)
+        _check_reaches(zone)
+        tx.zones.put(zone)
+        _index(tx, zone)
+        record(
+            tx,
+            now,
+            AuditKind.STATE_CHANGE,
+            by,
+            f"zone:{zone.id}",
+            {"event": "created", "version": zone.version, "name": zone.name},
+        )
+        return zone
+
+    return svc.write(work)
+
+
+def revise_protection(
+    svc: Service,
+    by: Principal,
+    zone_id: ZoneId,
+    *,
+    expected_version: int,
+    volumes: Sequence[Volume4D],
+    buffer: Buffer,
+    name: str | None = None,
+) -> Zone:
+    by.require(Action.PLAN_ZONES)
+
+    def work(tx: Transaction) -> Zone:
+        now = svc.clock.now()
+        zone = revise_zone(
+            _own(tx, by, zone_id),
+            expected_version=expected_version,
+            volumes=volumes,
+            buffer=buffer,
+            now=now,
+            name=name,
+        )
+        _check_reaches(zone)
+        tx.zones.put(zone)
+        _index(tx, zone)
+        record(
+            tx,
+            now,
+            AuditKind.STATE_CHANGE,
+            by,
+            f"zone:{zone.id}",
+            {"event": "revised", "version": zone.version},
+        )
+        return zone
+
+    return svc.write(work)
+
+
+def retire(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:
+    by.require(Action.PLAN_ZONES)
+
+    def work(tx: Transaction) -> Zone:
+        now = svc.clock.now()
+        zone = retire_zone(_own(tx, by, zone_id), now)
+        tx.zones.put(zone)
+        tx.volumes.remove(EntityRef(EntityKind.ZONE, zone.id))
+        record(
+            tx,
+            now,
+            AuditKind.STATE_CHANGE,
+            by,
+            f"zone:{zone.id}",
+            {"event": "retired", "version": zone.version},
+        )
+        return zone
+
+    return svc.write(work)
+
+
+def own_zone(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:
+    return svc.read(lambda tx: _own(tx, by, zone_id))
+
+
+def own_zones(svc: Service, by: Principal, *, after: str | None, limit: int) -> list[Zone]:
+    return svc.read(lambda tx: tx.zones.of_party(by.party.id, after=after, limit=limit))
+
+
+def _own(tx: Transaction, by: Principal, zone_id: ZoneId) -> Zone:
+    zone = tx.zones.get(zone_id)
+    if zone is None or zone.party_id != by.party.id:
+        raise not_found("zone")
+    return zone
+
+
+def _check_reaches(zone: Zone) -> None:
+    for i, reach in enumerate(zone.reaches):
+        check_reach(reach, f"/volumes/{i}")
+
+
+def _index(tx: Transaction, zone: Zone) -> None:
+    owner = VolumeOwner(EntityRef(EntityKind.ZONE, zone.id), zone.party_id, zone.version)
+    tx.volumes.replace(owner, zone.reaches)

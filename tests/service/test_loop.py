@@ -1,0 +1,269 @@
+"""The whole coordination loop through the use cases, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from deconflict import errors
+from deconflict.domain.consultation import ResponseKind, Status
+from deconflict.domain.lifecycle import OperationAction, OperationState
+from deconflict.domain.operation import Plan
+from deconflict.domain.warning import Severity
+from deconflict.domain.zone import Validity
+from deconflict.geometry import Buffer, Volume4D, parse_volume
+from deconflict.service import operations, responses, views, warnings, zones
+from deconflict.service.verification import verify_audit
+from tests.service.conftest import T0, Cast
+
+
+def volume(
+    lon: float,
+    lat: float,
+    radius_m: float,
+    *,
+    hours: float = 2.0,
+    start_h: float = 1.0,
+    lower: float = 0.0,
+    upper: float = 300.0,
+) -> Volume4D:
+    start = T0 + timedelta(hours=start_h)
+    return parse_volume(
+        {
+            "footprint": {"type": "Circle", "center": [lon, lat], "radius_m": radius_m},
+            "altitude_lower_m": lower,
+            "altitude_upper_m": upper,
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=hours)).isoformat(),
+        }
+    )
+
+
+def test_submit_consult_object_revise_acknowledge_clear(cast: Cast) -> None:
+    svc = cast.svc
+    south_op = operations.submit_operation(
+        svc, cast.south_planner, Plan((volume(23.42, 41.88, 1500),), purpose="patrol")
+    )
+    north_op = operations.submit_operation(
+        svc,
+        cast.north_planner,
+        Plan((volume(23.43, 41.885, 1200),), purpose="training flight", share_purpose=True),
+    )
+    assert north_op.state is OperationState.IN_CONSULTATION
+    inbox = views.inbox(svc, cast.south_liaison, after=None, limit=50)
+    assert len(inbox) == 1
+    item = inbox[0]
+    assert item.status is Status.PENDING
+    assert item.operation.purpose == "training flight"
+    assert item.operation.planner is not None
+    assert item.operation.planner.label == "Northmere Air Wing"
+    assert item.operation.regions, "the consulted party sees where it runs into its data"
+
+    responses.respond_to_consultation(
+        svc,
+        cast.south_liaison,
+        item.consultation.id,
+        ResponseKind.OBJECT,
+        text="our patrol is there",
+        suggested_change="stay 5 km east",
+    )
+    seen = views.operation_for_planner(svc, cast.north_planner, north_op.id)
+    assert seen.operation.state is OperationState.OBJECTED
+
+    revised = operations.revise_operation(
+        svc,
+        cast.north_planner,
+        north_op.id,
+        ovn=north_op.ovn,
+        plan=Plan((volume(23.50, 41.885, 1000),), purpose="training flight, moved east"),
+    )
+    # Further east it no longer meets the patrol: consultations of v1 close, nobody to ask.
+    assert revised.version.number == 2
+    assert revised.state is OperationState.CLEARED
+    closed = views.consultation_for_party(svc, cast.south_liaison, item.consultation.id)
+    assert closed.status is Status.CLOSED
+    assert south_op.state is OperationState.CLEARED
+
+    activated = operations.act_on_operation(
+        svc, cast.north_planner, north_op.id, OperationAction.ACTIVATE
+    )
+    assert activated.state is OperationState.ACTIVE
+    assert verify_audit(svc) is None
+
+
+def test_revision_still_in_conflict_is_consulted_again_and_acknowledged(cast: Cast) -> None:
+    svc = cast.svc
+    operations.submit_operation(svc, cast.south_planner, Plan((volume(23.42, 41.88, 1500),)))
+    north_op = operations.submit_operation(
+        svc, cast.north_planner, Plan((volume(23.43, 41.885, 1200),))
+    )
+    first = views.inbox(svc, cast.south_liaison, after=None, limit=50)[0]
+    responses.respond_to_consultation(
+        svc, cast.south_liaison, first.consultation.id, ResponseKind.OBJECT, text="too close"
+    )
+    revised = operations.revise_operation(
+        svc,
+        cast.north_planner,
+        north_op.id,
+        ovn=north_op.ovn,
+        plan=Plan((volume(23.43, 41.885, 1200, lower=400, upper=600),)),
+    )
+    assert revised.state is OperationState.CLEARED  # above the patrol's band now
+    again = operations.revise_operation(
+        svc,
+        cast.north_planner,
+        north_op.id,
+        ovn=revised.ovn,
+        plan=Plan((volume(23.43, 41.885, 1200, upper=250),)),
+    )
+    assert again.state is OperationState.IN_CONSULTATION
+    pending = [
+        c
+        for c in views.inbox(svc, cast.south_liaison, after=None, limit=50)
+        if c.status is Status.PENDING
+    ]
+    assert len(pending) == 1
+    assert pending[0].consultation.operation_version == 3
+    responses.respond_to_consultation(
+        svc, cast.south_liaison, pending[0].consultation.id, ResponseKind.ACKNOWLEDGE
+    )
+    final = views.operation_for_planner(svc, cast.north_planner, north_op.id)
+    assert final.operation.state is OperationState.CLEARED
+
+
+def test_stale_ovn_is_refused(cast: Cast) -> None:
+    svc = cast.svc
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(23.6, 41.7, 500),)))
+    operations.revise_operation(
+        svc, cast.north_planner, op.id, ovn=op.ovn, plan=Plan((volume(23.6, 41.7, 600),))
+    )
+    with pytest.raises(errors.StaleVersion):
+        operations.revise_operation(
+            svc, cast.north_planner, op.id, ovn=op.ovn, plan=Plan((volume(23.6, 41.7, 700),))
+        )
+
+
+def test_silence_blocks_or_consents_at_the_deadline(cast: Cast) -> None:
+    svc = cast.svc
+    operations.submit_operation(svc, cast.south_planner, Plan((volume(23.42, 41.88, 1500),)))
+    zones.protect(
+        svc,
+        cast.relief_planner,
+        "Field hospital",
+        [volume(23.60, 41.90, 200, hours=48, start_h=0)],
+        Buffer(800, 50),
+        Validity.TIME_LIMITED,
+    )
+    blocked = operations.submit_operation(
+        svc, cast.north_planner, Plan((volume(23.43, 41.885, 1200),))
+    )
+    consented = operations.submit_operation(
+        svc, cast.north_planner, Plan((volume(23.605, 41.905, 300),))
+    )
+    assert blocked.state is OperationState.IN_CONSULTATION
+    assert consented.state is OperationState.IN_CONSULTATION
+    cast.clock.advance(timedelta(seconds=1799))
+    assert (
+        views.operation_for_planner(svc, cast.north_planner, blocked.id).operation.state
+        is OperationState.IN_CONSULTATION
+    )
+    cast.clock.advance(timedelta(seconds=1))
+    assert (
+        views.operation_for_planner(svc, cast.north_planner, blocked.id).operation.state
+        is OperationState.OBJECTED
+    )
+    cast.clock.advance(timedelta(seconds=1800))
+    assert (
+        views.operation_for_planner(svc, cast.north_planner, consented.id).operation.state
+        is OperationState.CLEARED
+    )
+
+
+def test_authority_is_notified_and_sees_only_the_overlap(cast: Cast) -> None:
+    svc = cast.svc
+    op = operations.submit_operation(
+        svc, cast.relief_planner, Plan((volume(23.45, 41.85, 500),), purpose="food drop")
+    )
+    assert op.state is OperationState.CLEARED  # notify only: no answer needed
+    notices = views.notices(svc, cast.authority_viewer, after=None, limit=50)
+    assert len(notices) == 1
+    seen = notices[0].operation
+    assert seen.purpose is None  # not shared
+    assert seen.planner is not None
+    assert seen.planner.is_pseudonym
+    assert len(seen.regions) == 1
+
+
+def test_unrelated_party_sees_nothing(cast: Cast) -> None:
+    svc = cast.svc
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(24.5, 42.5, 500),)))
+    with pytest.raises(errors.NotFound) as forbidden:
+        views.operation_for_involved(svc, cast.south_liaison, op.id)
+    with pytest.raises(errors.NotFound) as unknown:
+        views.operation_for_involved(svc, cast.south_liaison, "no-such-id")  # type: ignore[arg-type]
+    assert str(forbidden.value) == str(unknown.value)
+    with pytest.raises(errors.NotFound):
+        operations.act_on_operation(svc, cast.south_planner, op.id, OperationAction.WITHDRAW)
+
+
+def test_clear_over_objection_is_recorded_for_the_objector(cast: Cast) -> None:
+    svc = cast.svc
+    operations.submit_operation(svc, cast.south_planner, Plan((volume(23.42, 41.88, 1500),)))
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(23.43, 41.885, 1200),)))
+    item = views.inbox(svc, cast.south_liaison, after=None, limit=50)[0]
+    responses.respond_to_consultation(
+        svc, cast.south_liaison, item.consultation.id, ResponseKind.OBJECT, text="no"
+    )
+    with pytest.raises(errors.MissingJustification):
+        operations.clear_operation_over_objection(svc, cast.north_planner, op.id, "  ")
+    cleared = operations.clear_operation_over_objection(
+        svc, cast.north_planner, op.id, "life-saving evacuation; patrol informed by radio"
+    )
+    assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
+    entries = views.audit_entries(svc, cast.south_liaison, after_seq=-1, limit=500)
+    told = [e for e in entries if e.data.get("justification")]
+    assert told
+    assert "life-saving" in str(told[0].data["justification"])
+
+
+def test_warning_alerts_parties_inside_and_records_acknowledgement(cast: Cast) -> None:
+    svc = cast.svc
+    zones.protect(
+        svc,
+        cast.relief_planner,
+        "Shelter",
+        [volume(23.70, 41.75, 300, hours=24)],
+        Buffer(),
+        Validity.TIME_LIMITED,
+    )
+    operations.submit_operation(svc, cast.south_planner, Plan((volume(23.90, 41.60, 500),)))
+    cast.clock.advance(timedelta(hours=1, minutes=5))
+    warning = warnings.raise_hazard(
+        svc,
+        cast.north_liaison,
+        volume(23.71, 41.75, 3000, start_h=1, hours=3),
+        Severity.DANGER,
+        "expect hostile drones within 2 hours",
+    )
+    alerted = {a.party_id for a in warning.alerts}
+    assert alerted == {cast.relief_liaison.party_id}
+    received = views.warnings_received(svc, cast.relief_liaison, after=None, limit=50)
+    assert [w.warning_id for w in received] == [warning.id]
+    with pytest.raises(errors.NotFound):
+        warnings.acknowledge_hazard(svc, cast.south_liaison, warning.id)
+    cast.clock.advance(timedelta(minutes=3))
+    warnings.acknowledge_hazard(svc, cast.relief_liaison, warning.id)
+    raised = views.warning_view(svc, cast.north_liaison, warning.id)
+    assert isinstance(raised, views.RaisedWarningView)
+    assert [a.acknowledged_at for a in raised.alerts] == [T0 + timedelta(hours=1, minutes=8)]
+
+
+def test_roles_do_what_their_names_say(cast: Cast) -> None:
+    svc = cast.svc
+    with pytest.raises(errors.Forbidden):
+        operations.submit_operation(svc, cast.north_liaison, Plan((volume(23.6, 41.7, 500),)))
+    with pytest.raises(errors.Forbidden):
+        warnings.raise_hazard(
+            svc, cast.authority_viewer, volume(23.6, 41.7, 500), Severity.ADVISORY, "x"
+        )
