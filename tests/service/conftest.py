@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -36,7 +35,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(store: Store) -> Iterator[Cast]:
+def cast(store: Store) -> Cast:
     clock = ManualClock(T0)
     svc = Service(store, b"test-pseudonym-secret", clock=clock)
     north = create_party(svc, "Northmere Air Wing")
