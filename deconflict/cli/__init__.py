@@ -1,0 +1,1 @@
+"""The command line face: serve, demo, and the operator's party, key, audit and db commands."""

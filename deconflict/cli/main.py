@@ -1,0 +1,36 @@
+"""The `deconflict` command: every subcommand, and one error style for all of them."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from deconflict import errors
+from deconflict.cli.admin import agreement_app, key_app, party_app
+from deconflict.cli.records import audit_app, db_app
+from deconflict.cli.serve import serve
+
+app = typer.Typer(
+    help="deconflict: deconfliction and coordination between independent parties.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("serve")(serve)
+app.add_typer(party_app, name="party")
+app.add_typer(key_app, name="key")
+app.add_typer(agreement_app, name="agreement")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+
+
+def main() -> None:
+    """Entry point: our errors become one clear line and exit status 2, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except errors.DeconflictError as error:
+        Console(stderr=True).print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
