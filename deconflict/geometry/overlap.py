@@ -20,7 +20,7 @@ from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.geometry.distance import core_distance_m, nearest_points_lonlat
 from deconflict.geometry.frame import LocalFrame
-from deconflict.geometry.geodesy import M_MIN_M
+from deconflict.geometry.geodesy import GEOD, M_MIN_M
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
 from deconflict.geometry.values import AltitudeBand, Reach, TimeWindow
 
@@ -29,6 +29,8 @@ _QUAD_SEGMENTS = 16
 _CIRCUMSCRIBE = 1.0 / float(np.cos(np.pi / (4 * _QUAD_SEGMENTS)))
 #: Extra latitude (degrees) allowed for a geodesic bowing poleward of its end points.
 _BOW_DEG = 0.05
+
+_POINT = 0  # shapely's type id of a Point
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -64,12 +66,37 @@ def within_reach(
 ) -> BoolArray:
     """For each stored core and margin, whether it comes within reach of the query's core.
 
-    One affine frame at the query decides most pairs from bounds on its length distortion;
-    only pairs whose frame distance falls inside that error band are measured geodesically.
+    Cheapest test first: cores that touch the query's core are in reach whatever the
+    margins (an exact lon/lat test); two circle centres are measured geodesically at once;
+    the rest are placed in one affine frame at the query, which decides most pairs from
+    bounds on its length distortion; only pairs inside that error band are refined.
     """
-    if len(cores) == 0:
+    count = len(cores)
+    if count == 0:
         return np.zeros(0, dtype=np.bool_)
     threshold = margins_m + (query.margin_m + DISTANCE_TOLERANCE_M)
+    core = query.core
+    # Prepared once and kept on the shape (a no-op when it already is): the query is
+    # tested against every candidate, and a reach is often searched more than once.
+    shapely.prepare(core)
+    result = shapely.intersects(core, cores)
+    rest = np.flatnonzero(~result)
+    if rest.size and isinstance(core, shapely.Point):
+        points = rest[shapely.get_type_id(cores[rest]) == _POINT]
+        if points.size:
+            xy = shapely.get_coordinates(cores[points])
+            n = len(points)
+            _, _, dist = GEOD.inv(np.full(n, core.x), np.full(n, core.y), xy[:, 0], xy[:, 1])
+            result[points] = np.asarray(dist) <= threshold[points]
+            rest = np.setdiff1d(rest, points, assume_unique=True)
+    if rest.size:
+        result[rest] = _in_reach_by_frame(query, cores[rest], threshold[rest])
+    return np.asarray(result, dtype=np.bool_)
+
+
+def _in_reach_by_frame(
+    query: Reach, cores: npt.NDArray[np.object_], threshold: npt.NDArray[np.float64]
+) -> BoolArray:
     q_lon_lo, q_lat_lo, q_lon_hi, q_lat_hi = query.volume.footprint.continuous_bounds
     frame = LocalFrame.at((q_lon_lo + q_lon_hi) / 2.0, (q_lat_lo + q_lat_hi) / 2.0)
     bounds = shapely.bounds(cores)
@@ -78,7 +105,10 @@ def within_reach(
         or max(q_lon_hi, float(bounds[:, 2].max())) >= frame.lon0 + 180.0
     )
     # One transform for the query and every candidate: its fixed cost dominates here.
-    plane = frame.to_plane(np.append(cores, query.core), wrap=wrap)
+    both = np.empty(len(cores) + 1, dtype=object)
+    both[:-1] = cores
+    both[-1] = query.core
+    plane = frame.to_plane(both, wrap=wrap)
     frame_distance = shapely.distance(plane[-1], plane[:-1])
     # One latitude range covers every pair: candidates all lie near the query.
     slack = math.degrees(float(threshold.max()) / M_MIN_M) * 1.001 + _BOW_DEG

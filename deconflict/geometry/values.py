@@ -58,11 +58,12 @@ class CircleFootprint:
     center_lon: float
     center_lat: float
     radius_m: float
+    #: The centre as a geometry, made once: distances are measured from it, the radius is
+    #: added as margin (and a shapely Point costs microseconds to build).
+    core: BaseGeometry = field(init=False, compare=False, repr=False)
 
-    @property
-    def core(self) -> BaseGeometry:
-        """The centre: distances are measured from it, the radius is added as margin."""
-        return shapely.Point(self.center_lon, self.center_lat)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "core", shapely.Point(self.center_lon, self.center_lat))
 
     @property
     def margin_m(self) -> float:

@@ -8,7 +8,6 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -30,13 +29,29 @@ from deconflict.store.repositories import (
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
 class VolumeHit:
-    """A stored volume that conflicts with a query: whose it is, which one, and its reach."""
+    """A stored volume that conflicts with a query: whose it is, which one, and its reach.
 
-    owner: VolumeOwner
-    index: int
-    reach: Reach
+    The reach is decoded from its stored columns on first use: most callers only need
+    to know whose volume was hit.
+    """
+
+    __slots__ = ("_load", "_reach", "index", "owner")
+
+    def __init__(self, owner: VolumeOwner, index: int, load: Callable[[], Reach]) -> None:
+        self.owner = owner
+        self.index = index
+        self._load = load
+        self._reach: Reach | None = None
+
+    @property
+    def reach(self) -> Reach:
+        if self._reach is None:
+            self._reach = self._load()
+        return self._reach
+
+    def __repr__(self) -> str:
+        return f"VolumeHit({self.owner!r}, {self.index})"
 
 
 class VolumeIndex(Protocol):

@@ -21,7 +21,7 @@ from deconflict.geometry import Box4D, Reach, index_boxes
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.codec import VolumeRow, to_row, to_us
 from deconflict.store.interface import VolumeHit
-from deconflict.store.search import CANDIDATE_COLUMNS, Candidate, exact_hits
+from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
 #: Seconds added to both ends of a box's time span, so that float rounding of seconds
 #: since the epoch can never make two boxes that share an instant look disjoint.
@@ -139,8 +139,12 @@ class PgVolumeIndex:
             "SELECT {columns} FROM volumes WHERE id IN ("
             "  SELECT volume_id FROM volume_boxes WHERE ({overlap}) AND kind = ANY(%s))"
             " AND start_us < %s AND end_us > %s AND end_us > %s AND kind = ANY(%s)"
-            " AND ell_lower_m <= %s AND ell_upper_m >= %s"
-        ).format(columns=sql.SQL(CANDIDATE_COLUMNS), overlap=overlap_sql)
+            " AND {altitude}"
+        ).format(
+            columns=sql.SQL(CANDIDATE_COLUMNS),
+            overlap=overlap_sql,
+            altitude=sql.SQL(ALTITUDE_MATCH.replace("v.", "").replace("?", "%s")),
+        )
         params = [
             *overlap_params,
             kind_values,
@@ -150,13 +154,15 @@ class PgVolumeIndex:
             kind_values,
             ell_hi,
             ell_lo,
+            query.band.reference.value,
+            query.band.upper_m,
+            query.band.lower_m,
         ]
         if exclude is not None:
             statement += sql.SQL(" AND NOT (kind = %s AND entity_id = %s)")
             params += [exclude.kind.value, exclude.entity_id]
         rows = self._conn.execute(statement, params).fetchall()
-        candidates = [Candidate(*row) for row in rows]
-        return exact_hits(query, candidates, self._model)
+        return exact_hits(query, rows)
 
     def prefilter_count(
         self,

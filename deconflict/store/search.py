@@ -2,87 +2,72 @@
 
 A store's SQL narrows the index's candidates by the exact time window, expiry, kind and a
 conservative altitude bound; what is left is decided here, exactly, in one vectorised pass.
+Rows stay plain tuples (columns in `CANDIDATE_COLUMNS` order) and a hit's stored reach is
+decoded only if somebody asks for it: at a million stored volumes a query meets dozens of
+candidates, and per-row objects cost more than the geometry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.geometry import AltitudeBand, AltitudeReference, Reach, within_reach
-from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
+from deconflict.geometry import Reach, within_reach
 from deconflict.store.codec import owner_from_columns, reach_from_columns
 from deconflict.store.interface import VolumeHit
 
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A stored volume the SQL prefilter let through, as its columns."""
-
-    kind: str
-    entity_id: str
-    party_id: str
-    version: int
-    idx: int
-    footprint_json: str
-    core_wkb: bytes
-    margin_m: float
-    h_buffer_m: float
-    v_buffer_m: float
-    alt_lower_m: float
-    alt_upper_m: float
-    alt_ref: str
-    start_us: int
-    end_us: int
-
-
-#: The column list every store selects, in `Candidate` field order.
+#: The column list every store selects, in this order.
 CANDIDATE_COLUMNS = (
     "kind, entity_id, party_id, version, idx, footprint_json, core_wkb, margin_m, "
     "h_buffer_m, v_buffer_m, alt_lower_m, alt_upper_m, alt_ref, start_us, end_us"
 )
+#: The exact altitude rule of `VerticalModel.bands_meet`, in SQL, for rows aliased `v`:
+#: bands in the same reference are compared as they are (inflated by the vertical buffer),
+#: bands in different ones through their conservative ellipsoid bounds, which both stores
+#: keep per row. Bind: query's ellipsoid upper and lower bound, reference, upper, lower.
+ALTITUDE_MATCH = (
+    "v.ell_lower_m <= ? AND v.ell_upper_m >= ? AND (v.alt_ref <> ? OR "
+    "(v.alt_lower_m - v.v_buffer_m <= ? AND v.alt_upper_m + v.v_buffer_m >= ?))"
+)
+Row = Sequence[Any]
+_KIND, _ENTITY, _PARTY, _VERSION, _IDX, _JSON, _WKB, _MARGIN = range(8)
+_H_BUF, _V_BUF, _LOWER, _UPPER, _REF, _START, _END = range(8, 15)
 
 
-def exact_hits(
-    query: Reach, candidates: Sequence[Candidate], model: VerticalModel = DEFAULT_VERTICAL_MODEL
-) -> list[VolumeHit]:
-    """The candidates whose reach truly meets the query's (time was settled in SQL)."""
-    q_band = query.band
-    in_band = [
-        c
-        for c in candidates
-        if model.bands_meet(
-            q_band,
-            AltitudeBand(
-                c.alt_lower_m - c.v_buffer_m,
-                c.alt_upper_m + c.v_buffer_m,
-                AltitudeReference(c.alt_ref),
-            ),
-        )
-    ]
-    if not in_band:
+def exact_hits(query: Reach, rows: Sequence[Row]) -> list[VolumeHit]:
+    """The rows whose reach truly meets the query's: time and altitude were settled in SQL
+    (`ALTITUDE_MATCH`), so what is left to decide is the horizontal distance."""
+    if not rows:
         return []
-    cores = shapely.from_wkb([c.core_wkb for c in in_band])
-    margins = np.fromiter((c.margin_m for c in in_band), dtype=np.float64, count=len(in_band))
+    cores = shapely.from_wkb([r[_WKB] for r in rows])
+    margins = np.fromiter((r[_MARGIN] for r in rows), dtype=np.float64, count=len(rows))
     mask = within_reach(query, cores, margins)
-    return [_hit(c, core) for c, core, hit in zip(in_band, cores, mask, strict=True) if hit]
+    return [
+        _hit(row, core)
+        for row, core, hit in zip(rows, cores.tolist(), mask.tolist(), strict=True)
+        if hit
+    ]
 
 
-def _hit(c: Candidate, core: BaseGeometry) -> VolumeHit:
-    reach = reach_from_columns(
-        c.footprint_json,
-        c.core_wkb,
-        c.h_buffer_m,
-        c.v_buffer_m,
-        c.alt_lower_m,
-        c.alt_upper_m,
-        c.alt_ref,
-        c.start_us,
-        c.end_us,
-        core,
+def _hit(r: Row, core: BaseGeometry) -> VolumeHit:
+    def load() -> Reach:
+        return reach_from_columns(
+            r[_JSON],
+            r[_WKB],
+            r[_H_BUF],
+            r[_V_BUF],
+            r[_LOWER],
+            r[_UPPER],
+            r[_REF],
+            r[_START],
+            r[_END],
+            core,
+        )
+
+    return VolumeHit(
+        owner_from_columns(r[_KIND], r[_ENTITY], r[_PARTY], r[_VERSION]), r[_IDX], load
     )
-    return VolumeHit(owner_from_columns(c.kind, c.entity_id, c.party_id, c.version), c.idx, reach)

@@ -12,7 +12,7 @@ from deconflict.geometry import Box4D, Reach, index_boxes
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.codec import VolumeRow, from_us, to_row, to_us
 from deconflict.store.interface import VolumeHit
-from deconflict.store.search import CANDIDATE_COLUMNS, Candidate, exact_hits
+from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
 #: Box ids are volume id * BOXES_PER_VOLUME + k.
 BOXES_PER_VOLUME = 4
@@ -98,12 +98,16 @@ class SqliteVolumeIndex:
         kind_values = tuple(sorted(k.value for k in kinds))
         sql = _search_sql(len(kind_values), exclude is not None)
         ell_lo, ell_hi = self._model.ellipsoid_bounds(query.band)
+        band = query.band
         tail: tuple[object, ...] = (
             to_us(query.time.end),
             to_us(query.time.start),
             to_us(now),
             ell_hi,
             ell_lo,
+            band.reference.value,
+            band.upper_m,
+            band.lower_m,
             *kind_values,
         )
         if exclude is not None:
@@ -111,14 +115,15 @@ class SqliteVolumeIndex:
         boxes = index_boxes(query, self._epoch(), self._model)
         if len(boxes) == 1:
             rows = self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
-            candidates = [Candidate(*row[1:]) for row in rows]
         else:
-            seen: dict[int, Candidate] = {}
+            # The query's boxes lie on either side of the antimeridian: one volume may
+            # meet both, so rows are kept once per volume id.
+            seen: dict[int, Sequence[object]] = {}
             for box in boxes:
                 for row in self._conn.execute(sql, (*_box_params(box), *tail)):
-                    seen[row[0]] = Candidate(*row[1:])
-            candidates = list(seen.values())
-        return exact_hits(query, candidates, self._model)
+                    seen[row[-1]] = row
+            rows = list(seen.values())
+        return exact_hits(query, rows)
 
     def prefilter_count(
         self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
@@ -165,9 +170,9 @@ class SqliteVolumeIndex:
 def _search_sql(kind_count: int, excluding: bool) -> str:
     columns = ", ".join(f"v.{c.strip()}" for c in CANDIDATE_COLUMNS.split(","))
     sql = (
-        f"SELECT v.id, {columns} FROM volume_boxes b JOIN volumes v ON v.id = b.id / 4 "
+        f"SELECT {columns}, v.id FROM volume_boxes b JOIN volumes v ON v.id = b.id / 4 "
         f"WHERE {_BOX_MATCH} AND v.start_us < ? AND v.end_us > ? AND v.end_us > ? "
-        "AND v.ell_lower_m <= ? AND v.ell_upper_m >= ? "
+        f"AND {ALTITUDE_MATCH} "
         f"AND v.kind IN ({', '.join('?' * kind_count)})"
     )
     if excluding:
