@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import psycopg
@@ -10,6 +11,7 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.domain.ids import PartyId
 from deconflict.geometry import Reach, parse_volume
 from deconflict.store.pg_schema import shipped_migrations
 from deconflict.store.postgres import PgTransaction, PostgresStore
@@ -24,7 +26,7 @@ VOLUME = {
     "start": "2026-12-01T10:00:00Z",
     "end": "2026-12-01T12:00:00Z",
 }
-OWNER = VolumeOwner(EntityRef(EntityKind.ZONE, "zone-dateline"), "party-c", 1)
+OWNER = VolumeOwner(EntityRef(EntityKind.ZONE, "zone-dateline"), PartyId("party-c"), 1)
 
 
 @pytest.fixture
@@ -77,21 +79,37 @@ def test_a_volume_across_the_antimeridian_has_two_cube_rows(
     assert pg_store.read(lambda tx: tx.volumes.prefilter_count(reach, now=now)) == 2
 
 
-def test_write_is_run_again_after_a_serialisation_failure(
-    pg_store: PostgresStore, side_conn: psycopg.Connection[TupleRow]
+def test_writers_queue_and_each_sees_what_the_one_before_committed(
+    pg_url: str, pg_schema: str
 ) -> None:
-    pg_store.write(lambda tx: tx.volumes.replace(OWNER, [Reach(parse_volume(VOLUME))]))
-    attempts = []
+    first = PostgresStore(pg_url, schema=pg_schema)
+    second = PostgresStore(pg_url, schema=pg_schema)  # as if another API process
+    reach = Reach(parse_volume(VOLUME))
+    inside = threading.Event()
+    release = threading.Event()
+    seen_by_second: list[int] = []
 
-    def work(tx: PgTransaction) -> int:
-        attempts.append(tx.volumes.count())  # takes the transaction's snapshot
-        if len(attempts) == 1:
-            # Another client removes the rows after that snapshot was taken.
-            side_conn.execute("DELETE FROM volumes")
-        return tx.volumes.remove(OWNER.entity)
+    def slow_insert(tx: PgTransaction) -> None:
+        tx.volumes.replace(OWNER, [reach])
+        inside.set()
+        release.wait(5)
 
-    assert pg_store.write(work) == 0
-    assert attempts == [1, 0]
+    def search_then_count(tx: PgTransaction) -> None:
+        seen_by_second.append(len(tx.volumes.search(reach, now=reach.time.start)))
+
+    writer = threading.Thread(target=first.write, args=(slow_insert,))
+    writer.start()
+    assert inside.wait(5)
+    follower = threading.Thread(target=second.write, args=(search_then_count,))
+    follower.start()
+    follower.join(0.3)
+    assert follower.is_alive(), "the second writer must wait for the first to commit"
+    release.set()
+    writer.join(5)
+    follower.join(5)
+    assert seen_by_second == [1]
+    first.close()
+    second.close()
 
 
 def test_read_transactions_refuse_writes(pg_store: PostgresStore) -> None:
