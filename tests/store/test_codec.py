@@ -8,6 +8,7 @@ import pytest
 import shapely
 
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.domain.ids import PartyId
 from deconflict.geometry import Reach, parse_reach, parse_volume
 from deconflict.store.codec import (
     from_us,
@@ -37,7 +38,7 @@ FOOTPRINTS: dict[str, dict[str, object]] = {
 
 
 def row_round_trip(reach: Reach) -> Reach:
-    who = VolumeOwner(EntityRef(EntityKind.ZONE, "zone-7"), "party-b", 3)
+    who = VolumeOwner(EntityRef(EntityKind.ZONE, "zone-7"), PartyId("party-b"), 3)
     row = to_row(who, 2, reach)
     assert owner_from_columns(row.kind, row.entity_id, row.party_id, row.version) == who
     assert row.idx == 2
@@ -67,7 +68,7 @@ def test_row_rebuilds_the_reach(name: str) -> None:
 def test_row_keeps_conservative_ellipsoid_bounds_of_the_inflated_band() -> None:
     volume = parse_volume({"footprint": FOOTPRINTS["circle"], **ALTITUDE, **WINDOW})
     row = to_row(
-        VolumeOwner(EntityRef(EntityKind.OPERATION, "op-1"), "party-a", 1),
+        VolumeOwner(EntityRef(EntityKind.OPERATION, "op-1"), PartyId("party-a"), 1),
         0,
         Reach(volume),
     )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.domain.ids import PartyId
 from deconflict.geometry import Reach, parse_reach, parse_volume, reaches_meet
 from deconflict.store.interface import Store, Transaction, VolumeHit
 
@@ -61,7 +62,7 @@ def reach(
 
 
 def owner(entity_id: str, kind: EntityKind = EntityKind.OPERATION, version: int = 1) -> VolumeOwner:
-    return VolumeOwner(EntityRef(kind, entity_id), f"party-of-{entity_id}", version)
+    return VolumeOwner(EntityRef(kind, entity_id), PartyId(f"party-of-{entity_id}"), version)
 
 
 def put(store: Store, who: VolumeOwner, *reaches: Reach) -> None:
