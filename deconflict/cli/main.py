@@ -9,6 +9,7 @@ from rich.console import Console
 
 from deconflict import errors
 from deconflict.cli.admin import agreement_app, key_app, party_app
+from deconflict.cli.demo import demo
 from deconflict.cli.records import audit_app, db_app
 from deconflict.cli.serve import serve
 
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("serve")(serve)
+app.command("demo")(demo)
 app.add_typer(party_app, name="party")
 app.add_typer(key_app, name="key")
 app.add_typer(agreement_app, name="agreement")
@@ -26,11 +28,13 @@ app.add_typer(db_app, name="db")
 
 
 def main() -> None:
-    """Entry point: our errors become one clear line and exit status 2, never a traceback."""
+    """Entry point: our errors become one clear line and exit status 2, never a traceback.
+
+    Usage errors and exit statuses are click's own (standalone mode); only errors of ours
+    that reach this far need a voice.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except errors.DeconflictError as error:
-        Console(stderr=True).print(f"[red]error:[/red] {error}")
+        Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
         sys.exit(2)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
+from deconflict import errors
 from deconflict.api.compose import service_from_settings
 from deconflict.api.settings import Settings
 from deconflict.service.context import Service
@@ -25,7 +27,13 @@ def settings_for(database: str | None, **overrides: object) -> Settings:
     given = {k: v for k, v in overrides.items() if v is not None}
     if database is not None:
         given["database"] = database
-    return Settings(**given)  # type: ignore[arg-type]
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as wrong:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in wrong.errors()
+        )
+        raise errors.InvalidInput(f"bad settings (DECONFLICT_* or options): {problems}") from None
 
 
 def service_for(database: str | None) -> Service:

@@ -36,6 +36,8 @@ class OwnOperationView:
     consultations: tuple[Consultation, ...]  # of the current version
     notified: int  # how many parties were told of the current version
     now: datetime
+    #: Who each consultation went to, as the planner may name them (same order).
+    consulted: tuple[Identity, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +83,19 @@ def planner_view(svc: Service, tx: Transaction, operation: Operation) -> OwnOper
         for n in tx.consultations.notices_of_operation(operation.id)
         if n.operation_version == version
     )
+    agreements = tx.agreements.of_party(operation.party_id)
+    consulted = []
+    for c in consultations:
+        party = tx.parties.get(c.party_id)
+        assert party is not None, "a consultation names an enrolled party"
+        consulted.append(identity_seen(operation.party_id, party, agreements, svc.pseudonym_secret))
     return OwnOperationView(
         operation,
         tuple(conflict_seen_by_planner(c) for c in conflicts),
         tuple(consultations),
         notified,
         svc.clock.now(),
+        tuple(consulted),
     )
 
 

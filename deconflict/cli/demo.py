@@ -1,0 +1,133 @@
+"""`deconflict demo`: a fresh SQLite file, the fictional scenario over HTTP, then serve."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+import uvicorn
+from rich.console import Console
+from rich.panel import Panel
+
+from deconflict.api.app import create_app
+from deconflict.api.compose import service_from_settings
+from deconflict.api.settings import Settings
+from deconflict.demo import Enrolled, enrol
+from deconflict.demo_play import play
+from deconflict.domain.party import Role
+
+console = Console()
+
+
+class RichNarrator:
+    """Tells the story on the terminal: one panel a step, what each party sees and not."""
+
+    def step(self, number: int, title: str) -> None:
+        console.print()
+        console.print(Panel(title, title=f"step {number}", title_align="left", style="bold"))
+
+    def sees(self, party: str, lines: list[str]) -> None:
+        console.print(f"  [cyan]{party}[/cyan] sees:")
+        for line in lines:
+            console.print(f"    • {line}", highlight=False)
+
+    def hidden(self, party: str, lines: list[str]) -> None:
+        console.print(f"  [magenta]{party}[/magenta] does not see:")
+        for line in lines:
+            console.print(f"    ✗ {line}", highlight=False)
+
+
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file to create afresh.")] = Path(
+        "deconflict-demo.sqlite"
+    ),
+    port: Annotated[int, typer.Option(help="Port to serve on after the play.")] = 8080,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Keep serving after the play.")
+    ] = True,
+) -> None:
+    """Play the fictional scenario step by step over the real HTTP API."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    settings = Settings(database=str(db), host="127.0.0.1")
+    service = service_from_settings(settings)
+    cast = enrol(service)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, service),
+            host="127.0.0.1",
+            # Without --serve any free port will do: nothing outlives the play.
+            port=port if serve else 0,
+            log_level="warning",
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(target=server.run, name="deconflict-demo-server", daemon=True)
+    thread.start()
+    try:
+        base_url = _wait_until_serving(server)
+        anchor = (datetime.now(UTC) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        with _Clients(base_url) as clients:
+            played = play(clients.for_key, cast, anchor, RichNarrator())
+        console.print()
+        console.print(f"[green]demo complete[/green]: {len(played.steps)} steps played")
+        if serve:
+            _show_keys(base_url, cast)
+            while thread.is_alive():
+                thread.join(0.5)
+    except KeyboardInterrupt:
+        console.print("stopping")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        service.store.close()
+
+
+class _Clients:
+    """One HTTP client per API key, all closed together."""
+
+    def __init__(self, base_url: str) -> None:
+        self._base_url = base_url
+        self._clients: list[httpx.Client] = []
+
+    def for_key(self, api_key: str) -> httpx.Client:
+        client = httpx.Client(
+            base_url=self._base_url, timeout=30.0, headers={"Authorization": f"Bearer {api_key}"}
+        )
+        self._clients.append(client)
+        return client
+
+    def __enter__(self) -> _Clients:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for client in self._clients:
+            client.close()
+
+
+def _wait_until_serving(server: uvicorn.Server) -> str:
+    deadline = time.monotonic() + 15.0
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the demo server did not start within 15 s")
+        time.sleep(0.02)
+    sockets = [s for srv in server.servers for s in srv.sockets]
+    host, port = sockets[0].getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+def _show_keys(base_url: str, cast: Enrolled) -> None:
+    console.print(
+        f"\nserving the API at [bold]{base_url}[/bold] (docs: {base_url}/docs); "
+        "Ctrl-C to stop. Demo keys:"
+    )
+    for (party, role), key in cast.keys.items():
+        label = f"{party} ({role})"
+        console.print(f"  {label:<45} {key}", highlight=False)
+    planner = cast.key("Northmere Air Wing", Role.PLANNER)
+    console.print(f"\ntry: curl -H 'Authorization: Bearer {planner}' {base_url}/v1/operations")

@@ -1,0 +1,1 @@
+"""Tests of the command line, run as a newcomer runs it: a real process."""

@@ -1,0 +1,65 @@
+"""The operator's commands: enrol, issue and revoke keys, verify and detect tampering."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deconflict", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_enrol_issue_revoke_and_verify(tmp_path: Path) -> None:
+    db = str(tmp_path / "ops.sqlite")
+    assert run("party", "create", "Brackwater Coast Guard", "--db", db).returncode == 0
+    created = run(
+        "key", "create", "Brackwater Coast Guard", "Night desk", "--role", "liaison", "--db", db
+    )
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip().splitlines()[-1]
+    assert key.startswith("dcf_")
+    member_id = created.stdout.split("id=")[1].split()[0]
+    listed = run("party", "list", "--db", db)
+    assert "Brackwater Coast Guard" in listed.stdout
+    with sqlite3.connect(db) as conn:
+        hashes = [r[0] for r in conn.execute("SELECT api_key_sha256 FROM members")]
+    assert key not in str(hashes), "only a hash of the key is kept"
+    assert run("key", "revoke", member_id, "--db", db).returncode == 0
+    verified = run("audit", "verify", "--db", db)
+    assert verified.returncode == 0
+    assert "audit chain verified" in verified.stdout
+
+
+def test_unknown_party_is_one_clear_line_and_status_2(tmp_path: Path) -> None:
+    done = run("key", "create", "Nobody Such", "x", "--db", str(tmp_path / "x.sqlite"))
+    assert done.returncode == 2
+    assert "no party with id or name 'Nobody Such'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_tampered_entry_is_named(tmp_path: Path) -> None:
+    db = str(tmp_path / "ops.sqlite")
+    for name in ("Brackwater Coast Guard", "Ferrowick Mountain Rescue", "Tallis Ferry Service"):
+        assert run("party", "create", name, "--db", db).returncode == 0
+    with sqlite3.connect(db) as conn:
+        # The table refuses updates; a tamperer with file access drops the guard first.
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+        ).fetchall():
+            conn.execute(f'DROP TRIGGER "{name}"')
+        conn.execute(
+            "UPDATE audit_entries SET data = replace(data, 'Ferrowick', 'Ferrowyk') WHERE seq = 1"
+        )
+    done = run("audit", "verify", "--db", db)
+    assert done.returncode == 1
+    assert "broken at entry seq=1" in done.stdout
