@@ -1,0 +1,1 @@
+"""The REST API face: parse, authenticate, call a use case, render."""

@@ -1,0 +1,36 @@
+"""The app factory: `create_app(settings, service)` composes the routers, checks and handlers.
+
+Nothing is created at import time; the CLI (or a test) builds the settings and the service
+and calls this once.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from deconflict.api import handlers
+from deconflict.api.limits import BodyPolicy
+from deconflict.api.routes import audit, inbox, me, meta, operations, warnings, zones
+from deconflict.api.routes.deps import Deps
+from deconflict.api.settings import Settings
+from deconflict.service.context import Service
+
+DESCRIPTION = """Deconfliction and coordination between independent parties.
+
+Every `/v1` endpoint needs `Authorization: Bearer <api key>`. Errors are RFC 9457 problem
+details (`application/problem+json`); each `type` is a page under `/problems/`.
+"""
+
+
+def create_app(settings: Settings, service: Service) -> FastAPI:
+    app = FastAPI(title="deconflict", version="1", description=DESCRIPTION)
+    deps = Deps(service=service, settings=settings)
+    app.state.deps = deps
+    for module in (me, zones, operations, inbox, warnings, audit, meta):
+        app.include_router(module.router(deps))
+    handlers.install(app)
+    # Each middleware added wraps the ones before it: CatchAll is outermost, so even a
+    # failure in BodyPolicy is a problem answer; BodyPolicy bounds bodies before any read.
+    app.add_middleware(BodyPolicy, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(handlers.CatchAll)
+    return app

@@ -1,0 +1,1 @@
+"""One router per resource, each built by a factory from the app's dependencies."""

@@ -1,0 +1,166 @@
+"""Operations: /v1/operations — submit, list, read, revise with If-Match, and move along."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from starlette.responses import Response
+
+from deconflict import errors
+from deconflict.api.idempotency import answer
+from deconflict.api.pagination import cut
+from deconflict.api.routes.deps import Caller, Deps, Paging, Post, entity_tag
+from deconflict.api.schemas.common import Page, etag, json_response, problem_responses
+from deconflict.api.schemas.operations import (
+    JustificationIn,
+    OperationIn,
+    OperationOut,
+    OperationRevisionIn,
+    OperationSummary,
+)
+from deconflict.api.schemas.seen import OperationSeenOut
+from deconflict.domain.ids import OperationId, Ovn
+from deconflict.domain.lifecycle import OperationAction
+from deconflict.domain.operation import Operation
+from deconflict.service import operations, views
+from deconflict.service.context import Service
+from deconflict.store.interface import Transaction
+
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", description='The ETag of the version you change: "<ovn>"')
+]
+_ACTIONS = (
+    OperationAction.SUBMIT,
+    OperationAction.WITHDRAW,
+    OperationAction.CANCEL,
+    OperationAction.ACTIVATE,
+    OperationAction.COMPLETE,
+)
+_MOVES = problem_responses(403, 404, 409)
+
+
+def _created(body: Mapping[str, Any]) -> dict[str, str]:
+    return {**_moved(body), "Location": f"/v1/operations/{body['id']}"}
+
+
+def _moved(body: Mapping[str, Any]) -> dict[str, str]:
+    return {"ETag": etag(body["ovn"])}
+
+
+def _render(svc: Service, status: int) -> Callable[[Transaction, Operation], tuple[int, str]]:
+    def render(tx: Transaction, operation: Operation) -> tuple[int, str]:
+        view = views.planner_view(svc, tx, operation)
+        return status, OperationOut.from_view(view).model_dump_json()
+
+    return render
+
+
+def router(deps: Deps) -> APIRouter:
+    svc = deps.service
+    api = APIRouter(prefix="/v1/operations", tags=["operations"])
+
+    @api.post("", status_code=201, response_model=OperationOut, responses=problem_responses(403))
+    def submit(body: OperationIn, by: Caller, post: Post) -> Response:
+        """Submit an operation (or keep a draft): checked, consulted and notified at once.
+
+        The answer is the planner's view; its ETag is the OVN to name in If-Match.
+        """
+        plan = body.to_domain(deps.model)
+        return answer(
+            svc,
+            by,
+            post,
+            lambda: operations.submit_operation(svc, by, plan, draft=body.draft),
+            _render(svc, 201),
+            _created,
+        )
+
+    @api.get("", response_model=Page[OperationSummary], responses=problem_responses())
+    def list_operations(by: Caller, page: Paging) -> Response:
+        """The caller's party's operations. States awaiting answers are brought up to date
+        when one operation is read."""
+        found = views.own_operations(svc, by, after=page.after, limit=page.fetch)
+        items, cursor = cut(found, page, lambda o: o.id)
+        out = [OperationSummary.from_domain(o) for o in items]
+        return json_response(Page[OperationSummary](items=out, next_cursor=cursor))
+
+    @api.get(
+        "/{operation_id}",
+        response_model=OperationOut | OperationSeenOut,
+        responses=problem_responses(404),
+    )
+    def read_operation(operation_id: str, by: Caller) -> Response:
+        """Your own operation in full (`view: planner`), or another party's as far as a
+        consultation or notice about it reveals (`view: involved`)."""
+        oid = OperationId(operation_id)
+        try:
+            view = views.operation_for_planner(svc, by, oid)
+        except errors.NotFound:
+            seen = views.operation_for_involved(svc, by, oid)
+            return json_response(OperationSeenOut.from_domain(seen))
+        return json_response(
+            OperationOut.from_view(view), headers={"ETag": etag(view.operation.ovn)}
+        )
+
+    @api.put(
+        "/{operation_id}",
+        response_model=OperationOut,
+        responses=problem_responses(403, 404, 409, 412, 428),
+    )
+    def revise(
+        operation_id: str, body: OperationRevisionIn, by: Caller, if_match: IfMatch = None
+    ) -> Response:
+        """A new version, checked and consulted afresh; If-Match must name the current OVN."""
+        ovn = Ovn(entity_tag(if_match))
+        plan = body.to_domain(deps.model)
+        revised = operations.revise_operation(
+            svc, by, OperationId(operation_id), ovn=ovn, plan=plan
+        )
+        status, text = svc.read(lambda tx: _render(svc, 200)(tx, revised))
+        return Response(
+            text, status, headers={"ETag": etag(revised.ovn)}, media_type="application/json"
+        )
+
+    def add_move(action: OperationAction) -> None:
+        def move(operation_id: str, by: Caller, post: Post) -> Response:
+            return answer(
+                svc,
+                by,
+                post,
+                lambda: operations.act_on_operation(svc, by, OperationId(operation_id), action),
+                _render(svc, 200),
+                _moved,
+            )
+
+        move.__doc__ = (
+            f"Ask to {action} the operation; 409 with allowed_actions if its state forbids it."
+        )
+        api.post(
+            f"/{{operation_id}}/{action}",
+            response_model=OperationOut,
+            responses=_MOVES,
+            name=f"{action}_operation",
+        )(move)
+
+    for action in _ACTIONS:
+        add_move(action)
+
+    @api.post("/{operation_id}/clear-over-objection", response_model=OperationOut, responses=_MOVES)
+    def clear_over_objection(
+        operation_id: str, body: JustificationIn, by: Caller, post: Post
+    ) -> Response:
+        """Clear despite standing objections, with a written justification sent to objectors."""
+        return answer(
+            svc,
+            by,
+            post,
+            lambda: operations.clear_operation_over_objection(
+                svc, by, OperationId(operation_id), body.justification
+            ),
+            _render(svc, 200),
+            _moved,
+        )
+
+    return api

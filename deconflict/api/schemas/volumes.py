@@ -1,0 +1,137 @@
+"""Volumes, buffers and overlap regions: GeoJSON footprints with altitude band and window."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from deconflict.api.schemas.common import InstantText, Model
+from deconflict.domain.audit import rfc3339
+from deconflict.domain.visibility import Region
+from deconflict.geometry import (
+    AltitudeReference,
+    Buffer,
+    CircleFootprint,
+    Footprint,
+    VerticalModel,
+    Volume4D,
+    parse_buffer,
+    parse_volume,
+)
+
+
+class Polygon(Model):
+    """A GeoJSON Polygon (RFC 7946): rings of [longitude, latitude], first the shell."""
+
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]]
+    bbox: list[float] | None = None
+
+
+class Circle(Model):
+    """Every point within `radius_m` metres of `center` ([longitude, latitude])."""
+
+    type: Literal["Circle"]
+    center: list[float]
+    radius_m: float
+
+
+FootprintModel = Annotated[Polygon | Circle, Field(discriminator="type")]
+
+
+class Volume(Model):
+    """A footprint, an altitude band in metres and a time window `[start, end)`."""
+
+    footprint: FootprintModel
+    altitude_lower_m: float
+    altitude_upper_m: float
+    altitude_reference: AltitudeReference = AltitudeReference.WGS84
+    start: InstantText
+    end: InstantText
+
+    def to_domain(self, pointer: str, model: VerticalModel) -> Volume4D:
+        # Our parser checks everything again, so refusals carry its precise errors.
+        return parse_volume(self.model_dump(exclude_none=True), pointer, model)
+
+    @classmethod
+    def from_domain(cls, volume: Volume4D) -> Volume:
+        return cls(
+            footprint=footprint_model(volume.footprint),
+            altitude_lower_m=volume.altitude.lower_m,
+            altitude_upper_m=volume.altitude.upper_m,
+            altitude_reference=volume.altitude.reference,
+            start=rfc3339(volume.time.start),
+            end=rfc3339(volume.time.end),
+        )
+
+
+def footprint_model(footprint: Footprint) -> Polygon | Circle:
+    if isinstance(footprint, CircleFootprint):
+        return Circle(
+            type="Circle",
+            center=[footprint.center_lon, footprint.center_lat],
+            radius_m=footprint.radius_m,
+        )
+    return Polygon(type="Polygon", coordinates=[[list(p) for p in r] for r in footprint.rings])
+
+
+def volumes_to_domain(volumes: list[Volume], model: VerticalModel) -> tuple[Volume4D, ...]:
+    return tuple(v.to_domain(f"/volumes/{i}", model) for i, v in enumerate(volumes))
+
+
+class BufferModel(Model):
+    """How far around a zone counts as running into it, horizontally and vertically."""
+
+    horizontal_m: float = 0.0
+    vertical_m: float = 0.0
+
+    def to_domain(self, pointer: str = "/buffer") -> Buffer:
+        return parse_buffer(self.model_dump(), pointer)
+
+    @classmethod
+    def from_domain(cls, buffer: Buffer) -> BufferModel:
+        return cls(horizontal_m=buffer.horizontal_m, vertical_m=buffer.vertical_m)
+
+
+#: A GeoJSON geometry of any type: an overlap can be an area, a line or a point.
+Geometry = Annotated[
+    dict[str, Any], Field(description="GeoJSON geometry (RFC 7946) of any type, lon/lat WGS84.")
+]
+
+
+def geometry(shape: BaseGeometry) -> dict[str, Any]:
+    return _lists(mapping(shape))  # type: ignore[no-any-return]
+
+
+def _lists(value: Any) -> Any:
+    # shapely gives tuples; lists keep the JSON the same after a round trip through a model.
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_lists(v) for v in value]
+    return value
+
+
+class RegionModel(Model):
+    """Where, at what heights and when two parties' data run into each other."""
+
+    footprint: Geometry
+    altitude_lower_m: float
+    altitude_upper_m: float
+    altitude_reference: AltitudeReference
+    start: InstantText
+    end: InstantText
+
+    @classmethod
+    def from_domain(cls, region: Region) -> RegionModel:
+        return cls(
+            footprint=geometry(region.footprint),
+            altitude_lower_m=region.altitude.lower_m,
+            altitude_upper_m=region.altitude.upper_m,
+            altitude_reference=region.altitude.reference,
+            start=rfc3339(region.time.start),
+            end=rfc3339(region.time.end),
+        )

@@ -1,0 +1,1 @@
+"""Tests of the REST API, over a real HTTP server on a real store."""

@@ -1,0 +1,120 @@
+"""Another party's id answers exactly like an id that does not exist, and 401s say nothing."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from deconflict.domain.party import Role
+from tests.api.helpers import Party, World, assert_problem, circle, rectangle, volume
+
+#: Headers that differ between two answers only by the moment they were sent.
+_MOMENT = {"date"}
+
+
+def same_answer(a: httpx.Response, b: httpx.Response) -> None:
+    assert a.status_code == b.status_code == 404
+    assert {k: v for k, v in a.headers.items() if k not in _MOMENT} == {
+        k: v for k, v in b.headers.items() if k not in _MOMENT
+    }
+    assert a.content == b.content
+
+
+def _others(world: World) -> dict[str, str]:
+    """Ids of the Westmoor Border Guard's entities, none of them Northland's business."""
+    quiet = world.parties["Westmoor Border Guard"]
+    zone = {"name": "Post", "volumes": [volume(circle(9.2, 46.8, 300))]}
+    ids = {"zones": quiet.planner.post("/v1/zones", json=zone).json()["id"]}
+    plan = {"volumes": [volume(circle(9.25, 46.8, 400))], "draft": True}
+    ids["operations"] = quiet.planner.post("/v1/operations", json=plan).json()["id"]
+    hazard = {
+        "volume": volume(circle(9.2, 46.8, 2000), start_h=0, end_h=3),
+        "severity": "caution",
+        "message": "Mines reported near the post",
+    }
+    ids["warnings"] = quiet.liaison.post("/v1/warnings", json=hazard).json()["id"]
+    # A consultation addressed to the Southmark force, not to Northland.
+    south = world.parties["Southmark Defence Force"]
+    relief = world.parties["Lakeside Relief Corps"]
+    depot = {"name": "Depot", "volumes": [volume(rectangle(11.0, 46.0, 11.1, 46.05))]}
+    relief.planner.post("/v1/zones", json=depot)
+    op = {"volumes": [volume(rectangle(11.05, 46.02, 11.2, 46.1))]}
+    south.planner.post("/v1/operations", json=op)
+    ids["consultations"] = relief.liaison.get("/v1/consultations").json()["items"][0]["id"]
+    return ids
+
+
+REQUESTS: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("GET", "zones", "", {}),
+    ("DELETE", "zones", "", {}),
+    ("PUT", "zones", "", {"json": {"volumes": [volume(circle(9.2, 46.8, 1))]}}),
+    ("GET", "operations", "", {}),
+    ("POST", "operations", "/withdraw", {}),
+    ("PUT", "operations", "", {"json": {"volumes": [volume(circle(9.2, 46.8, 1))]}}),
+    ("GET", "warnings", "", {}),
+    ("POST", "warnings", "/acknowledge", {}),
+    ("GET", "consultations", "", {}),
+    ("POST", "consultations", "/responses", {"json": {"kind": "acknowledge"}}),
+]
+
+
+@pytest.mark.parametrize(("method", "kind", "tail", "extra"), REQUESTS)
+def test_other_partys_id_answers_as_an_unknown_id(
+    world: World, method: str, kind: str, tail: str, extra: dict[str, Any]
+) -> None:
+    ids = _others(world)
+    north: Party = world.parties["Northland Army"]
+    client = north.liaison if kind in {"warnings", "consultations"} else north.planner
+    headers = {"If-Match": '"1"'} if method == "PUT" else {}
+    theirs = client.request(method, f"/v1/{kind}/{ids[kind]}{tail}", headers=headers, **extra)
+    nobodys = client.request(method, f"/v1/{kind}/{uuid.uuid4()}{tail}", headers=headers, **extra)
+    same_answer(theirs, nobodys)
+    assert_problem(theirs, 404, "not-found")
+
+
+def test_missing_unknown_and_revoked_keys_get_one_answer(world: World) -> None:
+    north = world.parties["Northland Army"]
+    extra = world.add_member(north, Role.PLANNER)
+    revoked = north.admin.delete(f"/v1/members/{extra.id}/key")
+    assert revoked.status_code == 200
+    assert revoked.json()["is_revoked"] is True
+    answers = [
+        world.client().get("/v1/me"),
+        world.client("dcf_not-a-key-anybody-holds").get("/v1/me"),
+        extra.client.get("/v1/me"),
+        httpx.get(f"{world.base_url}/v1/me", headers={"Authorization": "Basic dXNlcjpwYXNz"}),
+    ]
+    for answer in answers:
+        assert_problem(answer, 401, "unauthenticated")
+        assert answer.headers["www-authenticate"] == "Bearer"
+    assert len({a.content for a in answers}) == 1
+
+
+def test_admin_adds_a_member_whose_key_works_once_shown(world: World) -> None:
+    relief = world.parties["Lakeside Relief Corps"]
+    made = relief.admin.post("/v1/members", json={"name": "Night desk", "role": "liaison"})
+    assert made.status_code == 201
+    key = made.json()["api_key"]
+    me = world.client(key).get("/v1/me").json()
+    assert (me["party"]["name"], me["member"]["role"]) == ("Lakeside Relief Corps", "liaison")
+    refused = relief.planner.post("/v1/members", json={"name": "Someone", "role": "admin"})
+    assert_problem(refused, 403, "forbidden")
+    foreign = world.parties["Northland Army"].member(Role.VIEWER).id
+    same_answer(
+        relief.admin.delete(f"/v1/members/{foreign}/key"),
+        relief.admin.delete(f"/v1/members/{uuid.uuid4()}/key"),
+    )
+
+
+def test_an_uninvolved_party_cannot_see_an_operation(world: World) -> None:
+    north = world.parties["Northland Army"]
+    south = world.parties["Southmark Defence Force"]
+    plan = {"volumes": [volume(circle(9.7, 46.3, 500))]}
+    op = north.planner.post("/v1/operations", json=plan).json()["id"]
+    same_answer(
+        south.viewer.get(f"/v1/operations/{op}"),
+        south.viewer.get(f"/v1/operations/{uuid.uuid4()}"),
+    )

@@ -1,0 +1,89 @@
+"""The served OpenAPI lists every route with its models, and the problem pages answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from deconflict.api.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+from tests.api.helpers import RunningServer, assert_problem
+
+#: Every route the API promises; the served spec must list each, and no other.
+ROUTES = {
+    ("get", "/healthz"),
+    ("get", "/problems/{code}"),
+    ("get", "/v1/me"),
+    ("post", "/v1/members"),
+    ("delete", "/v1/members/{member_id}/key"),
+    ("get", "/v1/agreements"),
+    ("post", "/v1/zones"),
+    ("get", "/v1/zones"),
+    ("get", "/v1/zones/{zone_id}"),
+    ("put", "/v1/zones/{zone_id}"),
+    ("delete", "/v1/zones/{zone_id}"),
+    ("post", "/v1/operations"),
+    ("get", "/v1/operations"),
+    ("get", "/v1/operations/{operation_id}"),
+    ("put", "/v1/operations/{operation_id}"),
+    *(
+        ("post", f"/v1/operations/{{operation_id}}/{action}")
+        for action in ("submit", "withdraw", "cancel", "activate", "complete")
+    ),
+    ("post", "/v1/operations/{operation_id}/clear-over-objection"),
+    ("get", "/v1/consultations"),
+    ("get", "/v1/consultations/{consultation_id}"),
+    ("post", "/v1/consultations/{consultation_id}/responses"),
+    ("get", "/v1/notices"),
+    ("post", "/v1/warnings"),
+    ("get", "/v1/warnings"),
+    ("get", "/v1/warnings/{warning_id}"),
+    ("post", "/v1/warnings/{warning_id}/acknowledge"),
+    ("get", "/v1/audit"),
+}
+
+
+def test_openapi_lists_every_route_with_documented_responses(server: RunningServer) -> None:
+    with httpx.Client(base_url=server.base_url) as client:
+        served = client.get("/openapi.json")
+        docs = client.get("/docs")
+    assert served.status_code == 200
+    spec: dict[str, Any] = served.json()
+    assert docs.status_code == 200
+    assert docs.headers["content-type"].startswith("text/html")
+    listed = {(method, path) for path, item in spec["paths"].items() for method in item}
+    assert listed == ROUTES
+    for method, path in sorted(ROUTES):
+        operation = spec["paths"][path][method]
+        responses = operation["responses"]
+        success = [code for code in responses if code.startswith("2")]
+        assert success, f"{method} {path} documents no success"
+        content = responses[success[0]]["content"]
+        assert "schema" in content["application/json"], f"{method} {path}"
+        assert "Problem" in str(responses["500"]["content"])
+        if path.startswith("/v1"):
+            assert "Problem" in str(responses["401"]["content"])
+            assert "Problem" in str(responses["422"]["content"])
+            assert operation["security"] == [{"api_key": []}], path
+        if method == "post":
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            assert "Idempotency-Key" in headers, path
+    assert "api_key" in spec["components"]["securitySchemes"]
+
+
+def test_every_problem_type_has_a_page(server: RunningServer) -> None:
+    with httpx.Client(base_url=server.base_url) as client:
+        for code, problem in PROBLEM_TYPES.items():
+            page = client.get(f"/problems/{code}")
+            assert page.status_code == 200
+            assert page.json()["title"] == problem.title
+            html = client.get(f"/problems/{code}", headers={"accept": "text/html"})
+            assert html.headers["content-type"].startswith("text/html")
+            assert problem.title in html.text
+        missing = client.get("/problems/no-such-thing")
+    assert missing.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    assert_problem(missing, 404, "not-found")
+
+
+def test_health(server: RunningServer) -> None:
+    assert httpx.get(f"{server.base_url}/healthz").json() == {"status": "ok"}

@@ -1,0 +1,57 @@
+"""Settings: typed, read from DECONFLICT_* variables, every one documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from deconflict.api.problems import PROBLEM_TYPES
+from deconflict.api.settings import Settings
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_every_setting_is_described_and_documented() -> None:
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    for name, field in Settings.model_fields.items():
+        assert field.description, f"{name} has no description"
+        assert f"`DECONFLICT_{name.upper()}`" in text, f"{name} is not in docs/configuration.md"
+    documented = set(re.findall(r"`DECONFLICT_([A-Z_]+)`", text))
+    assert documented == {name.upper() for name in Settings.model_fields}
+
+
+def test_every_problem_type_is_documented() -> None:
+    text = (DOCS / "problems.md").read_text(encoding="utf-8")
+    headings = dict(re.findall(r"^## `([a-z-]+)` — (.+)$", text, flags=re.MULTILINE))
+    assert set(headings) == set(PROBLEM_TYPES)
+    for code, problem in PROBLEM_TYPES.items():
+        assert headings[code].startswith(f"{problem.status} {problem.title}")
+
+
+def test_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DECONFLICT_PORT", "9090")
+    monkeypatch.setenv("DECONFLICT_DATABASE", "postgresql://db.example/deconflict")
+    settings = Settings()
+    assert settings.port == 9090
+    assert settings.uses_postgres
+
+
+def test_production_needs_a_pseudonym_secret() -> None:
+    with pytest.raises(ValidationError, match="pseudonym_secret is required"):
+        Settings(production=True)
+    with pytest.raises(ValidationError, match="at least 32"):
+        Settings(pseudonym_secret=SecretStr("short"))
+    secret = "s" * 40
+    assert Settings(production=True, pseudonym_secret=SecretStr(secret)).pseudonym_secret_bytes == (
+        secret.encode()
+    )
+
+
+def test_terrain_range_comes_in_pairs() -> None:
+    with pytest.raises(ValidationError, match="together"):
+        Settings(terrain_min_m=-10)
+    assert Settings(terrain_min_m=-10, terrain_max_m=900).vertical_model.supports_agl
+    assert not Settings().vertical_model.supports_agl
