@@ -132,7 +132,8 @@ class NotFound(DeconflictError):
 
 
 class Forbidden(DeconflictError):
-    """The caller may not do this; the API answers exactly as for `NotFound`."""
+    """The caller's role may not do this (403). An object the caller's party may not see
+    is `NotFound` instead, so that its existence is not revealed."""
 
     code = "forbidden"
 
@@ -171,3 +172,9 @@ class IdempotencyKeyReused(DeconflictError):
     """An Idempotency-Key came back with a different request."""
 
     code = "idempotency-key-reused"
+
+
+class IdempotencyNotSupported(InvalidInput):
+    """An Idempotency-Key was sent where an answer cannot be kept for replay."""
+
+    code = "idempotency-not-supported"

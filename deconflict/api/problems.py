@@ -59,6 +59,7 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
         (errors.InvalidRadius, 422, "Invalid radius or buffer"),
         (errors.NearPole, 422, "Too close to a pole"),
         (errors.MissingJustification, 422, "Justification missing"),
+        (errors.IdempotencyNotSupported, 422, "Idempotency-Key not supported here"),
         (errors.InvalidResponse, 422, "Invalid response"),
         (errors.MalformedValue, 422, "Malformed value"),
         (errors.InvalidInput, 422, "Invalid input"),

@@ -134,7 +134,8 @@ def clear_operation_over_objection(
             cleared,
             now,
             audience=standing,
-            extra={"justification": cleared.override.justification, "objectors": sorted(standing)},
+            # Every objector reads this entry: it names none of them, only how many.
+            extra={"justification": cleared.override.justification, "objectors": len(standing)},
         )
         cleared = settle(tx, by, cleared, consultations, now)
         tx.operations.put(cleared)

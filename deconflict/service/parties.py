@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from deconflict import errors
 from deconflict.domain.agreement import Agreement
-from deconflict.domain.audit import AuditKind
+from deconflict.domain.audit import AuditKind, JsonValue
 from deconflict.domain.ids import MemberId, PartyId
 from deconflict.domain.party import Action, Member, Party, Role, api_key_sha256, new_api_key
 from deconflict.geometry import Footprint
@@ -128,21 +128,16 @@ def set_agreement(svc: Service, agreement: Agreement) -> Agreement:
             if tx.parties.get(party_id) is None:
                 raise not_found("party")
         tx.agreements.put(agreement, now=now)
-        record(
-            tx,
-            now,
-            AuditKind.AGREEMENT,
-            None,
-            f"agreement:{min(agreement.party_a, agreement.party_b)}:"
-            f"{max(agreement.party_a, agreement.party_b)}",
-            {
-                "mode": str(agreement.mode),
-                "response_deadline_s": agreement.response_deadline_s,
-                "silence": str(agreement.silence),
-                "disclosure": str(agreement.disclosure),
-            },
-            [agreement.party_a, agreement.party_b],
-        )
+        terms: dict[str, JsonValue] = {
+            "mode": str(agreement.mode),
+            "response_deadline_s": agreement.response_deadline_s,
+            "silence": str(agreement.silence),
+            "disclosure": str(agreement.disclosure),
+        }
+        # One entry for each side, naming only its own end: a pseudonymous agreement must
+        # not hand either party the other's id through the record.
+        for party_id in (agreement.party_a, agreement.party_b):
+            record(tx, now, AuditKind.AGREEMENT, None, f"agreement:{party_id}", terms, [party_id])
         return agreement
 
     return svc.write(work)

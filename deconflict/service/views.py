@@ -24,6 +24,7 @@ from deconflict.domain.visibility import (
     warning_seen_by,
 )
 from deconflict.domain.warning import HazardWarning
+from deconflict.service.consulting import AWAITING_ANSWERS
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.operations import own_operation
 from deconflict.store.interface import Transaction
@@ -103,7 +104,10 @@ def own_operations(
     svc: Service, by: Principal, *, after: str | None, limit: int
 ) -> list[Operation]:
     by.require(Action.VIEW)
-    return svc.read(lambda tx: tx.operations.of_party(by.party.id, after=after, limit=limit))
+    listed = svc.read(lambda tx: tx.operations.of_party(by.party.id, after=after, limit=limit))
+    # Deadlines take effect on reading a list too: only operations still awaiting answers
+    # can have moved, and each is brought up to date (and recorded) on its own.
+    return [own_operation(svc, by, op.id) if op.state in AWAITING_ANSWERS else op for op in listed]
 
 
 def operation_for_involved(svc: Service, by: Principal, operation_id: OperationId) -> OperationSeen:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from deconflict.api.schemas.common import Page
 from deconflict.api.schemas.operations import OperationOut, OperationSummary
+from deconflict.domain.ids import MemberId
+from deconflict.domain.party import Role
 from tests.api.helpers import World, assert_problem, circle, validated, volume
 
 PLAN = {"volumes": [volume(circle(9.5, 45.5, 700))], "purpose": "Survey flight"}
@@ -63,3 +65,20 @@ def test_an_empty_key_is_malformed(world: World) -> None:
     refused = planner.post("/v1/operations", json=PLAN, headers={"Idempotency-Key": ""})
     body = assert_problem(refused, 422, "malformed-value")
     assert body["errors"][0]["pointer"] == "/headers/Idempotency-Key"
+
+
+def test_member_creation_refuses_an_idempotency_key_so_no_key_is_ever_kept(
+    world: World,
+) -> None:
+    north = world.parties["Northland Army"]
+    admin = north.member(Role.ADMIN)
+    answer = admin.client.post(
+        "/v1/members",
+        json={"name": "Night desk", "role": "viewer"},
+        headers={"Idempotency-Key": "member-1"},
+    )
+    assert_problem(answer, 422, "idempotency-not-supported")
+    stored = world.service.read(lambda tx: tx.idempotency.get(MemberId(admin.id), "member-1"))
+    assert stored is None
+    members = world.service.read(lambda tx: tx.members.of_party(north.id))
+    assert "Night desk" not in [m.name for m in members]

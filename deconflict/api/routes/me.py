@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from deconflict import errors
 from deconflict.api.idempotency import answer
 from deconflict.api.routes.deps import Caller, Deps, Post
 from deconflict.api.schemas.common import Page, json_response, problem_responses
@@ -37,7 +38,15 @@ def router(deps: Deps) -> APIRouter:
         responses=problem_responses(403),
     )
     def create_member(body: MemberIn, by: Caller, post: Post) -> Response:
-        """Add a member to the caller's party (admins only); its API key is shown once."""
+        """Add a member to the caller's party (admins only); its API key is shown once.
+
+        No Idempotency-Key here: replaying the answer would mean keeping the key.
+        """
+        if post.key is not None:
+            raise errors.IdempotencyNotSupported(
+                "POST /v1/members takes no Idempotency-Key: the new API key is shown once and "
+                "never stored; if the answer was lost, create another member and revoke this one"
+            )
 
         def render(_: Transaction, made: tuple[Member, str]) -> tuple[int, str]:
             member, key = made
