@@ -58,7 +58,7 @@ def overlap(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -
     window = TimeWindow(max(a.time.start, b.time.start), min(a.time.end, b.time.end))
     band = model.common_band(a.band, b.band)
     separation = core_distance_m(a.core, b.core)
-    return Overlap(_overlap_footprint(a, b, separation), band, window, separation)
+    return Overlap(_overlap_footprint(a, b), band, window, separation)
 
 
 def within_reach(
@@ -123,12 +123,14 @@ def _in_reach_by_frame(
     return np.asarray(sure, dtype=np.bool_)
 
 
-def _overlap_footprint(a: Reach, b: Reach, separation_m: float) -> BaseGeometry:
+def _overlap_footprint(a: Reach, b: Reach) -> BaseGeometry:
     if a.margin_m == 0.0 and b.margin_m == 0.0:
         shared = shapely.intersection(a.core, b.core)
         if not shared.is_empty:
             return shared
-    if separation_m > 0.0:
+    # Whether the cores share a point, not whether their distance rounds to zero: two
+    # centres a femtometre apart are 0 m apart and still share nothing.
+    if not shapely.intersects(a.core, b.core):
         pa, pb, _ = nearest_points_lonlat(a.core, b.core)
         centre = ((pa[0] + pb[0]) / 2.0, (pa[1] + pb[1]) / 2.0)
         fallback: BaseGeometry = shapely.Point(centre)

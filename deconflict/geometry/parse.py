@@ -50,7 +50,7 @@ def parse_volume(
     altitude = parse_altitude(data, pointer, model)
     time = parse_time_window(data["start"], data["end"], pointer)
     volume = Volume4D(footprint, altitude, time)
-    check_volume(volume, pointer)
+    check_volume(volume, f"{pointer}/footprint")
     return volume
 
 
@@ -101,13 +101,17 @@ def parse_circle(obj: object, pointer: str) -> CircleFootprint:
         allowed={"type", "center", "radius_m"},
     )
     lon, lat = _position(data["center"], f"{pointer}/center")
-    radius = _number(data["radius_m"], f"{pointer}/radius_m")
+    return CircleFootprint(lon, lat, _radius(data["radius_m"], f"{pointer}/radius_m"))
+
+
+def _radius(obj: object, pointer: str) -> float:
+    radius = _number(obj, pointer)
     if not limits.MIN_RADIUS_M <= radius <= limits.MAX_RADIUS_M:
         raise errors.InvalidRadius(
             f"radius_m must be between {limits.MIN_RADIUS_M:g} and {limits.MAX_RADIUS_M:g} m",
-            f"{pointer}/radius_m",
+            pointer,
         )
-    return CircleFootprint(lon, lat, radius)
+    return radius
 
 
 def parse_altitude(
@@ -167,7 +171,11 @@ def parse_instant(obj: object, pointer: str) -> datetime:
         raise errors.InvalidTimeWindow(
             "timestamp needs a UTC offset (for example a trailing Z)", pointer
         )
-    instant = instant.astimezone(UTC)
+    try:
+        instant = instant.astimezone(UTC)
+    except OverflowError:
+        # An offset that pushes year 1 or year 9999 off the calendar: far out of range.
+        instant = limits.EARLIEST_TIME - limits.MAX_DURATION
     if not limits.EARLIEST_TIME <= instant <= limits.LATEST_TIME:
         raise errors.InvalidTimeWindow(
             f"timestamp must lie between {limits.EARLIEST_TIME:%Y} and {limits.LATEST_TIME:%Y}",
@@ -231,20 +239,21 @@ def volume_from_geojson_feature(
             raise errors.MalformedValue(
                 "a Point feature needs a radius_m property", f"{pointer}/properties/radius_m"
             )
-        footprint = parse_circle(
-            {
-                "type": "Circle",
-                "center": geometry.get("coordinates"),
-                "radius_m": props["radius_m"],
-            },
+        point = _object(
+            geometry,
             f"{pointer}/geometry",
+            required={"type", "coordinates"},
+            allowed={"type", "coordinates", "bbox"},
         )
+        lon, lat = _position(point["coordinates"], f"{pointer}/geometry/coordinates")
+        radius = _radius(props["radius_m"], f"{pointer}/properties/radius_m")
+        footprint = CircleFootprint(lon, lat, radius)
     else:
         footprint = parse_polygon(geometry, f"{pointer}/geometry")
     altitude = parse_altitude(props, f"{pointer}/properties", model)
     time = parse_time_window(props["start"], props["end"], f"{pointer}/properties")
     volume = Volume4D(footprint, altitude, time)
-    check_volume(volume, pointer)
+    check_volume(volume, f"{pointer}/geometry")
     return volume
 
 
@@ -267,12 +276,14 @@ def _object(
 
 
 def _number(obj: object, pointer: str) -> float:
+    """A JSON number; NaN and infinities are left to the caller's range check to refuse."""
     if isinstance(obj, bool) or not isinstance(obj, int | float):
         raise errors.MalformedValue("must be a number", pointer)
-    value = float(obj)
-    if not math.isfinite(value):
-        raise errors.InvalidCoordinate("must be a finite number", pointer)
-    return value
+    try:
+        return float(obj)
+    except OverflowError:
+        # An integer too large for a float is as far out of range as infinity.
+        return math.inf if obj > 0 else -math.inf
 
 
 def _position(obj: object, pointer: str) -> tuple[float, float]:
@@ -301,7 +312,10 @@ def _position(obj: object, pointer: str) -> tuple[float, float]:
 def _coordinate(obj: object, pointer: str) -> float:
     if isinstance(obj, bool) or not isinstance(obj, int | float):
         raise errors.InvalidCoordinate("a coordinate must be a number", pointer)
-    value = float(obj)
+    try:
+        value = float(obj)
+    except OverflowError:
+        value = math.inf
     if not math.isfinite(value):
         raise errors.InvalidCoordinate("a coordinate must be finite (not NaN or infinity)", pointer)
     return value
