@@ -1,0 +1,1 @@
+"""Tests of the pure geometry core, one module per module of deconflict.geometry."""

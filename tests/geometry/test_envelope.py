@@ -1,0 +1,197 @@
+"""Index boxes: asymmetric specimens pin lon and lat, and boxes always cover the whole reach."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from deconflict.errors import InvalidInput
+from deconflict.geometry import Box4D, Buffer, Reach, Volume4D, index_boxes, reaches_meet
+from deconflict.geometry.altitude import GEOID_UNDULATION_MAX_M, GEOID_UNDULATION_MIN_M
+from deconflict.geometry.envelope import footprint_bounds, lon_ranges
+from deconflict.geometry.values import AltitudeBand, AltitudeReference, CircleFootprint
+from tests.specimens import (
+    DATELINE_ISLAND,
+    FIELD,
+    GEOD,
+    PAIRS,
+    circle_json,
+    polygon_json,
+    reach,
+)
+from tests.strategies import DETERMINISTIC, buffers, centres, nearby_pairs, reaches, volumes
+
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _boxes_meet(a: Box4D, b: Box4D) -> bool:
+    return (
+        a.lon_min <= b.lon_max
+        and b.lon_min <= a.lon_max
+        and a.lat_min <= b.lat_max
+        and b.lat_min <= a.lat_max
+        and a.alt_min_m <= b.alt_max_m
+        and b.alt_min_m <= a.alt_max_m
+        and a.t_min_s <= b.t_max_s
+        and b.t_min_s <= a.t_max_s
+    )
+
+
+def _any_boxes_meet(a: Reach, b: Reach) -> bool:
+    return any(_boxes_meet(x, y) for x in index_boxes(a, EPOCH) for y in index_boxes(b, EPOCH))
+
+
+#: pyproj's round-off on a zero-length step (degrees, about 0.1 mm).
+_ROUND_OFF_DEG = 1e-9
+
+
+def _covered(boxes: tuple[Box4D, ...], lon: float, lat: float) -> bool:
+    e = _ROUND_OFF_DEG
+    return any(
+        b.lon_min - e <= lon <= b.lon_max + e and b.lat_min - e <= lat <= b.lat_max + e
+        for b in boxes
+    )
+
+
+def test_an_unbuffered_polygon_has_its_own_bounds() -> None:
+    (box,) = index_boxes(reach(polygon_json(FIELD)), EPOCH)
+    assert (box.lon_min, box.lon_max) == (23.70, 23.80)
+    assert (box.lat_min, box.lat_max) == (41.20, 41.26)
+    assert (box.alt_min_m, box.alt_max_m) == (0.0, 120.0)
+    start = (datetime(2026, 12, 1, 10, tzinfo=UTC) - EPOCH).total_seconds()
+    assert (box.t_min_s, box.t_max_s) == (start, start + 7_200.0)
+
+
+def test_a_buffer_grows_the_box_more_in_longitude_than_latitude() -> None:
+    (box,) = index_boxes(reach(polygon_json(FIELD), horizontal_m=1_000.0, vertical_m=20.0), EPOCH)
+    grown_lat = 41.20 - box.lat_min
+    grown_lon = 23.70 - box.lon_min
+    # 1 km is about 0.009° of latitude and, at 41°N, about 0.012° of longitude.
+    assert 0.0090 < grown_lat < 0.0092
+    assert 0.0119 < grown_lon < 0.0125
+    assert (box.alt_min_m, box.alt_max_m) == (-20.0, 140.0)
+
+
+def test_a_box_across_the_antimeridian_is_split() -> None:
+    boxes = index_boxes(reach(polygon_json(DATELINE_ISLAND)), EPOCH)
+    spans = sorted((b.lon_min, b.lon_max) for b in boxes)
+    assert spans == [(-180.0, pytest.approx(-179.7)), (pytest.approx(179.8), 180.0)]
+    assert all((b.lat_min, b.lat_max) == (-16.90, -16.75) for b in boxes)
+
+
+def test_an_amsl_band_is_widened_by_the_geoid() -> None:
+    r = reach(polygon_json(FIELD))
+    amsl = Reach(
+        type(r.volume)(r.volume.footprint, AltitudeBand(0, 120, AltitudeReference.AMSL), r.time)
+    )
+    (box,) = index_boxes(amsl, EPOCH)
+    assert box.alt_min_m == GEOID_UNDULATION_MIN_M
+    assert box.alt_max_m == 120.0 + GEOID_UNDULATION_MAX_M
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "ranges"),
+    [
+        (10.0, 20.0, [(10.0, 20.0)]),
+        (170.0, 190.0, [(170.0, 180.0), (-180.0, -170.0)]),
+        (-190.0, -170.0, [(170.0, 180.0), (-180.0, -170.0)]),
+        (190.0, 200.0, [(-170.0, -160.0)]),
+        (-180.0, 180.0, [(-180.0, 180.0)]),
+        (-200.0, 200.0, [(-180.0, 180.0)]),
+    ],
+)
+def test_lon_ranges(lo: float, hi: float, ranges: list[tuple[float, float]]) -> None:
+    assert lon_ranges(lo, hi) == [pytest.approx(r) for r in ranges]
+
+
+def test_footprint_bounds_without_margin_are_the_core_bounds() -> None:
+    bounds = footprint_bounds((23.7, 41.2, 23.8, 41.26), 0.0)
+    assert bounds[:4] == (23.7, 41.2, 23.8, 41.26)
+    assert bounds[4] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_conflicting_specimens_have_meeting_boxes(name: str) -> None:
+    pair = PAIRS[name]
+    if pair.conflict:
+        assert _any_boxes_meet(pair.a, pair.b)
+
+
+@DETERMINISTIC
+@given(nearby_pairs())
+def test_conflicting_pairs_have_meeting_boxes(pair: tuple[Reach, Reach]) -> None:
+    a, b = pair
+    if reaches_meet(a, b):
+        assert _any_boxes_meet(a, b)
+
+
+@DETERMINISTIC
+@given(centres(), st.floats(0.0, 360.0), st.floats(2.0, 900_000.0), st.floats(0.05, 0.95))
+def test_touching_circles_have_meeting_boxes(
+    centre: tuple[float, float], azimuth: float, distance_m: float, split: float
+) -> None:
+    """Circles exactly touching, at any bearing: east-west at high latitude is the hard case."""
+    lon, lat = centre
+    lon2, lat2, _ = GEOD.fwd(lon, lat, azimuth, distance_m)
+    r1, r2 = split * distance_m, (1.0 - split) * distance_m
+    assume(min(r1, r2) >= 1.0 and max(r1, r2) <= 500_000.0)
+    try:
+        a = reach(circle_json(lon, lat, r1))
+        b = reach(circle_json(float(lon2), float(lat2), r2))
+    except InvalidInput:
+        assume(False)
+        raise
+    assert _any_boxes_meet(a, b)
+
+
+def _reach_edge_points(r: Reach) -> np.ndarray:
+    """Points exactly one margin away from the core's boundary, in many directions."""
+    footprint = r.volume.footprint
+    if isinstance(footprint, CircleFootprint):
+        base = np.array([[footprint.center_lon, footprint.center_lat]])
+    else:
+        base = np.concatenate([np.array(ring) for ring in footprint.rings])
+    azimuths = np.arange(0.0, 360.0, 1.5)
+    lon = np.repeat(base[:, 0], len(azimuths))
+    lat = np.repeat(base[:, 1], len(azimuths))
+    az = np.tile(azimuths, len(base))
+    out_lon, out_lat, _ = GEOD.fwd(lon, lat, az, np.full(len(az), r.margin_m))
+    return np.column_stack((out_lon, out_lat))
+
+
+@DETERMINISTIC
+@given(reaches())
+def test_boxes_cover_every_point_within_reach(r: Reach) -> None:
+    boxes = index_boxes(r, EPOCH)
+    points = _reach_edge_points(r)
+    for lon, lat in points:
+        assert _covered(boxes, float(lon), float(lat)), (lon, lat, boxes)
+
+
+@DETERMINISTIC
+@given(centres(), st.floats(1.0, 500_000.0), st.floats(0.0, 100_000.0))
+def test_boxes_cover_large_circles_with_buffers(
+    centre: tuple[float, float], radius_m: float, buffer_m: float
+) -> None:
+    lon, lat = centre
+    try:
+        r = reach(circle_json(lon, lat, radius_m), horizontal_m=buffer_m)
+    except InvalidInput:
+        assume(False)
+        raise
+    boxes = index_boxes(r, EPOCH)
+    for p_lon, p_lat in _reach_edge_points(r):
+        assert _covered(boxes, float(p_lon), float(p_lat)), (p_lon, p_lat, boxes)
+
+
+@settings(DETERMINISTIC, max_examples=30)
+@given(volumes(max_size_m=300_000.0), buffers(max_horizontal_m=100_000.0))
+def test_boxes_cover_large_buffered_polygons(v: Volume4D, buffer: Buffer) -> None:
+    r = Reach(v, buffer)
+    boxes = index_boxes(r, EPOCH)
+    for lon, lat in _reach_edge_points(r):
+        assert _covered(boxes, float(lon), float(lat)), (lon, lat, boxes)

@@ -1,0 +1,477 @@
+"""Conflict decisions: named specimens, symmetry, buffer monotony and a brute-force oracle.
+
+The oracle shares nothing metric with the code under test: it samples both cores' boundaries
+densely along their straight lon/lat edges and measures every pair of samples with pyproj's
+geodesic solver; containment and crossing are decided topologically in lon/lat.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from deconflict.errors import InvalidInput
+from deconflict.geometry import (
+    AltitudeBand,
+    AltitudeReference,
+    Buffer,
+    CircleFootprint,
+    Footprint,
+    Reach,
+    TimeWindow,
+    Volume4D,
+    overlap,
+    reaches_meet,
+    within_reach,
+)
+from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
+from tests.specimens import FIELD, GEOD, PAIRS, Pair, circle_json, polygon_json, reach
+from tests.strategies import DETERMINISTIC, centres, nearby_pairs, reaches, same_time_and_band
+
+FloatArray = np.ndarray
+
+
+# --- the oracle ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A straight lon/lat edge, longitudes continuous with the rest of its shape."""
+
+    start: FloatArray
+    end: FloatArray
+
+    def at(self, t: FloatArray) -> FloatArray:
+        return np.asarray(self.start + np.outer(t, self.end - self.start), dtype=np.float64)
+
+    def length_m(self) -> float:
+        # The chord, grown slightly: the lon/lat edge itself is a little longer.
+        return 1.01 * float(GEOD.inv(*self.start, *self.end)[2]) + 1e-6
+
+
+def _rings_near(footprint: Footprint, reference_lon: float) -> list[FloatArray]:
+    """The footprint's rings as given, longitudes unwrapped and moved near a reference."""
+    if isinstance(footprint, CircleFootprint):
+        rings = [np.array([[footprint.center_lon, footprint.center_lat]])]
+    else:
+        rings = [np.array(r, dtype=np.float64) for r in footprint.rings]
+    out = []
+    for ring in rings:
+        lons = np.unwrap(ring[:, 0], period=360.0)
+        lons += 360.0 * np.round((reference_lon - lons.mean()) / 360.0)
+        out.append(np.column_stack((lons, ring[:, 1])))
+    return out
+
+
+def _shape(rings: list[FloatArray]) -> shapely.Geometry:
+    if len(rings[0]) == 1:
+        return shapely.Point(rings[0][0])
+    return shapely.Polygon(rings[0], rings[1:])
+
+
+def _edges(rings: list[FloatArray]) -> list[Edge]:
+    if len(rings[0]) == 1:
+        return [Edge(rings[0][0], rings[0][0])]
+    return [Edge(r[i], r[i + 1]) for r in rings for i in range(len(r) - 1)]
+
+
+def _samples(edges: list[Edge], spacing_m: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Points at most `spacing_m` apart along the edges, with their edge and parameter."""
+    points, edge_ids, params = [], [], []
+    for k, edge in enumerate(edges):
+        count = max(1, math.ceil(edge.length_m() / spacing_m))
+        t = np.linspace(0.0, 1.0, count + 1)
+        points.append(edge.at(t))
+        edge_ids.append(np.full(count + 1, k))
+        params.append(t)
+    return np.concatenate(points), np.concatenate(edge_ids), np.concatenate(params)
+
+
+def _pairwise_m(pa: FloatArray, pb: FloatArray) -> FloatArray:
+    lon1 = np.repeat(pa[:, 0], len(pb))
+    lat1 = np.repeat(pa[:, 1], len(pb))
+    lon2 = np.tile(pb[:, 0], len(pa))
+    lat2 = np.tile(pb[:, 1], len(pa))
+    dist = np.asarray(GEOD.inv(lon1, lat1, lon2, lat2)[2], dtype=np.float64)
+    return dist.reshape(len(pa), len(pb))
+
+
+@dataclass(frozen=True, slots=True)
+class OracleDistance:
+    """Bounds on the geodesic distance between two cores: lower ≤ true ≤ upper."""
+
+    upper_m: float  # a distance between two actual points of the cores
+    lower_m: float  # the coarse sampled minimum, less the sampling spacing
+
+
+def oracle_distance(a: Footprint, b: Footprint, samples: int = 500) -> OracleDistance:
+    reference = a.center_lon if isinstance(a, CircleFootprint) else a.rings[0][0][0]
+    rings_a = _rings_near(a, reference)
+    rings_b = _rings_near(b, float(rings_a[0][:, 0].mean()))
+    if shapely.intersects(_shape(rings_a), _shape(rings_b)):
+        return OracleDistance(0.0, 0.0)
+    edges_a, edges_b = _edges(rings_a), _edges(rings_b)
+    spacing_a = max(sum(e.length_m() for e in edges_a) / samples, 0.25)
+    spacing_b = max(sum(e.length_m() for e in edges_b) / samples, 0.25)
+    pa, ea, ta = _samples(edges_a, spacing_a)
+    pb, eb, tb = _samples(edges_b, spacing_b)
+    dist = _pairwise_m(pa, pb)
+    coarse = float(dist.min())
+    # Each true nearest point lies within half a spacing of a sample.
+    lower = coarse - (spacing_a + spacing_b) / 2.0
+    best = coarse
+    # Zoom in around the few closest sample pairs: each result is a true pair of points.
+    window_m = max(spacing_a, spacing_b)
+    for flat in np.argsort(dist, axis=None)[:6]:
+        i, j = np.unravel_index(flat, dist.shape)
+        near_a = (edges_a[int(ea[i])], float(ta[i]))
+        near_b = (edges_b[int(eb[j])], float(tb[j]))
+        best = min(best, _zoom(near_a, near_b, window_m))
+    return OracleDistance(best, max(lower, 0.0))
+
+
+def _zoom(near_a: tuple[Edge, float], near_b: tuple[Edge, float], window_m: float) -> float:
+    """The least distance found by sampling ever finer around a pair of edge points."""
+    (edge_a, t_a), (edge_b, t_b) = near_a, near_b
+    half_a = window_m / edge_a.length_m()
+    half_b = window_m / edge_b.length_m()
+    best = math.inf
+    for _ in range(4):
+        ts_a = np.clip(np.linspace(t_a - half_a, t_a + half_a, 41), 0.0, 1.0)
+        ts_b = np.clip(np.linspace(t_b - half_b, t_b + half_b, 41), 0.0, 1.0)
+        dist = _pairwise_m(edge_a.at(ts_a), edge_b.at(ts_b))
+        i, j = np.unravel_index(int(dist.argmin()), dist.shape)
+        best = min(best, float(dist[i, j]))
+        t_a, t_b = float(ts_a[i]), float(ts_b[j])
+        half_a, half_b = half_a / 10.0, half_b / 10.0
+    return best
+
+
+def _spatial_only(a: Reach, b: Reach) -> tuple[Reach, Reach]:
+    """The pair with b given a's band and window, so that only space decides."""
+    return a, Reach(same_time_and_band(b.volume, a.volume), b.buffer)
+
+
+def _with_horizontal(r: Reach, horizontal_m: float) -> Reach:
+    return Reach(r.volume, Buffer(horizontal_m, r.buffer.vertical_m))
+
+
+# --- named specimens ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_specimen(name: str) -> None:
+    pair: Pair = PAIRS[name]
+    assert reaches_meet(pair.a, pair.b) is pair.conflict, pair.why
+    assert reaches_meet(pair.b, pair.a) is pair.conflict, pair.why
+    assert (overlap(pair.a, pair.b) is not None) is pair.conflict
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_specimens_agree_with_the_oracle(name: str) -> None:
+    pair = PAIRS[name]
+    if not pair.a.time.overlaps(pair.b.time) or pair.a.band.upper_m < pair.b.band.lower_m:
+        return
+    if pair.b.band.upper_m < pair.a.band.lower_m:
+        return
+    d = oracle_distance(pair.a.volume.footprint, pair.b.volume.footprint)
+    margins = pair.a.margin_m + pair.b.margin_m
+    assert (d.upper_m <= margins) is pair.conflict
+
+
+def test_specimens_that_swap_lon_and_lat_disagree() -> None:
+    # Guards the specimens themselves: a lon/lat swap must change their answer.
+    field = [[41.20, 23.70], [41.20, 23.80], [41.26, 23.80], [41.26, 23.70], [41.20, 23.70]]
+    swapped = reach(polygon_json(field))
+    assert not reaches_meet(swapped, PAIRS["touching_edges"].b)
+
+
+def test_corridor_specimen_lies_between_edge_and_geodesic() -> None:
+    # The circle must sit between the parallel and the geodesic, or the specimen proves nothing.
+    az, _, dist = GEOD.inv(10.00, 60.000, 10.40, 60.000)
+    _, mid_lat, _ = GEOD.fwd(10.00, 60.000, az, dist / 2.0)
+    circle = PAIRS["corridor_between_edge_and_geodesic_clear"].b.volume.footprint
+    assert isinstance(circle, CircleFootprint)
+    top_lat = GEOD.fwd(circle.center_lon, circle.center_lat, 0.0, circle.radius_m)[1]
+    assert 60.000 < circle.center_lat < top_lat < mid_lat
+    assert GEOD.inv(10.2, 60.0, 10.2, mid_lat)[2] > 15.0
+
+
+def test_overlap_reports_shared_band_window_and_region() -> None:
+    pair = PAIRS["windows_overlap_1us"]
+    found = overlap(pair.a, pair.b)
+    assert found is not None
+    assert found.time == TimeWindow(pair.b.time.start, pair.a.time.end)
+    assert found.altitude == AltitudeBand(0.0, 120.0)
+    assert found.separation_m == 0.0
+    assert found.footprint.area == pytest.approx(shapely.area(pair.a.core))
+
+
+def test_overlap_of_touching_edges_is_on_the_shared_edge() -> None:
+    pair = PAIRS["touching_edges"]
+    found = overlap(pair.a, pair.b)
+    assert found is not None
+    x_lo, y_lo, x_hi, y_hi = found.footprint.bounds
+    assert (x_lo, x_hi) == pytest.approx((23.80, 23.80))
+    assert (y_lo, y_hi) == pytest.approx((41.22, 41.25))
+
+
+def test_overlap_of_a_near_miss_closed_by_a_buffer_lies_in_the_gap() -> None:
+    pair = PAIRS["near_miss_buffered"]
+    found = overlap(pair.a, pair.b)
+    assert found is not None
+    assert 29.9 < found.separation_m < 30.1
+    x_lo, _, x_hi, _ = found.footprint.bounds
+    assert 23.79 < x_lo <= x_hi < 23.81
+
+
+def test_overlap_across_the_antimeridian_is_in_range() -> None:
+    pair = PAIRS["dateline_overlap_west_side"]
+    found = overlap(pair.a, pair.b)
+    assert found is not None
+    x_lo, _, x_hi, _ = found.footprint.bounds
+    assert -179.76 < x_lo <= x_hi < -179.69
+
+
+def test_overlap_of_circles_is_centred_between_them() -> None:
+    a = reach(circle_json(5.31, 47.62, 600.0))
+    lon, lat, _ = GEOD.fwd(5.31, 47.62, 63.0, 1_000.0)
+    b = reach(circle_json(float(lon), float(lat), 600.0))
+    found = overlap(a, b)
+    assert found is not None
+    assert found.separation_m == pytest.approx(1_000.0, abs=0.01)
+    centre = shapely.centroid(found.footprint)
+    assert GEOD.inv(5.31, 47.62, centre.x, centre.y)[2] == pytest.approx(500.0, abs=5.0)
+
+
+def test_overlap_of_circles_a_rounding_error_apart() -> None:
+    # Their centres differ in the last bit: 0 m apart, yet the two points share nothing.
+    a = reach(circle_json(0.0, 0.0078125, 20.0))
+    b = reach(circle_json(0.0, 0.007812500000000002, 20.0))
+    found = overlap(a, b)
+    assert found is not None
+    assert found.separation_m == 0.0
+    assert found.footprint.contains(shapely.Point(0.0, 0.0078125))
+
+
+def test_amsl_and_wgs84_bands_are_compared_conservatively() -> None:
+    a = reach(polygon_json(FIELD))
+    b_volume = replace(a.volume, altitude=AltitudeBand(200.0, 300.0, AltitudeReference.AMSL))
+    # 200 m AMSL may be as low as 93 m above the ellipsoid where the geoid dips 107 m.
+    assert reaches_meet(a, Reach(b_volume))
+    high = replace(a.volume, altitude=AltitudeBand(228.0, 300.0, AltitudeReference.AMSL))
+    assert not reaches_meet(a, Reach(high))
+
+
+def test_within_reach_of_nothing_is_empty() -> None:
+    a = PAIRS["touching_edges"].a
+    assert within_reach(a, np.array([], dtype=object), np.array([])).shape == (0,)
+
+
+def test_within_reach_decides_each_stored_core() -> None:
+    a = PAIRS["near_miss_without_buffer"].a
+    b = PAIRS["near_miss_without_buffer"].b
+    cores = np.array([b.core, b.core, PAIRS["touching_edges"].b.core], dtype=object)
+    hits = within_reach(a, cores, np.array([0.0, 31.0, 0.0]))
+    assert hits.tolist() == [False, True, True]
+
+
+# --- properties ---------------------------------------------------------------------------
+
+
+@DETERMINISTIC
+@given(st.data())
+def test_conflict_is_symmetric_for_nearby_pairs(data: st.DataObject) -> None:
+    a, b = data.draw(nearby_pairs())
+    assert reaches_meet(a, b) == reaches_meet(b, a)
+    ab, ba = overlap(a, b), overlap(b, a)
+    assert (ab is None) == (ba is None)
+    if ab is not None and ba is not None:
+        assert ab.altitude == ba.altitude
+        assert ab.time == ba.time
+        assert ab.separation_m == pytest.approx(ba.separation_m, abs=DISTANCE_TOLERANCE_M)
+
+
+@DETERMINISTIC
+@given(reaches(), reaches())
+def test_conflict_is_symmetric_anywhere(a: Reach, b: Reach) -> None:
+    a, b = _spatial_only(a, b)
+    assert reaches_meet(a, b) == reaches_meet(b, a)
+
+
+@DETERMINISTIC
+@given(nearby_pairs(), st.floats(0.0, 5_000.0), st.floats(0.0, 500.0))
+def test_a_buffer_never_removes_a_conflict(
+    pair: tuple[Reach, Reach], more_h_m: float, more_v_m: float
+) -> None:
+    a, b = pair
+    grown = Reach(
+        a.volume, Buffer(a.buffer.horizontal_m + more_h_m, a.buffer.vertical_m + more_v_m)
+    )
+    if reaches_meet(a, b):
+        assert reaches_meet(grown, b)
+        assert reaches_meet(b, grown)
+
+
+@settings(DETERMINISTIC, max_examples=60)
+@given(nearby_pairs())
+def test_agrees_with_the_oracle(pair: tuple[Reach, Reach]) -> None:
+    a, b = _spatial_only(*pair)
+    d = oracle_distance(a.volume.footprint, b.volume.footprint)
+    margins = a.margin_m + b.margin_m
+    decided = reaches_meet(a, b)
+    if d.upper_m <= margins:
+        assert decided, f"false negative: cores {d.upper_m} m apart, margins {margins} m"
+    if decided:
+        assert d.lower_m <= margins + DISTANCE_TOLERANCE_M, "false positive"
+
+
+_MARGIN_DELTAS_M = st.sampled_from([-1.0, -0.1, 0.0, 0.01, 0.1, 1.0])
+
+
+@settings(DETERMINISTIC, max_examples=60)
+@given(nearby_pairs(), _MARGIN_DELTAS_M, st.booleans())
+def test_agrees_with_the_oracle_at_the_margin(
+    pair: tuple[Reach, Reach], delta_m: float, buffer_on_a: bool
+) -> None:
+    """Buffers set so the margins fall just short of or just past the cores' distance."""
+    _check_at_the_margin(pair, delta_m, buffer_on_a)
+
+
+@settings(DETERMINISTIC, max_examples=25)
+@given(nearby_pairs(max_size_m=300_000.0), _MARGIN_DELTAS_M, st.booleans())
+def test_agrees_with_the_oracle_at_the_margin_for_large_shapes(
+    pair: tuple[Reach, Reach], delta_m: float, buffer_on_a: bool
+) -> None:
+    """Corridors and polygons hundreds of km long, where lon/lat edges and geodesics part."""
+    _check_at_the_margin(pair, delta_m, buffer_on_a)
+
+
+def _check_at_the_margin(pair: tuple[Reach, Reach], delta_m: float, buffer_on_a: bool) -> None:
+    a, b = _spatial_only(*pair)
+    d = oracle_distance(a.volume.footprint, b.volume.footprint)
+    assume(d.upper_m > 2.0)
+    fixed = a.volume.footprint.margin_m + b.volume.footprint.margin_m
+    horizontal = d.upper_m + delta_m - fixed
+    assume(horizontal >= 0.0)
+    if buffer_on_a:
+        a, b = _with_horizontal(a, horizontal), _with_horizontal(b, 0.0)
+    else:
+        a, b = _with_horizontal(a, 0.0), _with_horizontal(b, horizontal)
+    margins = a.margin_m + b.margin_m
+    decided = reaches_meet(a, b)
+    if d.upper_m <= margins:
+        assert decided, f"false negative: cores {d.upper_m} m apart, margins {margins} m"
+    if decided:
+        assert d.lower_m <= margins + DISTANCE_TOLERANCE_M, "false positive"
+
+
+@DETERMINISTIC
+@given(nearby_pairs())
+def test_time_and_altitude_rule(pair: tuple[Reach, Reach]) -> None:
+    a, b = pair
+    if reaches_meet(a, b):
+        assert a.time.start < b.time.end
+        assert b.time.start < a.time.end
+        assert a.band.lower_m <= b.band.upper_m
+        assert b.band.lower_m <= a.band.upper_m
+    # Moving b's window to begin exactly when a's ends always separates them.
+    later = TimeWindow(a.time.end, a.time.end + timedelta(hours=1))
+    assert not reaches_meet(a, Reach(Volume4D(b.volume.footprint, b.volume.altitude, later)))
+
+
+# --- exact layouts: where the true distance is known, both answers are checked --------------
+
+#: Offsets of the margins from the true distance: beyond the tolerance on either side.
+_DELTAS_M = st.sampled_from([-1.0, -0.1, -0.06, 0.0, 0.06, 0.1, 1.0]) | st.floats(-50.0, 50.0)
+
+
+def _expected(delta_m: float) -> bool | None:
+    """Conflict when the margins reach the distance; None inside the tolerance."""
+    if delta_m >= 0.0:
+        return True
+    if delta_m < -DISTANCE_TOLERANCE_M:
+        return False
+    return None
+
+
+@DETERMINISTIC
+@given(
+    centres(),
+    st.floats(0.0, 360.0),
+    st.floats(2.0, 900_000.0),
+    _DELTAS_M,
+    st.floats(0.05, 0.95),
+)
+def test_circles_at_a_known_distance(
+    centre: tuple[float, float], azimuth: float, distance_m: float, delta_m: float, split: float
+) -> None:
+    lon, lat = centre
+    lon2, lat2, _ = GEOD.fwd(lon, lat, azimuth, distance_m)
+    total = distance_m + delta_m
+    r1, r2 = split * total, (1.0 - split) * total
+    assume(min(r1, r2) >= 1.0 and max(r1, r2) <= 500_000.0)
+    try:
+        a = reach(circle_json(lon, lat, r1))
+        b = reach(circle_json(float(lon2), float(lat2), r2))
+    except InvalidInput:
+        assume(False)
+        raise
+    expected = _expected(delta_m)
+    assume(expected is not None)
+    assert reaches_meet(a, b) is expected
+    assert reaches_meet(b, a) is expected
+
+
+@DETERMINISTIC
+@given(
+    centres(),
+    st.sampled_from([90.0, 270.0]),
+    st.floats(2.0, 50_000.0),
+    _DELTAS_M,
+    st.floats(0.0, 1.0),
+    st.floats(0.3, 0.7),
+)
+def test_circle_beside_a_meridian_edge(
+    centre: tuple[float, float],
+    side: float,
+    distance_m: float,
+    delta_m: float,
+    buffer_share: float,
+    foot: float,
+) -> None:
+    """A rectangle with one edge on a meridian, a circle straight out from that edge.
+
+    A geodesic leaving a meridian at a right angle is the shortest way back to it, so the
+    circle's centre is exactly `distance_m` from the rectangle, wherever on Earth it is.
+    """
+    lon, lat = centre
+    half_lat = 3.0 * distance_m / 111_000.0 + 0.01
+    width = -0.2 if side == 90.0 else 0.2
+    lat_lo, lat_hi = lat - 2.0 * foot * half_lat, lat + 2.0 * (1.0 - foot) * half_lat
+    ring = [[lon, lat_lo], [lon, lat_hi], [lon + width, lat_hi], [lon + width, lat_lo]]
+    ring = [[(x + 180.0) % 360.0 - 180.0 if abs(x) > 180.0 else x, y] for x, y in ring]
+    if side == 90.0:
+        ring.reverse()
+    ring.append(ring[0])
+    c_lon, c_lat, _ = GEOD.fwd(lon, lat, side, distance_m)
+    total = distance_m + delta_m
+    buffer_m = buffer_share * (total - 1.0)
+    assume(total - buffer_m >= 1.0)
+    try:
+        rectangle = reach(polygon_json(ring), horizontal_m=buffer_m)
+        circle = reach(circle_json(float(c_lon), float(c_lat), total - buffer_m))
+    except InvalidInput:
+        assume(False)
+        raise
+    expected = _expected(delta_m)
+    assume(expected is not None)
+    assert reaches_meet(rectangle, circle) is expected
+    assert reaches_meet(circle, rectangle) is expected

@@ -1,0 +1,69 @@
+"""Building canonical polygon footprints: continuity across the antimeridian, and refusals."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+from deconflict import errors
+from deconflict.geometry.polygon import polygon_footprint, unwrapped_polygon
+from deconflict.geometry.values import Ring
+from tests.specimens import DATELINE_ISLAND, FIELD, RANGE_HOLE, RANGE_SHELL
+
+
+def _rings(*rings: list[list[float]]) -> tuple[Ring, ...]:
+    return tuple(tuple((float(x), float(y)) for x, y in r) for r in rings)
+
+
+def test_a_plain_polygon_keeps_its_shape() -> None:
+    footprint = polygon_footprint(_rings(RANGE_SHELL, RANGE_HOLE))
+    assert footprint.shape.geom_type == "Polygon"
+    assert footprint.shape is footprint.unwrapped
+    assert footprint.continuous_bounds == (21.10, 38.40, 21.40, 38.52)
+    assert not footprint.shape.contains(shapely.Point(21.25, 38.46))
+
+
+def test_rings_are_closed_exactly_after_unwrapping() -> None:
+    # Summing these longitude steps in floating point does not return to the start.
+    lons = [0.14075, -0.2318, -0.06526, 0.01004, 0.14075]
+    ring = [[lon, lat] for lon, lat in zip(lons, [-1.2, -1.23, -1.05, -1.01, -1.2], strict=True)]
+    polygon = unwrapped_polygon(_rings(ring), "/c")
+    assert len(polygon.exterior.coords) == len(ring)
+
+
+def test_a_polygon_across_the_antimeridian_is_continuous_and_cut() -> None:
+    footprint = polygon_footprint(_rings(DATELINE_ISLAND))
+    lon_lo, _, lon_hi, _ = footprint.continuous_bounds
+    assert lon_hi - lon_lo == pytest.approx(0.5)
+    assert footprint.shape.geom_type == "MultiPolygon"
+    assert footprint.shape.area == pytest.approx(footprint.unwrapped.area)
+
+
+def test_a_hole_given_on_the_other_side_of_the_antimeridian_follows_its_shell() -> None:
+    shell = [[179.0, 10.0], [-178.5, 10.0], [-178.5, 11.2], [179.0, 11.2], [179.0, 10.0]]
+    hole = [[-179.6, 10.4], [179.6, 10.4], [179.6, 10.9], [-179.6, 10.9], [-179.6, 10.4]]
+    footprint = polygon_footprint(_rings(shell, hole))
+    assert footprint.shape.area == pytest.approx(2.5 * 1.2 - 0.8 * 0.5)
+    assert not footprint.shape.intersects(shapely.Point(179.9, 10.5))
+    assert footprint.shape.contains(shapely.Point(-178.6, 11.1))
+
+
+def test_the_default_pointer_names_the_coordinates() -> None:
+    bow_tie = [[23.7, 41.2], [23.8, 41.26], [23.8, 41.2], [23.7, 41.26], [23.7, 41.2]]
+    with pytest.raises(errors.SelfIntersection) as caught:
+        polygon_footprint(_rings(bow_tie))
+    assert caught.value.pointer == "/coordinates/0"
+
+
+def test_refusals_explain_themselves() -> None:
+    tiny = [[23.7, 41.2], [23.7 + 1e-9, 41.2], [23.7 + 1e-9, 41.2 + 2e-9], [23.7, 41.2]]
+    with pytest.raises(errors.DegenerateFootprint, match="less than 1 m²"):
+        polygon_footprint(_rings(tiny))
+    with pytest.raises(errors.SelfIntersection, match="outside the polygon's outer ring"):
+        polygon_footprint(_rings(FIELD, [[24.0, 41.2], [24.1, 41.2], [24.1, 41.25], [24.0, 41.2]]))
+
+
+def test_a_polygon_at_the_minimum_clearance_is_accepted() -> None:
+    # A wedge whose narrow end is 0.6 m across, wider than the 0.5 m minimum.
+    wedge = [[23.7, 41.2], [23.71, 41.2], [23.71, 41.2 + 0.6 / 111_000.0], [23.7, 41.2001]]
+    polygon_footprint(_rings([*wedge, wedge[0]]))

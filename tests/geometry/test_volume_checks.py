@@ -1,0 +1,44 @@
+"""Whole-volume checks with the margin included: pole distance, longitude span, extent."""
+
+from __future__ import annotations
+
+import pytest
+
+from deconflict import errors
+from deconflict.geometry import Buffer, Reach
+from deconflict.geometry.volume_checks import check_reach, check_volume
+from tests.specimens import FIELD, box, circle_json, polygon_json, volume
+
+
+def test_a_normal_volume_passes() -> None:
+    check_volume(volume(polygon_json(FIELD)), "/v")
+    check_reach(Reach(volume(polygon_json(FIELD)), Buffer(10_000.0, 100.0)), "/v")
+
+
+def test_a_circle_whose_rim_passes_the_pole_limit_is_refused() -> None:
+    near = volume(circle_json(120.3, 84.0, 1_000.0))
+    check_volume(near, "/v")
+    with pytest.raises(errors.NearPole) as caught:
+        check_reach(Reach(near, Buffer(120_000.0)), "/v")
+    assert caught.value.pointer == "/v"
+    south = volume(circle_json(-120.3, -84.0, 1_000.0))
+    with pytest.raises(errors.NearPole):
+        check_reach(Reach(south, Buffer(120_000.0)), "/v")
+
+
+def test_a_buffer_can_make_a_volume_too_large() -> None:
+    v = volume(circle_json(23.74, 8.1, 300_000.0))
+    check_volume(v, "/v")
+    with pytest.raises(errors.VolumeTooLarge) as caught:
+        check_reach(Reach(v, Buffer(100_000.0 * 2.5)), "/zones/2")
+    assert caught.value.pointer == "/zones/2"
+
+
+def test_longitude_span_counts_the_margin_near_the_limit_latitude() -> None:
+    # 88° of longitude between 84°N and 84.5°N is about 1,000 km: just within the limits.
+    v = volume(polygon_json(box(-30.0, 84.0, 58.0, 84.5)))
+    check_volume(v, "/v")
+    # A 30 km buffer adds about 6° of longitude at that latitude.
+    with pytest.raises(errors.VolumeTooLarge, match="longitude") as caught:
+        check_reach(Reach(v, Buffer(30_000.0)), "/v")
+    assert caught.value.pointer == "/v"
