@@ -35,10 +35,19 @@ def _check_extent(
             f"{limits.MAX_LONGITUDE_SPAN_DEG:g}° of longitude",
             pointer,
         )
-    lowest_abs_lat = 0.0 if lat_lo <= 0.0 <= lat_hi else min(abs(lat_lo), abs(lat_hi))
-    width_m = math.radians(lon_span) * A_M * math.cos(math.radians(lowest_abs_lat))
-    height_m = math.radians(lat_hi - lat_lo) * M_MIN_M
-    if max(width_m, height_m) > limits.MAX_EXTENT_M * 1.05:
+    # The extent is the core's own span plus the margin on either side: the degree spans
+    # above are deliberately generous for indexing, and would refuse a 500 km circle at
+    # 60°N that is no wider than one at the equator.
+    core_lon_lo, core_lat_lo, core_lon_hi, core_lat_hi = core_bounds
+    lowest_abs_lat = (
+        0.0 if core_lat_lo <= 0.0 <= core_lat_hi else min(abs(core_lat_lo), abs(core_lat_hi))
+    )
+    width_m = (
+        math.radians(core_lon_hi - core_lon_lo) * A_M * math.cos(math.radians(lowest_abs_lat))
+        + 2.0 * margin_m
+    )
+    height_m = math.radians(core_lat_hi - core_lat_lo) * M_MIN_M + 2.0 * margin_m
+    if max(width_m, height_m) > limits.MAX_EXTENT_M * 1.001:
         raise errors.VolumeTooLarge(
             f"with its radius and buffer this footprint extends about "
             f"{max(width_m, height_m) / 1000:,.0f} km, more than the limit of "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deconflict import errors
-from deconflict.geometry import Buffer, Reach
+from deconflict.geometry import Buffer, Reach, parse_volume
 from deconflict.geometry.volume_checks import check_reach, check_volume
 from tests.specimens import FIELD, box, circle_json, polygon_json, volume
 
@@ -35,10 +35,25 @@ def test_a_buffer_can_make_a_volume_too_large() -> None:
 
 
 def test_longitude_span_counts_the_margin_near_the_limit_latitude() -> None:
-    # 88° of longitude between 84°N and 84.5°N is about 1,000 km: just within the limits.
-    v = volume(polygon_json(box(-30.0, 84.0, 58.0, 84.5)))
+    # 85° of longitude between 84°N and 84.5°N is about 990 km: just within the limits.
+    v = volume(polygon_json(box(-30.0, 84.0, 55.0, 84.5)))
     check_volume(v, "/v")
-    # A 30 km buffer adds about 6° of longitude at that latitude.
+    # A 30 km buffer adds about 6° of longitude at that latitude: past 90° in all.
     with pytest.raises(errors.VolumeTooLarge, match="longitude") as caught:
         check_reach(Reach(v, Buffer(30_000.0)), "/v")
     assert caught.value.pointer == "/v"
+
+
+@pytest.mark.parametrize("lat", [0.0, 40.0, 60.0, 75.0])
+def test_a_circle_of_the_largest_radius_is_accepted_at_any_latitude(lat: float) -> None:
+    # Its extent is twice its radius wherever it is; only degrees of longitude grow.
+    v = parse_volume(
+        {
+            "footprint": {"type": "Circle", "center": [10.0, lat], "radius_m": 500_000.0},
+            "altitude_lower_m": 0,
+            "altitude_upper_m": 10,
+            "start": "2026-12-01T00:00:00Z",
+            "end": "2026-12-01T01:00:00Z",
+        }
+    )
+    check_volume(v, "/v")
