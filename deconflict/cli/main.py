@@ -17,6 +17,7 @@ app = typer.Typer(
     help="deconflict: deconfliction and coordination between independent parties.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 app.command("serve")(serve)
 app.command("demo")(demo)
