@@ -100,9 +100,12 @@ def _in_reach_by_frame(
     q_lon_lo, q_lat_lo, q_lon_hi, q_lat_hi = query.volume.footprint.continuous_bounds
     frame = LocalFrame.at((q_lon_lo + q_lon_hi) / 2.0, (q_lat_lo + q_lat_hi) / 2.0)
     bounds = shapely.bounds(cores)
+    # Decided on the shapes as stored, cut at the antimeridian: a query that crosses it has
+    # a piece near -180 however continuous its own bounds look.
+    core_lon_lo, _, core_lon_hi, _ = query.core.bounds
     wrap = (
-        min(q_lon_lo, float(bounds[:, 0].min())) < frame.lon0 - 180.0
-        or max(q_lon_hi, float(bounds[:, 2].max())) >= frame.lon0 + 180.0
+        min(core_lon_lo, float(bounds[:, 0].min())) < frame.lon0 - 180.0
+        or max(core_lon_hi, float(bounds[:, 2].max())) >= frame.lon0 + 180.0
     )
     # One transform for the query and every candidate: its fixed cost dominates here.
     both = np.empty(len(cores) + 1, dtype=object)

@@ -28,6 +28,7 @@ from deconflict.geometry import (
     TimeWindow,
     Volume4D,
     overlap,
+    parse_volume,
     reaches_meet,
     within_reach,
 )
@@ -475,3 +476,34 @@ def test_circle_beside_a_meridian_edge(
     assume(expected is not None)
     assert reaches_meet(rectangle, circle) is expected
     assert reaches_meet(circle, rectangle) is expected
+
+
+def test_a_tiny_polygon_cut_by_the_antimeridian_meets_a_circle_at_its_margin() -> None:
+    # Found by the oracle in a fresh CI run: the query's piece west of 180 was left a whole
+    # turn away, because whether to wrap was decided on the continuous bounds.
+    polygon = parse_volume(
+        {
+            "footprint": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [179.99997803287647, 4.700724677437827e-06],
+                        [-179.9999745274801, 0.00022939086055246164],
+                        [-179.9999305932331, 0.0002199894111975157],
+                        [-179.9999780328765, -4.700724677437827e-06],
+                        [179.99997803287647, 4.700724677437827e-06],
+                    ]
+                ],
+            },
+            "altitude_lower_m": 0.0,
+            "altitude_upper_m": 0.0,
+            "start": "2026-12-01T06:01:00Z",
+            "end": "2026-12-01T06:02:00Z",
+        }
+    )
+    centre = (179.99994481427257, 0.0031828957149057538)
+    d = oracle_distance(polygon.footprint, CircleFootprint(*centre, 1.0))
+    for radius, meets in ((d.upper_m + 0.01, True), (d.upper_m - 1.0, False)):
+        circle = Volume4D(CircleFootprint(*centre, radius), polygon.altitude, polygon.time)
+        assert reaches_meet(Reach(polygon), Reach(circle)) is meets
+        assert reaches_meet(Reach(circle), Reach(polygon)) is meets
