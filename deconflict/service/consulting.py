@@ -48,21 +48,7 @@ def check_and_consult(
     for closed in close_for_revision(
         [c for c in previous if c.closed_at is None], still_concerned, now
     ):
-        tx.consultations.put(closed)
-        record(
-            tx,
-            now,
-            AuditKind.CONSULTATION,
-            by,
-            f"consultation:{closed.id}",
-            {
-                "event": "closed",
-                "closure": str(closed.closure),
-                "operation": operation.id,
-                "version": closed.operation_version,
-            },
-            [closed.party_id],
-        )
+        _keep_closed(tx, by, closed, now)
     opened: list[Consultation] = []
     for involvement in involved:
         party = involvement.party_id
@@ -141,22 +127,7 @@ def settle(
         return operation
     for consultation in consultations:
         if consultation.closed_at is None:
-            closed = close(consultation, Closure.SETTLED, now)
-            tx.consultations.put(closed)
-            record(
-                tx,
-                now,
-                AuditKind.CONSULTATION,
-                by,
-                f"consultation:{closed.id}",
-                {
-                    "event": "closed",
-                    "closure": str(Closure.SETTLED),
-                    "operation": operation.id,
-                    "version": closed.operation_version,
-                },
-                [closed.party_id],
-            )
+            _keep_closed(tx, by, close(consultation, Closure.SETTLED, now), now)
     return operation
 
 
@@ -192,3 +163,24 @@ def apply_deadlines(tx: Transaction, operation: Operation, now: datetime) -> Ope
         [operation.party_id, *involved_parties(tx, operation)],
     )
     return moved
+
+
+def _keep_closed(
+    tx: Transaction, by: Principal | None, closed: Consultation, now: datetime
+) -> None:
+    """Store a consultation that takes no more answers, and tell its party why."""
+    tx.consultations.put(closed)
+    record(
+        tx,
+        now,
+        AuditKind.CONSULTATION,
+        by,
+        f"consultation:{closed.id}",
+        {
+            "event": "closed",
+            "closure": str(closed.closure),
+            "operation": closed.operation_id,
+            "version": closed.operation_version,
+        },
+        [closed.party_id],
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from deconflict.domain.audit import AuditKind, JsonValue
@@ -71,21 +71,17 @@ def revise_operation(
     """The next version, checked again; the writer names the version it changes."""
     by.require(Action.PLAN_OPERATIONS)
 
-    def work(tx: Transaction) -> Operation:
-        now = svc.clock.now()
-        current = apply_deadlines(tx, _own(tx, by, operation_id), now)
+    def step(tx: Transaction, current: Operation, now: datetime) -> Operation:
         previous = tx.consultations.of_operation(current.id, version=current.version.number)
         revised = revise(current, named_ovn=ovn, plan=plan, now=now)
         _record_move(tx, by, current, revised, now)
-        decided = revised
-        if revised.state is not OperationState.DRAFT:
-            decided = check_and_consult(svc, tx, by, revised, now, previous)
-            _record_move(tx, by, revised, decided, now)
-        tx.operations.put(decided)
-        index_operation(tx, decided)
+        if revised.state is OperationState.DRAFT:
+            return revised
+        decided = check_and_consult(svc, tx, by, revised, now, previous)
+        _record_move(tx, by, revised, decided, now)
         return decided
 
-    return svc.write(work)
+    return _change_own(svc, by, operation_id, step)
 
 
 def act_on_operation(
@@ -96,20 +92,14 @@ def act_on_operation(
     if action not in PLANNER_ACTIONS:
         raise ValueError(f"{action} is not asked for by a planner")
 
-    def work(tx: Transaction) -> Operation:
-        now = svc.clock.now()
-        current = apply_deadlines(tx, _own(tx, by, operation_id), now)
+    def step(tx: Transaction, current: Operation, now: datetime) -> Operation:
         if action is OperationAction.SUBMIT:
-            moved = _submit(svc, tx, by, current)
-        else:
-            moved = act(current, action)
-            _record_move(tx, by, current, moved, now, audience=involved_parties(tx, current))
-            moved = settle(tx, by, moved, tx.consultations.of_operation(current.id), now)
-        tx.operations.put(moved)
-        index_operation(tx, moved)
-        return moved
+            return _submit(svc, tx, by, current)
+        moved = act(current, action)
+        _record_move(tx, by, current, moved, now, audience=involved_parties(tx, current))
+        return settle(tx, by, moved, tx.consultations.of_operation(current.id), now)
 
-    return svc.write(work)
+    return _change_own(svc, by, operation_id, step)
 
 
 def clear_operation_over_objection(
@@ -118,9 +108,7 @@ def clear_operation_over_objection(
     """Clear despite standing objections; the justification is recorded and sent to objectors."""
     by.require(Action.CLEAR_OVER_OBJECTION)
 
-    def work(tx: Transaction) -> Operation:
-        now = svc.clock.now()
-        current = apply_deadlines(tx, _own(tx, by, operation_id), now)
+    def step(tx: Transaction, current: Operation, now: datetime) -> Operation:
         consultations = tx.consultations.of_operation(current.id, version=current.version.number)
         standing = objectors(consultations, now)
         cleared = clear_over_objection(
@@ -137,12 +125,9 @@ def clear_operation_over_objection(
             # Every objector reads this entry: it names none of them, only how many.
             extra={"justification": cleared.override.justification, "objectors": len(standing)},
         )
-        cleared = settle(tx, by, cleared, consultations, now)
-        tx.operations.put(cleared)
-        index_operation(tx, cleared)
-        return cleared
+        return settle(tx, by, cleared, consultations, now)
 
-    return svc.write(work)
+    return _change_own(svc, by, operation_id, step)
 
 
 def own_operation(svc: Service, by: Principal, operation_id: OperationId) -> Operation:
@@ -159,6 +144,25 @@ def own_operation(svc: Service, by: Principal, operation_id: OperationId) -> Ope
 
 
 _MAY_MOVE_BY_DEADLINE = frozenset({OperationState.IN_CONSULTATION, OperationState.OBJECTED})
+
+
+def _change_own(
+    svc: Service,
+    by: Principal,
+    operation_id: OperationId,
+    step: Callable[[Transaction, Operation, datetime], Operation],
+) -> Operation:
+    """One change to the caller's own operation, in one transaction: deadlines applied
+    first, then `step`, then the result stored and the conflict index kept in step."""
+
+    def work(tx: Transaction) -> Operation:
+        now = svc.clock.now()
+        changed = step(tx, apply_deadlines(tx, _own(tx, by, operation_id), now), now)
+        tx.operations.put(changed)
+        index_operation(tx, changed)
+        return changed
+
+    return svc.write(work)
 
 
 def _submit(svc: Service, tx: Transaction, by: Principal, operation: Operation) -> Operation:

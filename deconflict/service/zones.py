@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
@@ -32,14 +33,7 @@ def protect(
         _check_reaches(zone)
         tx.zones.put(zone)
         _index(tx, zone)
-        record(
-            tx,
-            now,
-            AuditKind.STATE_CHANGE,
-            by,
-            f"zone:{zone.id}",
-            {"event": "created", "version": zone.version, "name": zone.name},
-        )
+        _record(tx, by, zone, "created", now)
         return zone
 
     return svc.write(work)
@@ -70,14 +64,7 @@ def revise_protection(
         _check_reaches(zone)
         tx.zones.put(zone)
         _index(tx, zone)
-        record(
-            tx,
-            now,
-            AuditKind.STATE_CHANGE,
-            by,
-            f"zone:{zone.id}",
-            {"event": "revised", "version": zone.version},
-        )
+        _record(tx, by, zone, "revised", now)
         return zone
 
     return svc.write(work)
@@ -91,14 +78,7 @@ def retire(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:
         zone = retire_zone(_own(tx, by, zone_id), now)
         tx.zones.put(zone)
         tx.volumes.remove(EntityRef(EntityKind.ZONE, zone.id))
-        record(
-            tx,
-            now,
-            AuditKind.STATE_CHANGE,
-            by,
-            f"zone:{zone.id}",
-            {"event": "retired", "version": zone.version},
-        )
+        _record(tx, by, zone, "retired", now)
         return zone
 
     return svc.write(work)
@@ -127,3 +107,14 @@ def _check_reaches(zone: Zone) -> None:
 def _index(tx: Transaction, zone: Zone) -> None:
     owner = VolumeOwner(EntityRef(EntityKind.ZONE, zone.id), zone.party_id, zone.version)
     tx.volumes.replace(owner, zone.reaches)
+
+
+def _record(tx: Transaction, by: Principal, zone: Zone, event: str, now: datetime) -> None:
+    record(
+        tx,
+        now,
+        AuditKind.STATE_CHANGE,
+        by,
+        f"zone:{zone.id}",
+        {"event": event, "version": zone.version, "name": zone.name},
+    )
