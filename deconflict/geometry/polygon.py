@@ -91,8 +91,13 @@ def _validity_reason(polygon: BaseGeometry) -> str:
 
 
 def _offending_ring(polygon: shapely.Polygon, pointer: str, count: int) -> str:
+    """The first ring to blame: one crossing itself, else a hole reaching outside its shell."""
     rings = [polygon.exterior, *polygon.interiors]
     for i, ring in enumerate(rings[:count]):
         if not shapely.is_simple(ring):
+            return f"{pointer}/{i}"
+    shell = shapely.Polygon(polygon.exterior)
+    for i, hole in enumerate(polygon.interiors, start=1):
+        if not shapely.covers(shell, shapely.Polygon(hole)):
             return f"{pointer}/{i}"
     return pointer

@@ -217,7 +217,7 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
     "hole outside its shell": (
         _polygon(RANGE_SHELL, box(21.50, 38.44, 21.60, 38.48)),
         errors.SelfIntersection,
-        "/footprint/coordinates",
+        "/footprint/coordinates/1",
     ),
     "zero area (collinear)": (
         _polygon([[23.7, 41.2], [23.75, 41.23], [23.8, 41.26], [23.7, 41.2]]),
