@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import shapely
@@ -132,5 +133,8 @@ def reach_from_columns(
     return Reach(volume, Buffer(h_buffer_m, v_buffer_m))
 
 
+@lru_cache(maxsize=1 << 16)
 def owner_from_columns(kind: str, entity_id: str, party_id: str, version: int) -> VolumeOwner:
+    """The owner of a stored volume. Cached: an entity version never changes its owner, and
+    a busy area's searches meet the same few thousand entities again and again."""
     return VolumeOwner(EntityRef(EntityKind(kind), entity_id), PartyId(party_id), version)
