@@ -119,6 +119,43 @@ def verify_chain(entries: Sequence[AuditEntry], start_hash: str = GENESIS_HASH) 
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class PartyEntry:
+    """An entry as one party reads it: numbered and chained within that party's own record.
+
+    The global chain's numbers and links would show a party how much happened between two
+    of its own entries, that is, that others were active; so a party sees its own sequence
+    and its own chain, whose every link commits to the global entry's hash. The operator
+    can show that entry in the global chain without showing anything else.
+    """
+
+    party_seq: int
+    entry: AuditEntry
+    party_prev_hash: str
+    party_hash: str
+
+
+def party_link(party_prev_hash: str, entry_hash: str) -> str:
+    """The hash of a party's next link: its previous link and the global entry's hash."""
+    return hashlib.sha256(f"{party_prev_hash}:{entry_hash}".encode()).hexdigest()
+
+
+def verify_party_chain(entries: Sequence[PartyEntry], start_hash: str = GENESIS_HASH) -> int | None:
+    """The index of the first link of a party's record that does not hold, or None."""
+    prev_hash = start_hash
+    first_seq = entries[0].party_seq if entries else 0
+    for index, link in enumerate(entries):
+        if (
+            link.party_seq != first_seq + index
+            or link.party_prev_hash != prev_hash
+            or link.party_hash != party_link(prev_hash, link.entry.hash)
+            or verify_chain([link.entry], link.entry.prev_hash) is not None
+        ):
+            return index
+        prev_hash = link.party_hash
+    return None
+
+
 def _reject_floats(value: object) -> None:
     if isinstance(value, float):
         raise TypeError("the audit log takes no floats: give integers or decimal strings")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from deconflict.domain.agreement import Agreement
-from deconflict.domain.audit import AuditEntry
+from deconflict.domain.audit import PartyEntry
 from deconflict.domain.consultation import Consultation, Notice, Status
 from deconflict.domain.ids import ConsultationId, OperationId, WarningId
 from deconflict.domain.operation import Operation
@@ -245,7 +245,7 @@ def agreements_seen(svc: Service, by: Principal) -> list[AgreementView]:
     return svc.read(work)
 
 
-def audit_entries(svc: Service, by: Principal, *, after_seq: int, limit: int) -> list[AuditEntry]:
+def audit_entries(svc: Service, by: Principal, *, after_seq: int, limit: int) -> list[PartyEntry]:
     by.require(Action.VIEW)
     return svc.read(lambda tx: tx.audit.for_party(by.party.id, after_seq=after_seq, limit=limit))
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from deconflict.domain.agreement import Agreement
-from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue
+from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue, PartyEntry
 from deconflict.domain.conflict import Conflict
 from deconflict.domain.consultation import Consultation, Notice
 from deconflict.domain.ids import (
@@ -147,8 +147,9 @@ class AuditRecords(Protocol):
 
     def head(self) -> AuditEntry | None: ...
 
-    def for_party(self, party_id: PartyId, *, after_seq: int, limit: int) -> list[AuditEntry]:
-        """Entries the party acted in or was named in the audience of."""
+    def for_party(self, party_id: PartyId, *, after_seq: int, limit: int) -> list[PartyEntry]:
+        """The party's own record: entries it acted in or was named in the audience of,
+        numbered and chained for it alone (`after_seq` is a number of that record)."""
 
     def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]: ...
 

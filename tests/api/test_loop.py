@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pydantic import TypeAdapter
 
 from deconflict.api.schemas.audit import AuditPage
@@ -142,8 +144,14 @@ def test_the_full_loop(world: World) -> None:
 
     # Every step is on record, chained.
     audit = validated(AuditPage, north.viewer.get("/v1/audit", params={"limit": 500}))
-    seqs = [e.seq for e in audit.items]
-    assert seqs == sorted(seqs)
+    # The party's own record: numbered from 0 without gaps, whatever others did meanwhile,
+    # each link chained onto the one before.
+    assert [e.seq for e in audit.items] == list(range(len(audit.items)))
+    for before, link in zip(audit.items, audit.items[1:], strict=False):
+        assert link.prev_hash == before.hash
+        assert (
+            link.hash == hashlib.sha256(f"{link.prev_hash}:{link.entry_hash}".encode()).hexdigest()
+        )
     kinds = {e.kind for e in audit.items}
     assert {"state_change", "response", "acknowledgement"} <= kinds
     assert all(len(e.hash) == 64 for e in audit.items)

@@ -14,11 +14,14 @@ from deconflict.domain.audit import (
     AuditEntry,
     AuditKind,
     JsonValue,
+    PartyEntry,
     append,
     canonical,
     chain_hash,
+    party_link,
     rfc3339,
     verify_chain,
+    verify_party_chain,
 )
 
 from . import NORTHMERE, T0, VALECREST
@@ -172,3 +175,29 @@ def test_an_entry_that_cannot_even_be_encoded_is_named(change: dict[str, object]
     entries = chain()
     entries[2] = replace(entries[2], **change)  # type: ignore[arg-type]
     assert verify_chain(entries) == 2
+
+
+def party_record(entries: list[AuditEntry]) -> list[PartyEntry]:
+    """A party's own record over some of the global entries."""
+    links, prev = [], GENESIS_HASH
+    for number, entry in enumerate(entries):
+        link = party_link(prev, entry.hash)
+        links.append(PartyEntry(number, entry, prev, link))
+        prev = link
+    return links
+
+
+def test_a_party_record_numbers_its_own_entries_without_gaps() -> None:
+    every = chain(6)
+    mine = party_record([every[1], every[4], every[5]])
+    assert [link.party_seq for link in mine] == [0, 1, 2]
+    assert verify_party_chain(mine) is None
+
+
+def test_a_party_record_names_a_changed_or_dropped_link() -> None:
+    mine = party_record(chain(5))
+    tampered = replace(mine[2], entry=replace(mine[2].entry, subject="operation:other"))
+    assert verify_party_chain([*mine[:2], tampered, *mine[3:]]) == 2
+    assert verify_party_chain([*mine[:1], *mine[2:]]) == 1
+    relinked = replace(mine[3], party_hash="0" * 64)
+    assert verify_party_chain([*mine[:3], relinked, *mine[4:]]) == 3

@@ -222,9 +222,10 @@ def test_clear_over_objection_is_recorded_for_the_objector(cast: Cast) -> None:
     )
     assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
     entries = views.audit_entries(svc, cast.south_liaison, after_seq=-1, limit=500)
-    told = [e for e in entries if e.data.get("justification")]
+    told = [e.entry for e in entries if e.entry.data.get("justification")]
     assert told
     assert "life-saving" in str(told[0].data["justification"])
+    assert told[0].data["objectors"] == 1  # how many, never who
 
 
 def test_warning_alerts_parties_inside_and_records_acknowledgement(cast: Cast) -> None:

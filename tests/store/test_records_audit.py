@@ -12,7 +12,13 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue, verify_chain
+from deconflict.domain.audit import (
+    AuditEntry,
+    AuditKind,
+    JsonValue,
+    verify_chain,
+    verify_party_chain,
+)
 from deconflict.domain.ids import PartyId
 from deconflict.store.interface import Store
 from deconflict.store.postgres import PostgresStore
@@ -89,12 +95,14 @@ def test_a_party_reads_what_it_did_and_what_it_was_told_and_nothing_else(store: 
     by_service = record(store, 3, "", audience=(NORTHMERE, NORTHMERE))
     record(store, 4, "", audience=())
     for_northmere = store.read(lambda tx: tx.audit.for_party(NORTHMERE, after_seq=-1, limit=10))
-    assert for_northmere == [own, told, by_service]
-    assert store.read(lambda tx: tx.audit.for_party(NORTHMERE, after_seq=1, limit=1)) == [
-        by_service
-    ]
+    assert [link.entry for link in for_northmere] == [own, told, by_service]
+    assert [link.party_seq for link in for_northmere] == [0, 1, 2]
+    assert verify_party_chain(for_northmere) is None
+    second_page = store.read(lambda tx: tx.audit.for_party(NORTHMERE, after_seq=1, limit=1))
+    assert [link.entry for link in second_page] == [by_service]
     for_osterby = store.read(lambda tx: tx.audit.for_party(OSTERBY, after_seq=-1, limit=10))
-    assert [e.seq for e in for_osterby] == [2]
+    # Osterby's record starts at 0 whatever came before it globally (entry 2).
+    assert [(link.party_seq, link.entry.seq) for link in for_osterby] == [(0, 2)]
     nobody = store.read(lambda tx: tx.audit.for_party(PartyId(""), after_seq=-1, limit=10))
     assert nobody == []
 
@@ -128,6 +136,7 @@ def test_concurrent_appends_make_one_unbroken_chain(store: Store) -> None:
         lambda tx: tx.audit.for_party(PartyId("party-writer-2"), after_seq=-1, limit=100)
     )
     assert len(one_writer) == appends
+    assert verify_party_chain(one_writer) is None
 
 
 def test_the_sqlite_log_refuses_changes_after_the_fact(sqlite_path: Path) -> None:

@@ -33,7 +33,7 @@ def router(deps: Deps) -> APIRouter:
             raise errors.MalformedValue(f"limit may be at most {most}", "/query/limit")
         found = views.audit_entries(svc, by, after_seq=after, limit=limit + 1)
         items = found[:limit]
-        next_after = items[-1].seq if len(found) > limit else None
+        next_after = items[-1].party_seq if len(found) > limit else None
         out = [AuditEntryOut.from_domain(e) for e in items]
         return json_response(AuditPage(items=out, next_after=next_after))
 

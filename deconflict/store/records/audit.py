@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue, append
+from deconflict.domain.audit import (
+    GENESIS_HASH,
+    AuditEntry,
+    AuditKind,
+    JsonValue,
+    PartyEntry,
+    append,
+    party_link,
+)
 from deconflict.domain.ids import PartyId
 from deconflict.store.codec import from_us, to_us
 from deconflict.store.documents import dumps, loads
@@ -62,11 +70,26 @@ class SqlAuditRecords:
         )
         # The acting party reads what it did; "" is the service itself, which is nobody.
         readers = [p for p in dict.fromkeys([party_id, *audience]) if p]
+        links = []
+        for reader in readers:
+            party_seq, prev_hash = self._party_head(reader)
+            links.append(
+                (reader, entry.seq, party_seq + 1, prev_hash, party_link(prev_hash, entry.hash))
+            )
         self._session.executemany(
-            "INSERT INTO audit_audience (party_id, seq) VALUES (?, ?)",
-            [(reader, entry.seq) for reader in readers],
+            "INSERT INTO audit_audience (party_id, seq, party_seq, party_prev_hash, party_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            links,
         )
         return entry
+
+    def _party_head(self, party_id: str) -> tuple[int, str]:
+        rows = self._session.execute(
+            "SELECT party_seq, party_hash FROM audit_audience WHERE party_id = ? "
+            "ORDER BY party_seq DESC LIMIT 1",
+            (party_id,),
+        )
+        return (int(rows[0][0]), str(rows[0][1])) if rows else (-1, GENESIS_HASH)
 
     def head(self) -> AuditEntry | None:
         rows = self._session.execute(
@@ -74,16 +97,17 @@ class SqlAuditRecords:
         )
         return _entry(rows[0]) if rows else None
 
-    def for_party(self, party_id: PartyId, *, after_seq: int, limit: int) -> list[AuditEntry]:
-        """Entries after `after_seq` (-1 for the first page) the party acted in or was told of."""
+    def for_party(self, party_id: PartyId, *, after_seq: int, limit: int) -> list[PartyEntry]:
+        """The party's own record after its `after_seq` (-1 for the first page): the entries
+        it acted in or was told of, numbered and chained for it alone."""
         check_limit(limit)
         rows = self._session.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM audit_audience a "
-            "JOIN audit_entries e ON e.seq = a.seq "
-            "WHERE a.party_id = ? AND a.seq > ? ORDER BY a.seq LIMIT ?",
+            f"SELECT a.party_seq, a.party_prev_hash, a.party_hash, {_ENTRY_COLUMNS} "
+            "FROM audit_audience a JOIN audit_entries e ON e.seq = a.seq "
+            "WHERE a.party_id = ? AND a.party_seq > ? ORDER BY a.party_seq LIMIT ?",
             (party_id, after_seq, limit),
         )
-        return [_entry(row) for row in rows]
+        return [PartyEntry(int(r[0]), _entry(r[3:]), str(r[1]), str(r[2])) for r in rows]
 
     def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]:
         """Entries after `after_seq`; the first entry is number 0, so -1 starts at the top."""

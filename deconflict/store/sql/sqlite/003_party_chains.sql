@@ -1,0 +1,6 @@
+-- Each party reads the audit log as its own numbered chain (see domain.audit.PartyEntry):
+-- global sequence numbers would show it how much others did in between.
+ALTER TABLE audit_audience ADD COLUMN party_seq INTEGER;
+ALTER TABLE audit_audience ADD COLUMN party_prev_hash TEXT;
+ALTER TABLE audit_audience ADD COLUMN party_hash TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS audit_audience_party_seq ON audit_audience (party_id, party_seq);
