@@ -68,7 +68,6 @@ def check_and_consult(
                     "event": "opened",
                     "operation": operation.id,
                     "version": operation.version.number,
-                    "party": party,
                     "deadline": rfc3339(consultation.deadline),
                 },
                 [party],
@@ -92,7 +91,6 @@ def check_and_consult(
                 {
                     "operation": operation.id,
                     "version": operation.version.number,
-                    "party": party,
                     "reason": str(notice.reason),
                 },
                 [party],
@@ -104,7 +102,6 @@ def check_and_consult(
             by,
             f"operation:{operation.id}",
             {
-                "party": party,
                 "version": operation.version.number,
                 "regions": sum(len(c.overlaps) for c in involvement.conflicts),
                 "identity": str(involvement.agreement.disclosure),

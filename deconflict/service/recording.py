@@ -20,7 +20,12 @@ def record(
     data: dict[str, JsonValue],
     audience: Iterable[PartyId] = (),
 ) -> AuditEntry:
-    """One audit entry; `by` None means the service acted (a deadline, say)."""
+    """One audit entry; `by` None means the service acted (a deadline, say).
+
+    The acting party and every party in `audience` read the entry as it is, so `data` must
+    name no party: who an entry concerns is what `audience` records, and the raw id of a
+    party another knows only by a pseudonym would undo the pseudonym.
+    """
     return tx.audit.append(
         at=now,
         kind=kind,

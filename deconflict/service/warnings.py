@@ -48,7 +48,7 @@ def raise_hazard(
                 AuditKind.ALERT,
                 by,
                 f"warning:{warning.id}",
-                {"party": party_id, "sends": 1},
+                {"sends": 1},
                 [party_id],
             )
         return warning
