@@ -128,6 +128,10 @@ def _show_keys(base_url: str, cast: Enrolled) -> None:
     )
     for (party, role), key in cast.keys.items():
         label = f"{party} ({role})"
-        console.print(f"  {label:<45} {key}", highlight=False)
+        console.print(f"  {label:<40} {key}", highlight=False, soft_wrap=True)
     planner = cast.key("Northmere Air Wing", Role.PLANNER)
-    console.print(f"\ntry: curl -H 'Authorization: Bearer {planner}' {base_url}/v1/operations")
+    console.print(
+        f"\ntry: curl -H 'Authorization: Bearer {planner}' {base_url}/v1/operations",
+        highlight=False,
+        soft_wrap=True,
+    )
