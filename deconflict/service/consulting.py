@@ -137,24 +137,35 @@ def involved_parties(tx: Transaction, operation: Operation) -> list[PartyId]:
 
 def apply_deadlines(tx: Transaction, operation: Operation, now: datetime) -> Operation:
     """The operation with deadlines that passed taken into account, recorded if it moved."""
+    return follow_answers(tx, None, operation, now, cause="deadline")
+
+
+def follow_answers(
+    tx: Transaction, by: Principal | None, operation: Operation, now: datetime, *, cause: str
+) -> Operation:
+    """Move the operation as its current version's consultations now add up, and record
+    the move for everyone involved; `cause` says what changed them (a deadline, a response).
+
+    Every state it moves between is in play, so the conflict index needs no change.
+    """
     if operation.state not in AWAITING_ANSWERS:
         return operation
     consultations = tx.consultations.of_operation(operation.id, version=operation.version.number)
     moved = evaluate(operation, consultations, now)
     if moved.state is operation.state:
         return operation
-    moved = settle(tx, None, moved, consultations, now)
+    moved = settle(tx, by, moved, consultations, now)
     tx.operations.put(moved)
     record(
         tx,
         now,
         AuditKind.STATE_CHANGE,
-        None,
+        by,
         f"operation:{operation.id}",
         {
             "from": str(operation.state),
             "to": str(moved.state),
-            "cause": "deadline",
+            "cause": cause,
             "version": operation.version.number,
         },
         [operation.party_id, *involved_parties(tx, operation)],

@@ -9,14 +9,12 @@ from deconflict.domain.consultation import (
     Consultation,
     Response,
     ResponseKind,
-    evaluate,
     respond,
 )
 from deconflict.domain.ids import ConsultationId
 from deconflict.domain.party import Action
 from deconflict.geometry import Volume4D
-from deconflict.service.checking import index_operation
-from deconflict.service.consulting import involved_parties, settle
+from deconflict.service.consulting import follow_answers
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
 from deconflict.store.codec import footprint_to_json
@@ -75,26 +73,7 @@ def respond_to_consultation(
             [operation.party_id],
         )
         if consultation.operation_version == operation.version.number:
-            current = tx.consultations.of_operation(operation.id, version=operation.version.number)
-            moved = evaluate(operation, current, now)
-            if moved.state is not operation.state:
-                moved = settle(tx, by, moved, current, now)
-                tx.operations.put(moved)
-                index_operation(tx, moved)
-                record(
-                    tx,
-                    now,
-                    AuditKind.STATE_CHANGE,
-                    by,
-                    f"operation:{operation.id}",
-                    {
-                        "from": str(operation.state),
-                        "to": str(moved.state),
-                        "cause": "response",
-                        "version": operation.version.number,
-                    },
-                    [operation.party_id, *involved_parties(tx, operation)],
-                )
+            follow_answers(tx, by, operation, now, cause="response")
         return answered
 
     return svc.write(work)
