@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from deconflict.domain.ids import OperationId, PartyId
@@ -66,6 +66,23 @@ def volume_overlaps(subject: Sequence[Reach], target: Sequence[Reach]) -> tuple[
         for j, b in enumerate(target)
         if (found := overlap(a, b)) is not None
     )
+
+
+def conflict_with_volumes(
+    operation: Operation, target: Target, found: Iterable[tuple[int, int, Reach]]
+) -> Conflict | None:
+    """A conflict from candidate pairs (operation volume, target volume, target reach).
+
+    The store's search names the pairs that meet; each is measured here exactly, so a
+    target's other volumes are never loaded or compared.
+    """
+    reaches = operation.version.reaches
+    overlaps = tuple(
+        VolumeOverlap(i, j, found_overlap)
+        for i, j, reach in found
+        if (found_overlap := overlap(reaches[i], reach)) is not None
+    )
+    return _made(operation, target, overlaps)
 
 
 def conflict_with_zone(operation: Operation, zone: Zone) -> Conflict | None:

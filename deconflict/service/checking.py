@@ -6,13 +6,14 @@ from datetime import datetime
 
 from deconflict.domain.conflict import (
     Conflict,
+    Target,
+    TargetKind,
     conflict_with_area,
-    conflict_with_operation,
-    conflict_with_zone,
+    conflict_with_volumes,
 )
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
-from deconflict.domain.ids import OperationId, ZoneId
 from deconflict.domain.operation import Operation
+from deconflict.geometry import Reach
 from deconflict.store.interface import Transaction
 
 
@@ -20,29 +21,30 @@ def find_conflicts(tx: Transaction, operation: Operation, now: datetime) -> list
     """Every zone, operation and authority area the operation's current version runs into.
 
     Run in the same transaction as the write that records the result, so an operation
-    submitted at the same moment elsewhere is either seen here or sees this one.
+    submitted at the same moment elsewhere is either seen here or sees this one. Only the
+    volume pairs the search found are measured: the index holds live entities only
+    (retired zones and finished operations leave it), so no record needs loading.
     """
     own = EntityRef(EntityKind.OPERATION, operation.id)
-    targets: dict[EntityRef, None] = {}
-    for reach in operation.version.reaches:
+    found: dict[EntityRef, tuple[VolumeOwner, list[tuple[int, int, Reach]]]] = {}
+    for i, reach in enumerate(operation.version.reaches):
         for hit in tx.volumes.search(reach, now=now, exclude=own):
-            targets[hit.owner.entity] = None
+            pairs = found.setdefault(hit.owner.entity, (hit.owner, []))[1]
+            pairs.append((i, hit.index, hit.reach))
     conflicts: list[Conflict] = []
-    for entity in sorted(targets, key=lambda e: (e.kind.value, e.entity_id)):
-        found: Conflict | None = None
-        if entity.kind is EntityKind.ZONE:
-            zone = tx.zones.get(ZoneId(entity.entity_id))
-            found = None if zone is None else conflict_with_zone(operation, zone)
-        elif entity.kind is EntityKind.OPERATION:
-            other = tx.operations.get(OperationId(entity.entity_id))
-            found = None if other is None else conflict_with_operation(operation, other)
-        if found is not None:
-            conflicts.append(found)
+    for entity in sorted(found, key=lambda e: (e.kind.value, e.entity_id)):
+        owner, pairs = found[entity]
+        target = Target(
+            TargetKind(entity.kind.value), entity.entity_id, owner.party_id, owner.version
+        )
+        conflict = conflict_with_volumes(operation, target, pairs)
+        if conflict is not None:
+            conflicts.append(conflict)
     for authority in tx.parties.authorities():
         if authority.id != operation.party_id:
-            found = conflict_with_area(operation, authority)
-            if found is not None:
-                conflicts.append(found)
+            area_conflict = conflict_with_area(operation, authority)
+            if area_conflict is not None:
+                conflicts.append(area_conflict)
     return conflicts
 
 

@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 
 from deconflict.domain.conflict import (
+    Target,
     TargetKind,
     conflict_with_area,
     conflict_with_operation,
+    conflict_with_volumes,
     conflict_with_zone,
     volume_overlaps,
 )
@@ -162,3 +164,21 @@ def test_only_the_volumes_inside_the_area_are_listed() -> None:
 
 def test_volume_overlaps_of_nothing_is_nothing() -> None:
     assert volume_overlaps([Reach(circle())], []) == ()
+
+
+def test_candidate_pairs_become_the_same_conflict_as_a_full_comparison() -> None:
+    legs = operation(
+        "op-legs",
+        NORTHMERE,
+        circle(lon=KESSMOOR_LON + 0.2),
+        circle(),
+        circle(start=T0 + timedelta(hours=1)),
+    )
+    other = operation("op-other", VALECREST, circle(lon=KESSMOOR_LON + 0.2), circle())
+    full = conflict_with_operation(legs, other)
+    target = Target(TargetKind.OPERATION, "op-other", VALECREST, 1)
+    theirs = other.version.reaches
+    # Every pair offered, as a search that returns candidates would; misses drop out.
+    offered = [(i, j, theirs[j]) for i in range(3) for j in range(2)]
+    assert conflict_with_volumes(legs, target, offered) == full
+    assert conflict_with_volumes(legs, target, [(0, 1, theirs[1])]) is None
