@@ -20,7 +20,7 @@ from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.geometry.distance import core_distance_m, nearest_points_lonlat
 from deconflict.geometry.frame import LocalFrame
-from deconflict.geometry.geodesy import GEOD, M_MIN_M
+from deconflict.geometry.geodesy import GEOD, M_MIN_M, geodesic_distance_m
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
 from deconflict.geometry.values import AltitudeBand, Reach, TimeWindow
 
@@ -57,8 +57,34 @@ def overlap(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -
         return None
     window = TimeWindow(max(a.time.start, b.time.start), min(a.time.end, b.time.end))
     band = model.common_band(a.band, b.band)
-    separation = core_distance_m(a.core, b.core)
-    return Overlap(_overlap_footprint(a, b), band, window, separation)
+    separation, centre = _separation_and_centre(a.core, b.core)
+    return Overlap(_overlap_footprint(a, b, centre), band, window, separation)
+
+
+def _separation_and_centre(a: BaseGeometry, b: BaseGeometry) -> tuple[float, tuple[float, float]]:
+    """The cores' geodesic distance, and a point between them to centre a plane on.
+
+    Found once for both uses: the nearest points of two polygons cost two projections.
+    Whether the cores share a point decides, not whether their distance rounds to zero:
+    two centres a femtometre apart are 0 m apart and still share nothing.
+    """
+    if shapely.intersects(a, b):
+        shared = shapely.intersection(a, b)
+        point = shapely.get_coordinates(shapely.point_on_surface(shared))[0]
+        return 0.0, (float(point[0]), float(point[1]))
+    if isinstance(a, shapely.Point) and isinstance(b, shapely.Point):
+        pa, pb = (a.x, a.y), (b.x, b.y)
+        separation = float(geodesic_distance_m(a.x, a.y, b.x, b.y))
+    else:
+        pa, pb, separation = nearest_points_lonlat(a, b)
+    lon_a, lon_b = pa[0], pb[0]
+    # Midway the short way round, should the pair straddle the antimeridian.
+    if lon_b - lon_a > 180.0:
+        lon_b -= 360.0
+    elif lon_a - lon_b > 180.0:
+        lon_b += 360.0
+    mid_lon = ((lon_a + lon_b) / 2.0 + 180.0) % 360.0 - 180.0
+    return separation, (mid_lon, (pa[1] + pb[1]) / 2.0)
 
 
 def within_reach(
@@ -126,26 +152,16 @@ def _in_reach_by_frame(
     return np.asarray(sure, dtype=np.bool_)
 
 
-def _overlap_footprint(a: Reach, b: Reach) -> BaseGeometry:
+def _overlap_footprint(a: Reach, b: Reach, centre: tuple[float, float]) -> BaseGeometry:
     if a.margin_m == 0.0 and b.margin_m == 0.0:
         shared = shapely.intersection(a.core, b.core)
         if not shared.is_empty:
             return shared
-    # Whether the cores share a point, not whether their distance rounds to zero: two
-    # centres a femtometre apart are 0 m apart and still share nothing.
-    if not shapely.intersects(a.core, b.core):
-        pa, pb, _ = nearest_points_lonlat(a.core, b.core)
-        centre = ((pa[0] + pb[0]) / 2.0, (pa[1] + pb[1]) / 2.0)
-        fallback: BaseGeometry = shapely.Point(centre)
-    else:
-        shared = shapely.intersection(a.core, b.core)
-        point = shapely.get_coordinates(shapely.point_on_surface(shared))[0]
-        centre = (float(point[0]), float(point[1]))
-        fallback = shapely.Point(centre)
     plane = AzimuthalPlane(*centre)
     region = shapely.intersection(_grown(plane, a), _grown(plane, b))
     if region.is_empty:
-        return fallback
+        # Reaches that only touch share a point, or a sliver below what the plane resolves.
+        return shapely.Point(centre)
     return plane.from_plane(region)
 
 
