@@ -178,3 +178,9 @@ class IdempotencyNotSupported(InvalidInput):
     """An Idempotency-Key was sent where an answer cannot be kept for replay."""
 
     code = "idempotency-not-supported"
+
+
+class StoreBusy(DeconflictError):
+    """The database stayed busy with other writes for longer than a writer waits."""
+
+    code = "store-busy"

@@ -71,6 +71,7 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
         (errors.AlreadyExists, 409, "Already exists"),
         (errors.Unauthenticated, 401, "Unauthenticated"),
         (errors.IdempotencyKeyReused, 422, "Idempotency-Key reused"),
+        (errors.StoreBusy, 503, "Store busy"),
     )
 )
 

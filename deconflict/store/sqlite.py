@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+from deconflict import errors
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.store.codec import to_us
 from deconflict.store.records.bundle import RecordRepositories
@@ -51,6 +52,7 @@ class SqliteStore:
         *,
         model: VerticalModel = DEFAULT_VERTICAL_MODEL,
         synchronous: str = "FULL",
+        busy_timeout_s: float = BUSY_TIMEOUT_MS / 1000,
     ) -> None:
         self.path = Path(path)
         self.model = model
@@ -60,13 +62,30 @@ class SqliteStore:
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
         self._epoch = EpochSlot()
+        self._writers = threading.Lock()
+        self._busy_timeout_s = busy_timeout_s
         conn = self._connection()
         _migrate(conn)
 
     def write(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        return self._run(conn, work)
+        # Writers of this process queue on a lock of ours: SQLite's busy handler sleeps and
+        # polls, leaving the database idle between writers and timing some out under load.
+        # Its lock (BEGIN IMMEDIATE) still orders writers of other processes.
+        if not self._writers.acquire(timeout=self._busy_timeout_s):
+            raise errors.StoreBusy("the store is busy with other writes; try again shortly")
+        try:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as busy:
+                if "locked" not in str(busy) and "busy" not in str(busy):
+                    raise
+                raise errors.StoreBusy(
+                    "the store is busy with other writes; try again shortly"
+                ) from None
+            return self._run(conn, work)
+        finally:
+            self._writers.release()
 
     def read(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()

@@ -6,13 +6,16 @@ import random
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from deconflict import errors
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import PartyId
 from deconflict.geometry import Reach, parse_reach, parse_volume, reaches_meet
 from deconflict.store.interface import Store, Transaction, VolumeHit
+from deconflict.store.sqlite import SqliteStore
 
 #: Fictional day the test volumes live on; `NOW` is before any of them starts.
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -336,3 +339,26 @@ def test_racing_writers_never_both_miss_each_other(store: Store) -> None:
     for a in range(writers):
         for b in range(a + 1, writers):
             assert f"op-{a}" in seen[b] or f"op-{b}" in seen[a], (a, b, seen)
+
+
+def test_a_sqlite_writer_that_cannot_get_in_is_told_the_store_is_busy(
+    sqlite_path: Path,
+) -> None:
+    store = SqliteStore(sqlite_path, busy_timeout_s=0.2)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(tx: object) -> None:
+        inside.set()
+        release.wait(5)
+
+    holder = threading.Thread(target=store.write, args=(hold,))
+    holder.start()
+    assert inside.wait(5)
+    try:
+        with pytest.raises(errors.StoreBusy):
+            store.write(lambda tx: tx.volumes.count())
+    finally:
+        release.set()
+        holder.join(5)
+    assert store.write(lambda tx: tx.volumes.count()) == 0
+    store.close()
