@@ -1,0 +1,131 @@
+"""The API server under test: `create_app` over a store, in a thread or in its own process.
+
+In its own process (`python -m bench.api_server DATABASE [--schema S]`, as `deconflict
+serve` starts it, but on a port the OS picks and printed on stdout) the clients' Python
+does not hold the server's GIL; in a thread it does, which is what tests see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from deconflict.api.app import create_app
+from deconflict.api.settings import Settings
+from deconflict.service.context import Service
+from deconflict.store.interface import Store
+from deconflict.store.postgres import PostgresStore
+from deconflict.store.sqlite import SqliteStore
+
+#: Fictional, fixed: the bench's pseudonyms need not be secret.
+SECRET = "bench-only-pseudonym-secret-0123456789abcdef"
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_store(database: str, schema: str | None) -> Store:
+    if database.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(database, schema=schema)
+    return SqliteStore(database)
+
+
+def service_over(store: Store) -> Service:
+    return Service(store=store, pseudonym_secret=SECRET.encode())
+
+
+def app_over(database: str, service: Service) -> FastAPI:
+    settings = Settings(database=database, pseudonym_secret=SecretStr(SECRET))
+    return create_app(settings, service)
+
+
+def _listening_socket() -> socket.socket:
+    # IPPROTO_TCP named outright: asyncio sets TCP_NODELAY only on sockets that say so
+    # (see tests/api/helpers.py), else answers wait on the client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def _server(app: FastAPI) -> uvicorn.Server:
+    config = uvicorn.Config(
+        app, log_level="warning", ws="none", http="h11", lifespan="off", access_log=False
+    )
+    return uvicorn.Server(config)
+
+
+@contextlib.contextmanager
+def in_thread(app: FastAPI) -> Iterator[str]:
+    """The app served by uvicorn in a thread of this process; yields the base URL."""
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
+    server = _server(app)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@contextlib.contextmanager
+def in_process(database: str, schema: str | None) -> Iterator[str]:
+    """The app served by a child Python process over the same database."""
+    command = [sys.executable, "-m", "bench.api_server", database]
+    if schema is not None:
+        command += ["--schema", schema]
+    child = subprocess.Popen(command, cwd=_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if not line.strip().isdigit():
+            raise RuntimeError(f"the API server process did not start: {line!r}")
+        yield f"http://127.0.0.1:{int(line)}"
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve the API for the benchmark.")
+    parser.add_argument("database")
+    parser.add_argument("--schema")
+    args = parser.parse_args(argv)
+    store = open_store(args.database, args.schema)
+    app = app_over(args.database, service_over(store))
+    sock = _listening_socket()
+    print(sock.getsockname()[1], flush=True)
+    try:
+        _server(app).run(sockets=[sock])
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
