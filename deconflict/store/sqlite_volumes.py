@@ -136,7 +136,7 @@ class SqliteVolumeIndex:
 
     def purge_expired(self, *, now: datetime, grace: timedelta) -> int:
         rows = self._conn.execute(
-            "SELECT id, box_count FROM volumes WHERE end_us <= ?", (to_us(now - grace),)
+            "SELECT id, box_count FROM volumes WHERE end_us < ?", (to_us(now - grace),)
         ).fetchall()
         self._delete(rows)
         return len(rows)

@@ -131,13 +131,16 @@ def test_volume_ended_by_now_is_never_returned(store: Store) -> None:
 def test_purge_deletes_only_volumes_ended_more_than_grace_ago(store: Store) -> None:
     put(store, owner("ended-long-ago"), reach(BASE, minutes=(0, 10)))
     put(store, owner("ended-within-grace"), reach(BASE, minutes=(0, 50)))
+    # Ended exactly `grace` ago: not more than grace, so it stays (both stores alike).
+    put(store, owner("ended-grace-ago"), reach(BASE, minutes=(0, 30)))
     put(store, owner("live"), reach(BASE, minutes=(0, 120)))
     now = T0 + timedelta(minutes=60)
     purged = store.write(lambda tx: tx.volumes.purge_expired(now=now, grace=timedelta(minutes=30)))
     assert purged == 1
-    assert count(store) == 2
+    assert count(store) == 3
     assert found(store, reach(BASE, minutes=(0, 200)), now=T0) == {
         ("ended-within-grace", 0),
+        ("ended-grace-ago", 0),
         ("live", 0),
     }
 
