@@ -31,8 +31,17 @@ _ENTRY_COLUMNS = ", ".join(f"e.{c}" for c in _COLUMNS.split(", "))
 
 
 class SqlAuditRecords:
+    """The audit log within one transaction.
+
+    A use case appends dozens of entries; the heads it appended last are remembered so
+    each append reads the database once less. Safe because writers are serialised and
+    the object lives no longer than its transaction.
+    """
+
     def __init__(self, session: SqlSession) -> None:
         self._session = session
+        self._head: AuditEntry | None = None
+        self._party_heads: dict[str, tuple[int, str]] = {}
 
     def append(
         self,
@@ -46,7 +55,7 @@ class SqlAuditRecords:
         audience: Iterable[PartyId],
     ) -> AuditEntry:
         entry = append(
-            self.head(),
+            self._head if self._head is not None else self.head(),
             at=at,
             kind=kind,
             party_id=party_id,
@@ -81,9 +90,14 @@ class SqlAuditRecords:
             "VALUES (?, ?, ?, ?, ?)",
             links,
         )
+        self._head = entry
+        for reader, _, party_seq, _, party_hash in links:
+            self._party_heads[reader] = (party_seq, party_hash)
         return entry
 
     def _party_head(self, party_id: str) -> tuple[int, str]:
+        if party_id in self._party_heads:
+            return self._party_heads[party_id]
         rows = self._session.execute(
             "SELECT party_seq, party_hash FROM audit_audience WHERE party_id = ? "
             "ORDER BY party_seq DESC LIMIT 1",
