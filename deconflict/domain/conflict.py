@@ -58,16 +58,6 @@ class Conflict:
         return self.target.party_id
 
 
-def volume_overlaps(subject: Sequence[Reach], target: Sequence[Reach]) -> tuple[VolumeOverlap, ...]:
-    """Every overlapping pair; the store's search finds candidates, this is the exact word."""
-    return tuple(
-        VolumeOverlap(i, j, found)
-        for i, a in enumerate(subject)
-        for j, b in enumerate(target)
-        if (found := overlap(a, b)) is not None
-    )
-
-
 def conflict_with_volumes(
     operation: Operation, target: Target, found: Iterable[tuple[int, int, Reach]]
 ) -> Conflict | None:
@@ -117,7 +107,10 @@ def conflict_with_area(operation: Operation, authority: Party) -> Conflict | Non
 
 
 def _conflict(operation: Operation, target: Target, reaches: Sequence[Reach]) -> Conflict | None:
-    return _made(operation, target, volume_overlaps(operation.version.reaches, reaches))
+    """Every volume of the operation against every volume of the target."""
+    count = len(operation.version.plan.volumes)
+    pairs = ((i, j, reach) for i in range(count) for j, reach in enumerate(reaches))
+    return conflict_with_volumes(operation, target, pairs)
 
 
 def _made(

@@ -141,7 +141,3 @@ def set_agreement(svc: Service, agreement: Agreement) -> Agreement:
         return agreement
 
     return svc.write(work)
-
-
-def agreements_of(svc: Service, by: Principal) -> list[Agreement]:
-    return svc.read(lambda tx: tx.agreements.of_party(by.party.id))

@@ -14,11 +14,10 @@ from deconflict.domain.conflict import (
     conflict_with_operation,
     conflict_with_volumes,
     conflict_with_zone,
-    volume_overlaps,
 )
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.zone import retire_zone
-from deconflict.geometry import Buffer, Reach
+from deconflict.geometry import Buffer
 
 from . import (
     KESSMOOR_LAT,
@@ -162,8 +161,10 @@ def test_only_the_volumes_inside_the_area_are_listed() -> None:
     assert [p.operation_volume for p in found.overlaps] == [1]
 
 
-def test_volume_overlaps_of_nothing_is_nothing() -> None:
-    assert volume_overlaps([Reach(circle())], []) == ()
+def test_no_candidate_pairs_make_no_conflict() -> None:
+    survey = operation("op-survey", NORTHMERE, circle())
+    target = Target(TargetKind.ZONE, "zone-x", VALECREST, 1)
+    assert conflict_with_volumes(survey, target, []) is None
 
 
 def test_candidate_pairs_become_the_same_conflict_as_a_full_comparison() -> None:
