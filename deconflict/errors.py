@@ -184,3 +184,41 @@ class StoreBusy(DeconflictError):
     """The database stayed busy with other writes for longer than a writer waits."""
 
     code = "store-busy"
+
+
+class NotReplayable(DeconflictError):
+    """Only a dead-lettered webhook delivery can be replayed."""
+
+    code = "not-replayable"
+
+
+class LimitReached(DeconflictError):
+    """The party holds as many of these as the service allows; remove one first."""
+
+    code = "limit-reached"
+
+
+class TooManyStreams(DeconflictError):
+    """This API key has as many event streams open as the service allows."""
+
+    code = "too-many-streams"
+
+
+class UnsafeWebhookTarget(InvalidInput):
+    """A webhook URL is not an https URL to a public address (the SSRF guard refused it)."""
+
+    code = "unsafe-webhook-target"
+
+    def __init__(self, detail: str, pointer: str = "/url") -> None:
+        super().__init__(detail, pointer)
+
+
+class SignatureRefused(DeconflictError):
+    """A webhook delivery's signature headers are missing, malformed, out of date or wrong."""
+
+    code = "signature-refused"
+
+    def __init__(self, detail: str, reason: str = "refused") -> None:
+        super().__init__(detail)
+        # A short, stable kebab-case word a receiver can count or log by.
+        self.reason = reason

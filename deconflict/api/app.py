@@ -10,7 +10,18 @@ from fastapi import FastAPI
 
 from deconflict.api import handlers
 from deconflict.api.limits import BodyPolicy
-from deconflict.api.routes import audit, inbox, me, meta, operations, warnings, zones
+from deconflict.api.routes import (
+    audit,
+    events,
+    inbox,
+    me,
+    meta,
+    operations,
+    subscriptions,
+    warnings,
+    webhooks,
+    zones,
+)
 from deconflict.api.routes.deps import Deps
 from deconflict.api.settings import Settings
 from deconflict.service.context import Service
@@ -26,7 +37,18 @@ def create_app(settings: Settings, service: Service) -> FastAPI:
     app = FastAPI(title="deconflict", version="1", description=DESCRIPTION)
     deps = Deps(service=service, settings=settings)
     app.state.deps = deps
-    for module in (me, zones, operations, inbox, warnings, audit, meta):
+    for module in (
+        me,
+        zones,
+        operations,
+        inbox,
+        warnings,
+        events,
+        subscriptions,
+        webhooks,
+        audit,
+        meta,
+    ):
         app.include_router(module.router(deps))
     handlers.install(app)
     # Each middleware added wraps the ones before it: CatchAll is outermost, so even a

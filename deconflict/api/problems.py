@@ -41,6 +41,10 @@ _DESCRIPTIONS: Mapping[type[errors.DeconflictError], str] = {
         "Your role may not do this (a viewer writing, say). Another party's ids never "
         "answer with this: they answer as not-found."
     ),
+    errors.SignatureRefused: (
+        "A webhook delivery did not verify. The API never answers with this: it is what "
+        "deconflict.delivery.signing.verify raises in a receiver, which may answer with it."
+    ),
 }
 
 
@@ -61,6 +65,7 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
         (errors.MissingJustification, 422, "Justification missing"),
         (errors.IdempotencyNotSupported, 422, "Idempotency-Key not supported here"),
         (errors.InvalidResponse, 422, "Invalid response"),
+        (errors.UnsafeWebhookTarget, 422, "Unsafe webhook target"),
         (errors.MalformedValue, 422, "Malformed value"),
         (errors.InvalidInput, 422, "Invalid input"),
         (errors.IllegalTransition, 409, "Illegal transition"),
@@ -72,6 +77,10 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
         (errors.Unauthenticated, 401, "Unauthenticated"),
         (errors.IdempotencyKeyReused, 422, "Idempotency-Key reused"),
         (errors.StoreBusy, 503, "Store busy"),
+        (errors.NotReplayable, 409, "Not replayable"),
+        (errors.LimitReached, 409, "Limit reached"),
+        (errors.TooManyStreams, 429, "Too many streams"),
+        (errors.SignatureRefused, 401, "Signature refused"),
     )
 )
 

@@ -77,6 +77,91 @@ class Settings(BaseSettings):
             "`deconflict serve`; 0 turns the schedule off."
         ),
     )
+    deliver: bool = Field(
+        default=True,
+        description=(
+            "Run the delivery loop in `deconflict serve`: consultation deadlines, warning "
+            "re-sends and webhook deliveries. Every process may run it; the database makes "
+            "sure each deadline, re-send and delivery is acted on once."
+        ),
+    )
+    delivery_poll_s: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=60.0,
+        description=(
+            "Seconds between looks at the database for work committed by other processes "
+            "(deadlines, events, deliveries); this process's own commits wake it at once."
+        ),
+    )
+    max_streams_per_key: int = Field(
+        default=4,
+        ge=1,
+        le=100,
+        description="Event streams (GET /v1/events) one API key may hold open.",
+    )
+    stream_keepalive_s: float = Field(
+        default=15.0,
+        gt=0.0,
+        le=300.0,
+        description=(
+            "Seconds between keep-alive comments on an idle event stream; a revoked key's "
+            "stream ends at the next one."
+        ),
+    )
+    webhook_allow_loopback: bool = Field(
+        default=False,
+        description=(
+            "Accept webhook URLs on loopback addresses (http or https), for tests and local "
+            "receivers. Private, link-local and other non-public addresses stay refused."
+        ),
+    )
+    webhook_timeout_s: float = Field(
+        default=10.0, gt=0.0, le=60.0, description="Seconds a webhook endpoint has to answer."
+    )
+    webhook_workers: int = Field(
+        default=4, ge=1, le=64, description="Webhook deliveries one process sends at a time."
+    )
+    webhook_lease_s: float = Field(
+        default=60.0,
+        gt=0.0,
+        description=(
+            "Seconds a process holds a delivery it is sending; if it dies, another takes the "
+            "delivery up after this. Keep it above webhook_timeout_s."
+        ),
+    )
+    webhook_retry_base_s: float = Field(
+        default=5.0, gt=0.0, description="Seconds before the first retry of a failed delivery."
+    )
+    webhook_retry_factor: float = Field(
+        default=4.0, ge=1.0, description="Each next retry waits this many times longer."
+    )
+    webhook_retry_max_s: float = Field(
+        default=3600.0, gt=0.0, description="The longest wait between two attempts, in seconds."
+    )
+    webhook_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        le=50,
+        description="Attempts before a delivery is dead-lettered (listed and replayable).",
+    )
+    warning_resend_s: list[int] = Field(
+        default=[120, 300, 600, 900],
+        min_length=1,
+        description=(
+            "Seconds an unacknowledged alert waits before each re-send: the first value "
+            "before the first re-send, and so on; the last value repeats until the warning "
+            "is acknowledged or over. As JSON in the variable, e.g. [60,120]."
+        ),
+    )
+    warning_escalate_from_send: int = Field(
+        default=3,
+        ge=2,
+        description=(
+            "From this send of an alert on (the first send counts as 1), it is escalated: "
+            "also posted to the party's escalation webhooks."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -85,6 +170,10 @@ class Settings(BaseSettings):
         secret = self.pseudonym_secret
         if secret is not None and len(secret.get_secret_value()) < MIN_SECRET_CHARS:
             raise ValueError(f"pseudonym_secret needs at least {MIN_SECRET_CHARS} characters")
+        if any(wait <= 0 for wait in self.warning_resend_s):
+            raise ValueError("warning_resend_s takes positive numbers of seconds")
+        if self.webhook_lease_s <= self.webhook_timeout_s:
+            raise ValueError("webhook_lease_s must be longer than webhook_timeout_s")
         if (self.terrain_min_m is None) != (self.terrain_max_m is None):
             raise ValueError("terrain_min_m and terrain_max_m are set together or not at all")
         if (

@@ -1,4 +1,4 @@
-"""`deconflict serve`: the API (and later the console) on one HTTP server."""
+"""`deconflict serve`: the API on one HTTP server, with the delivery loop and the purge."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import typer
 import uvicorn
 
 from deconflict.api.app import create_app
-from deconflict.api.compose import service_from_settings
+from deconflict.api.compose import loop_settings, service_from_settings
 from deconflict.api.settings import Settings
 from deconflict.cli.options import DatabaseOption, settings_for
+from deconflict.delivery.loop import DeliveryLoop
 from deconflict.service.maintenance import PurgeSchedule
 
 
@@ -29,6 +30,9 @@ def run_server(settings: Settings) -> None:
     if settings.purge_interval_s > 0:
         schedule = PurgeSchedule(service, settings.purge_interval_s)
         schedule.start()
+    delivery = DeliveryLoop(service, loop_settings(settings)) if settings.deliver else None
+    if delivery is not None:
+        delivery.start()
     try:
         uvicorn.run(
             create_app(settings, service),
@@ -36,8 +40,12 @@ def run_server(settings: Settings) -> None:
             port=settings.port,
             log_level="info",
             access_log=False,
+            # Event streams never end by themselves: do not wait on them for long.
+            timeout_graceful_shutdown=5,
         )
     finally:
+        if delivery is not None:
+            delivery.stop()
         if schedule is not None:
             schedule.stop()
         service.store.close()

@@ -33,6 +33,7 @@ class AuditKind(enum.StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     MEMBERSHIP = "membership"
     AGREEMENT = "agreement"
+    SUBSCRIPTION = "subscription"  # subscriptions and webhooks of the party changed
 
 
 @dataclass(frozen=True, slots=True)

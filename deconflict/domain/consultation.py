@@ -1,8 +1,10 @@
 """Consultations and notices: who is asked or told, their answers, and what silence means.
 
-Deadlines are evaluated against `now` whenever an operation is read or acted on, so there
-is no timer to miss: an unanswered consultation is pending strictly before its deadline and
-expired from that instant on (consultations are open over `[opened_at, deadline)`).
+Deadlines are evaluated against `now` whenever an operation is read or acted on, so an
+answer never depends on a timer having run: an unanswered consultation is pending strictly
+before its deadline and expired from that instant on (consultations are open over
+`[opened_at, deadline)`). The deadline scheduler then closes it as expired at its deadline,
+so that its party and the planner are told even if nobody reads the operation.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class Closure(enum.StrEnum):
     SETTLED = "settled"  # the operation left consultation; the answer stands as it was
     SUPERSEDED = "superseded"  # a revision is consulted afresh
     NO_LONGER_CONCERNED = "no_longer_concerned"  # a revision no longer runs into its data
+    EXPIRED = "expired"  # its deadline passed unanswered: closed at the deadline, silence decides
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,18 @@ def close(consultation: Consultation, closure: Closure, now: datetime) -> Consul
     if consultation.closed_at is not None:
         return consultation
     return replace(consultation, closed_at=now, closure=closure)
+
+
+def awaits_deadline(consultation: Consultation) -> bool:
+    """Open and unanswered: its deadline will decide, by its silence rule."""
+    return consultation.closed_at is None and consultation.answer is None
+
+
+def expire(consultation: Consultation) -> Consultation:
+    """Closed as expired at its deadline; only an unanswered open one expires."""
+    if not awaits_deadline(consultation):
+        return consultation
+    return close(consultation, Closure.EXPIRED, consultation.deadline)
 
 
 def close_for_revision(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -108,15 +108,28 @@ def acknowledge(
     return replace(warning, alerts=tuple(done if a is found else a for a in warning.alerts))
 
 
+#: Seconds an alert waits unacknowledged before its n-th re-send; the last value repeats.
+RESEND_SCHEDULE_S: tuple[int, ...] = (120, 300, 600, 900)
+
+
+def resend_wait_s(sends: int, schedule: Sequence[int]) -> int:
+    """How long an alert sent `sends` times waits for an acknowledgement before the next send."""
+    if not schedule or any(s <= 0 for s in schedule):
+        raise ValueError("a re-send schedule needs at least one positive wait")
+    return schedule[min(max(sends, 1), len(schedule)) - 1]
+
+
 def due_for_resend(
-    warning: HazardWarning, now: datetime, resend_after_s: int
+    warning: HazardWarning, now: datetime, schedule: Sequence[int] = RESEND_SCHEDULE_S
 ) -> tuple[PartyId, ...]:
-    """Parties still silent `resend_after_s` after they were last sent it, while in force."""
+    """Parties still silent as long after their last send as the schedule says, while in force."""
     if not warning.is_in_force(now):
         return ()
-    wait = timedelta(seconds=resend_after_s)
     return tuple(
-        a.party_id for a in warning.alerts if not a.is_acknowledged and now - a.last_sent_at >= wait
+        a.party_id
+        for a in warning.alerts
+        if not a.is_acknowledged
+        and now - a.last_sent_at >= timedelta(seconds=resend_wait_s(a.sends, schedule))
     )
 
 

@@ -13,6 +13,7 @@ from deconflict.domain.party import Action, Member, Party
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.service import idempotency
 from deconflict.service.clock import Clock, SystemClock
+from deconflict.service.signals import CommitSignal
 from deconflict.store.interface import Store, Transaction
 
 T = TypeVar("T")
@@ -42,11 +43,17 @@ class Service:
     clock: Clock = field(default_factory=SystemClock)
     model: VerticalModel = DEFAULT_VERTICAL_MODEL
     entropy: Callable[[int], bytes] = os.urandom
+    commits: CommitSignal = field(default_factory=CommitSignal)
 
     def new_id(self) -> str:
         return id_from_entropy(self.entropy(16))
 
     def write(self, work: Callable[[Transaction], T]) -> T:
+        result = self._write(work)
+        self.commits.ring()
+        return result
+
+    def _write(self, work: Callable[[Transaction], T]) -> T:
         claim = idempotency.take_claim()
         if claim is None:
             return self.store.write(work)

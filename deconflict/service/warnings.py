@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from deconflict.domain.audit import AuditKind, rfc3339
+from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind
 from deconflict.domain.ids import WarningId
 from deconflict.domain.party import Action
 from deconflict.domain.warning import HazardWarning, Severity, acknowledge, alert, raise_warning
@@ -11,11 +12,15 @@ from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
 
+#: A warning alerts parties with zones or operations inside, or an area of interest there.
+ALERTED_KINDS = CONFLICTING_KINDS | {EntityKind.SUBSCRIPTION}
+
 
 def raise_hazard(
     svc: Service, by: Principal, volume: Volume4D, severity: Severity, message: str
 ) -> HazardWarning:
-    """Raise a warning and alert, at once, every party with a zone or operation inside it."""
+    """Raise a warning and alert, at once, every party with something inside it: a zone, an
+    operation, or an area of interest it subscribed to."""
     by.require(Action.RAISE_WARNING)
 
     def work(tx: Transaction) -> HazardWarning:
@@ -23,10 +28,8 @@ def raise_hazard(
         warning = raise_warning(
             WarningId(svc.new_id()), by.party.id, volume, severity, message, now
         )
-        concerned = sorted(
-            {hit.owner.party_id for hit in tx.volumes.search(Reach(volume), now=now)}
-            - {by.party.id}
-        )
+        hits = tx.volumes.search(Reach(volume), now=now, kinds=ALERTED_KINDS)
+        concerned = sorted({hit.owner.party_id for hit in hits} - {by.party.id})
         warning = alert(warning, concerned, now)
         tx.warnings.put(warning)
         record(

@@ -25,6 +25,7 @@ from deconflict.store.repositories import (
     WarningRecords,
     ZoneRecords,
 )
+from deconflict.store.repositories_delivery import SubscriptionRecords, WebhookRecords
 
 T = TypeVar("T")
 
@@ -133,6 +134,12 @@ class Transaction(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyRecords: ...
+
+    @property
+    def subscriptions(self) -> SubscriptionRecords: ...
+
+    @property
+    def webhooks(self) -> WebhookRecords: ...
 
 
 class Store(Protocol):

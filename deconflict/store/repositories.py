@@ -116,6 +116,12 @@ class ConsultationRecords(Protocol):
 
     def notices_of_operation(self, operation_id: OperationId) -> list[Notice]: ...
 
+    def past_deadline(self, *, now: datetime, limit: int) -> list[Consultation]:
+        """Open, unanswered consultations whose deadline is at or before `now`."""
+
+    def next_deadline(self) -> datetime | None:
+        """The earliest deadline an open, unanswered consultation waits for."""
+
 
 class WarningRecords(Protocol):
     def put(self, warning: HazardWarning) -> None: ...
@@ -128,6 +134,9 @@ class WarningRecords(Protocol):
 
     def alerting(self, party_id: PartyId, *, after: str | None, limit: int) -> list[HazardWarning]:
         """Warnings that alerted the party."""
+
+    def silent_since(self, before: datetime, *, now: datetime, limit: int) -> list[HazardWarning]:
+        """Warnings in force with an alert unacknowledged since `before` or earlier."""
 
 
 class AuditRecords(Protocol):
@@ -144,6 +153,9 @@ class AuditRecords(Protocol):
     ) -> AuditEntry:
         """Chain a new entry after the current head; `audience` are the parties it concerns
         besides the acting one (they see it in their own audit listing)."""
+
+    def last_party_seq(self, party_id: PartyId) -> int:
+        """The number of the party's latest entry, or -1 when it has none."""
 
     def head(self) -> AuditEntry | None: ...
 

@@ -24,7 +24,10 @@ from pydantic import SecretStr
 from deconflict.api.app import create_app
 from deconflict.api.settings import Settings
 from deconflict.domain.agreement import Disclosure, Mode, Silence
+from deconflict.domain.audit import AuditKind
 from deconflict.domain.party import Role, new_api_key
+from deconflict.domain.webhook import DeliveryState, failed
+from deconflict.service import outbox
 from deconflict.service.clock import ManualClock
 from deconflict.service.context import Service
 from deconflict.store.interface import Store, Transaction
@@ -155,6 +158,11 @@ class Scene:
     cleared_op: str
     active_op: str
     objected_op: str
+    subscription: str  # the North's; nobody else may see it
+    subscription_to_remove: str
+    webhook: str  # the North's, with deliveries
+    webhook_to_remove: str
+    dead_delivery: str  # "<webhook>/deliveries/<delivery>": the path to replay it
 
     @property
     def parties(self) -> list[Party]:
@@ -247,6 +255,14 @@ def seed(world: World) -> Scene:
     spare = world.add_member(north, Role.PLANNER)
     revoked = world.add_member(north, Role.PLANNER)
     _made(north.admin.delete(f"/v1/members/{revoked.id}/key"), 200)
+    area = {"name": "Fictional area", "volumes": [far], "channels": ["stream"]}
+    subscriptions = [
+        str(_made(north.liaison.post("/v1/subscriptions", json=area))["id"]) for _ in range(2)
+    ]
+    hooks = [
+        str(_made(north.liaison.post("/v1/webhooks", json={"url": url}))["id"])
+        for url in ("https://hooks.northland.example/a", "https://hooks.northland.example/b")
+    ]
     return Scene(
         north=north,
         south=south,
@@ -278,7 +294,26 @@ def seed(world: World) -> Scene:
         cleared_op=str(cleared["id"]),
         active_op=str(active["id"]),
         objected_op=str(objected["id"]),
+        subscription=subscriptions[0],
+        subscription_to_remove=subscriptions[1],
+        webhook=hooks[0],
+        webhook_to_remove=hooks[1],
+        dead_delivery=f"{hooks[0]}/deliveries/{dead_delivery(world.service, hooks[0])}",
     )
+
+
+def dead_delivery(service: Service, webhook_id: str) -> str:
+    """A delivery to the webhook that ran out of attempts, made without sending anything."""
+    outbox.make_deliveries(service, escalate_from_sends=3)
+
+    def work(tx: Transaction) -> str:
+        (first, *_) = tx.webhooks.deliveries_of(
+            webhook_id, states=[DeliveryState.PENDING], after=None, limit=1
+        )
+        tx.webhooks.put_delivery(failed(first, 503, "HTTP 503", None, service.clock.now()))
+        return first.id
+
+    return service.write(work)
 
 
 # Where an overlap region lies: its bounding box, heights and window.
@@ -347,6 +382,21 @@ def find_truth(served: Served) -> Truth:
             found += [
                 (w.id, "warning") for w in tx.warnings.raised_by(p.id, after=None, limit=10_000)
             ]
+            found += [(x.id, "subscription") for x in tx.subscriptions.of_party(p.id)]
+            hooks = tx.webhooks.of_party(p.id)
+            found += [(h.id, "webhook") for h in hooks]
+            for h in hooks:
+                deliveries = tx.webhooks.deliveries_of(
+                    h.id, states=list(DeliveryState), after=None, limit=10_000
+                )
+                found += [(d.id, "delivery") for d in deliveries]
+            # Subscriptions and webhooks it removed live on in its own record only.
+            own_config = tx.audit.for_party(p.id, after_seq=-1, limit=10_000)
+            found += [
+                (link.entry.subject.split(":", 1)[1], "removed configuration")
+                for link in own_config
+                if link.entry.kind is AuditKind.SUBSCRIPTION and link.entry.party_id == p.id
+            ]
             for o in ops:  # the record of its own operations: who was asked stays hidden
                 found += [(c.id, "consultation") for c in tx.consultations.of_operation(o.id)]
                 found += [(n.id, "notice") for n in tx.consultations.notices_of_operation(o.id)]
@@ -388,6 +438,11 @@ def crawl(client: httpx.Client) -> list[tuple[str, Any]]:
     for scope in ("raised", "received"):
         for warning in get("/v1/warnings", scope=scope, limit=500)["items"]:
             get(f"/v1/warnings/{warning['id']}")
+    for subscription in get("/v1/subscriptions", limit=500)["items"]:
+        get(f"/v1/subscriptions/{subscription['id']}")
+    for hook in get("/v1/webhooks", limit=500)["items"]:
+        get(f"/v1/webhooks/{hook['id']}")
+        get(f"/v1/webhooks/{hook['id']}/deliveries", limit=500)
     after = -1
     while after is not None:
         after = get("/v1/audit", after=after, limit=500)["next_after"]

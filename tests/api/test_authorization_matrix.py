@@ -21,6 +21,12 @@ from deconflict.api.routes.meta import Health, ProblemTypeOut
 from deconflict.api.schemas.audit import AuditPage
 from deconflict.api.schemas.common import Page
 from deconflict.api.schemas.consultations import ConsultationOut, NoticeOut
+from deconflict.api.schemas.delivery import (
+    DeliveryOut,
+    RegisteredWebhookOut,
+    SubscriptionOut,
+    WebhookOut,
+)
 from deconflict.api.schemas.operations import OperationOut, OperationSummary
 from deconflict.api.schemas.parties import (
     AgreementOut,
@@ -94,6 +100,8 @@ class Endpoint:
     body: Body | None = None  # given the caller's own far volume
     if_match: Pick | None = None  # the owner's If-Match for its success
     seen_by: frozenset[str] = field(default_factory=frozenset)  # others who may read it
+    stream: bool = False  # answers with an endless event stream: read its head only
+    unknown: Callable[[], str] = lambda: str(uuid.uuid4())  # an id that names nothing
 
     @property
     def public(self) -> bool:
@@ -248,6 +256,64 @@ ENDPOINTS: list[Endpoint] = [
         target=_id("warning_to_ack"),
     ),
     Endpoint("GET", "/v1/audit", action=Action.VIEW),
+    Endpoint("GET", "/v1/events", action=Action.VIEW, stream=True),
+    Endpoint(
+        "POST",
+        "/v1/subscriptions",
+        action=Action.MANAGE_SUBSCRIPTIONS,
+        ok=201,
+        body=lambda v: {"name": "Fictional area", "volumes": [v], "channels": ["stream"]},
+    ),
+    Endpoint("GET", "/v1/subscriptions", action=Action.VIEW),
+    Endpoint(
+        "GET",
+        "/v1/subscriptions/{subscription_id}",
+        "subscription",
+        Action.VIEW,
+        target=_id("subscription"),
+    ),
+    Endpoint(
+        "DELETE",
+        "/v1/subscriptions/{subscription_id}",
+        "subscription",
+        Action.MANAGE_SUBSCRIPTIONS,
+        ok=204,
+        target=_id("subscription"),
+        own=_id("subscription_to_remove"),
+    ),
+    Endpoint(
+        "POST",
+        "/v1/webhooks",
+        action=Action.MANAGE_SUBSCRIPTIONS,
+        ok=201,
+        body=lambda _: {"url": "https://hooks.matrix.example/deconflict"},
+    ),
+    Endpoint("GET", "/v1/webhooks", action=Action.VIEW),
+    Endpoint("GET", "/v1/webhooks/{webhook_id}", "webhook", Action.VIEW, target=_id("webhook")),
+    Endpoint(
+        "DELETE",
+        "/v1/webhooks/{webhook_id}",
+        "webhook",
+        Action.MANAGE_SUBSCRIPTIONS,
+        ok=204,
+        target=_id("webhook"),
+        own=_id("webhook_to_remove"),
+    ),
+    Endpoint(
+        "GET",
+        "/v1/webhooks/{webhook_id}/deliveries",
+        "webhook",
+        Action.VIEW,
+        target=_id("webhook"),
+    ),
+    Endpoint(
+        "POST",
+        "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/replay",
+        "delivery",
+        Action.MANAGE_SUBSCRIPTIONS,
+        target=_id("dead_delivery"),
+        unknown=lambda: f"{uuid.uuid4()}/deliveries/{uuid.uuid4()}",
+    ),
 ]
 BY_KEY = {e.key: e for e in ENDPOINTS}
 #: Headers that differ between two answers only by the moment they were sent.
@@ -301,10 +367,16 @@ def _callers(served: Served, scene: Scene, e: Endpoint, stack: ExitStack) -> lis
 def _send(call: Call, e: Endpoint, target: str | None, if_match: str | None) -> httpx.Response:
     path = e.path
     if target is not None:
-        path = path.split("{")[0] + target + path.split("}")[1]
+        # A target names every id of the path: "a" or, for two, "a/deliveries/b".
+        path = path.split("{")[0] + target + path.rsplit("}", 1)[1]
     headers = {} if if_match is None else {"If-Match": if_match}
     body = None if e.body is None else e.body(far(call.party))
-    return call.client.request(e.method, path, json=body, headers=headers)
+    if not e.stream:
+        return call.client.request(e.method, path, json=body, headers=headers)
+    with call.client.stream(e.method, path, headers=headers) as answer:
+        if answer.status_code != 200:
+            answer.read()
+        return answer  # a stream's head only: its body never ends
 
 
 def _same(a: httpx.Response, b: httpx.Response) -> str | None:
@@ -343,6 +415,14 @@ OWNER_MODELS: dict[tuple[str, str], type[BaseModel]] = {
     ("get", "/v1/warnings/{warning_id}"): RaisedWarningOut,
     ("post", "/v1/warnings/{warning_id}/acknowledge"): ReceivedWarningOut,
     ("get", "/v1/audit"): AuditPage,
+    ("post", "/v1/subscriptions"): SubscriptionOut,
+    ("get", "/v1/subscriptions"): Page[SubscriptionOut],
+    ("get", "/v1/subscriptions/{subscription_id}"): SubscriptionOut,
+    ("post", "/v1/webhooks"): RegisteredWebhookOut,
+    ("get", "/v1/webhooks"): Page[WebhookOut],
+    ("get", "/v1/webhooks/{webhook_id}"): WebhookOut,
+    ("get", "/v1/webhooks/{webhook_id}/deliveries"): Page[DeliveryOut],
+    ("post", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/replay"): DeliveryOut,
 }
 SEEN_MODELS: dict[str, type[BaseModel]] = {
     "operation": OperationSeenOut,
@@ -405,6 +485,12 @@ def _check(
         elif is_owner or (e.kind is None and may):
             if got.status_code != e.ok:
                 wrong.append(f"{where}: {got.status_code} {got.text}, expected {e.ok}")
+            elif e.stream:
+                if not got.headers["content-type"].startswith("text/event-stream"):
+                    wrong.append(f"{where}: {got.headers['content-type']}, not a stream")
+            elif e.ok == 204:
+                if got.content:
+                    wrong.append(f"{where}: a body with 204")
             elif problem := _fits(_owner_model(e), got):
                 wrong.append(f"{where}: {problem}")
         elif not may and (call.party == e.owner or e.kind != "member"):
@@ -419,7 +505,7 @@ def _check(
         else:
             assert_problem(got, 404, "not-found")
             as_unknown = True
-        if as_unknown and (differs := _same(got, _send(call, e, str(uuid.uuid4()), if_match))):
+        if as_unknown and (differs := _same(got, _send(call, e, e.unknown(), if_match))):
             wrong.append(f"{where}: {differs}")
 
 

@@ -94,7 +94,7 @@ class Target:
         if self.pick is None:
             return self.path
         head, _, rest = self.path.partition("{")
-        return head + (id_ or self.pick(scene)) + rest.partition("}")[2]
+        return head + (id_ or self.pick(scene)) + rest.rpartition("}")[2]
 
 
 def _id(name: str) -> Pick:
@@ -195,6 +195,40 @@ TARGETS = [
     Target("GET", "/v1/warnings/{warning_id}", Role.VIEWER, _id("warning")),
     Target("POST", "/v1/warnings/{warning_id}/acknowledge", Role.LIAISON, _id("warning_to_ack")),
     Target("GET", "/v1/audit", Role.VIEWER),
+    Target("GET", "/v1/events", Role.VIEWER),
+    Target(
+        "POST",
+        "/v1/subscriptions",
+        Role.LIAISON,
+        body={"name": "Fictional area", "volumes": [GOOD], "channels": ["stream"]},
+        wrong_type=("channels", "stream"),
+        volume_at="/volumes/0",
+    ),
+    Target("GET", "/v1/subscriptions", Role.VIEWER, paged=True),
+    Target("GET", "/v1/subscriptions/{subscription_id}", Role.VIEWER, _id("subscription")),
+    Target(
+        "DELETE",
+        "/v1/subscriptions/{subscription_id}",
+        Role.LIAISON,
+        _id("subscription_to_remove"),
+    ),
+    Target(
+        "POST",
+        "/v1/webhooks",
+        Role.LIAISON,
+        body={"url": "https://hooks.northland.example/c", "purpose": "escalation"},
+        wrong_type=("purpose", 2),
+    ),
+    Target("GET", "/v1/webhooks", Role.VIEWER, paged=True),
+    Target("GET", "/v1/webhooks/{webhook_id}", Role.VIEWER, _id("webhook")),
+    Target("DELETE", "/v1/webhooks/{webhook_id}", Role.LIAISON, _id("webhook_to_remove")),
+    Target("GET", "/v1/webhooks/{webhook_id}/deliveries", Role.VIEWER, _id("webhook"), paged=True),
+    Target(
+        "POST",
+        "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/replay",
+        Role.LIAISON,
+        _id("dead_delivery"),
+    ),
 ]
 
 
@@ -342,6 +376,23 @@ def _cases(t: Target) -> Iterator[Case]:
         for name, params in audit.items():
             pointer = "/query/" + next(iter(params))
             yield Case(t, name, 422, "malformed-value", pointer, params=params)
+    if t.path == "/v1/events":
+        for last_id in ("abc", "-2", "1.5", "1e3"):
+            yield Case(
+                t,
+                f"Last-Event-ID {last_id}",
+                422,
+                "malformed-value",
+                "/headers/Last-Event-ID",
+                headers={"Last-Event-ID": last_id},
+            )
+    if t.key == ("post", "/v1/webhooks"):
+        for url in ("http://127.0.0.1/hook", "https://10.0.0.7/hook", "ftp://a.example/x"):
+            yield Case(t, f"url {url}", 422, "unsafe-webhook-target", "/url", json={"url": url})
+    if t.path.endswith("/deliveries"):
+        yield Case(
+            t, "unknown state", 422, "malformed-value", "/query/state/0", params={"state": "lost"}
+        )
     if t.pick is not None:
         for name, odd in {"id of no shape": "not-an-id", "id with SQL": "x' OR '1'='1"}.items():
             body = t.body if posting else None

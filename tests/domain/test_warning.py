@@ -17,6 +17,7 @@ from deconflict.domain.warning import (
     alerts_raiser_may_see,
     due_for_resend,
     raise_warning,
+    resend_wait_s,
     resent,
 )
 
@@ -95,18 +96,18 @@ def test_a_party_not_alerted_cannot_acknowledge_and_learns_nothing() -> None:
 
 def test_silent_parties_are_due_for_resend_after_the_interval() -> None:
     alerted = acknowledge(alert(drones(), [VALECREST, OSTERBY], T0), VALECREST, WATCH, T0)
-    assert due_for_resend(alerted, T0 + 5 * MINUTE - US, 300) == ()
-    assert due_for_resend(alerted, T0 + 5 * MINUTE, 300) == (OSTERBY,)
+    assert due_for_resend(alerted, T0 + 5 * MINUTE - US, [300]) == ()
+    assert due_for_resend(alerted, T0 + 5 * MINUTE, [300]) == (OSTERBY,)
     again = resent(alerted, [OSTERBY], T0 + 5 * MINUTE)
     osterby = again.alert_for(OSTERBY)
     assert osterby is not None
     assert (osterby.sends, osterby.escalation, osterby.last_sent_at) == (2, 1, T0 + 5 * MINUTE)
-    assert due_for_resend(again, T0 + 9 * MINUTE, 300) == ()
+    assert due_for_resend(again, T0 + 9 * MINUTE, [300]) == ()
 
 
 def test_nothing_is_resent_once_the_warning_has_lapsed() -> None:
     alerted = alert(drones(), [OSTERBY], T0)
-    assert due_for_resend(alerted, T0 + timedelta(hours=2), 300) == ()
+    assert due_for_resend(alerted, T0 + timedelta(hours=2), [300]) == ()
 
 
 def test_the_raiser_sees_acknowledgements_and_only_named_silent_parties() -> None:
@@ -118,3 +119,22 @@ def test_the_raiser_sees_acknowledgements_and_only_named_silent_parties() -> Non
     ]
     seen = alerts_raiser_may_see(alerted, agreements)
     assert {a.party_id for a in seen} == {VALECREST, LOWFEN}
+
+
+def test_each_resend_waits_as_the_schedule_says_and_the_last_wait_repeats() -> None:
+    schedule = [60, 180]
+    alerted = alert(drones(), [OSTERBY], T0)
+    assert due_for_resend(alerted, T0 + MINUTE - US, schedule) == ()
+    assert due_for_resend(alerted, T0 + MINUTE, schedule) == (OSTERBY,)
+    second = resent(alerted, [OSTERBY], T0 + MINUTE)
+    assert due_for_resend(second, T0 + 4 * MINUTE - US, schedule) == ()
+    assert due_for_resend(second, T0 + 4 * MINUTE, schedule) == (OSTERBY,)
+    third = resent(second, [OSTERBY], T0 + 4 * MINUTE)
+    assert due_for_resend(third, T0 + 7 * MINUTE, schedule) == (OSTERBY,)
+
+
+def test_a_schedule_needs_positive_waits() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        resend_wait_s(1, [])
+    with pytest.raises(ValueError, match="positive"):
+        resend_wait_s(1, [60, 0])

@@ -105,6 +105,10 @@ class SqlAuditRecords:
         )
         return (int(rows[0][0]), str(rows[0][1])) if rows else (-1, GENESIS_HASH)
 
+    def last_party_seq(self, party_id: PartyId) -> int:
+        """The number of the party's latest entry, or -1 when it has none."""
+        return self._party_head(party_id)[0]
+
     def head(self) -> AuditEntry | None:
         rows = self._session.execute(
             f"SELECT {_COLUMNS} FROM audit_entries ORDER BY seq DESC LIMIT 1"

@@ -12,7 +12,9 @@ from deconflict.store.records.idempotency import SqlIdempotencyRecords
 from deconflict.store.records.members import SqlMemberRecords
 from deconflict.store.records.operations import SqlOperationRecords
 from deconflict.store.records.parties import SqlPartyRecords
+from deconflict.store.records.subscriptions import SqlSubscriptionRecords
 from deconflict.store.records.warnings import SqlWarningRecords
+from deconflict.store.records.webhooks import SqlWebhookRecords
 from deconflict.store.records.zones import SqlZoneRecords
 from deconflict.store.sql_session import SqlSession
 
@@ -34,3 +36,5 @@ class RecordRepositories:
         self.warnings: Final = SqlWarningRecords(session)
         self.audit: Final = SqlAuditRecords(session)
         self.idempotency: Final = SqlIdempotencyRecords(session)
+        self.subscriptions: Final = SqlSubscriptionRecords(session)
+        self.webhooks: Final = SqlWebhookRecords(session)

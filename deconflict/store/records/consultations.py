@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from deconflict import errors
-from deconflict.domain.consultation import Consultation, Notice
+from deconflict.domain.consultation import Consultation, Notice, awaits_deadline
 from deconflict.domain.ids import ConsultationId, OperationId, PartyId
+from deconflict.store.codec import from_us, to_us
 from deconflict.store.documents import dumps, loads
 from deconflict.store.documents_coordination import (
     consultation_from_json,
@@ -12,7 +15,7 @@ from deconflict.store.documents_coordination import (
     notice_from_json,
     notice_to_json,
 )
-from deconflict.store.records.paging import page
+from deconflict.store.records.paging import check_limit, page
 from deconflict.store.sql_session import SqlSession
 
 
@@ -22,16 +25,34 @@ class SqlConsultationRecords:
 
     def put(self, consultation: Consultation) -> None:
         self._session.execute(
-            "INSERT INTO consultations (id, operation_id, operation_version, party_id, document) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET document = excluded.document",
+            "INSERT INTO consultations "
+            "(id, operation_id, operation_version, party_id, awaiting_deadline_us, document) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "awaiting_deadline_us = excluded.awaiting_deadline_us, document = excluded.document",
             (
                 consultation.id,
                 consultation.operation_id,
                 consultation.operation_version,
                 consultation.party_id,
+                to_us(consultation.deadline) if awaits_deadline(consultation) else None,
                 dumps(consultation_to_json(consultation)),
             ),
         )
+
+    def past_deadline(self, *, now: datetime, limit: int) -> list[Consultation]:
+        """Open, unanswered consultations whose deadline is at or before `now`, earliest first."""
+        check_limit(limit)
+        rows = self._session.execute(
+            "SELECT document FROM consultations WHERE awaiting_deadline_us <= ? "
+            "ORDER BY awaiting_deadline_us, id LIMIT ?",
+            (to_us(now), limit),
+        )
+        return [consultation_from_json(loads(row[0])) for row in rows]
+
+    def next_deadline(self) -> datetime | None:
+        """The earliest deadline an open, unanswered consultation waits for."""
+        rows = self._session.execute("SELECT min(awaiting_deadline_us) FROM consultations")
+        return None if rows[0][0] is None else from_us(rows[0][0])
 
     def get(self, consultation_id: ConsultationId) -> Consultation | None:
         rows = self._session.execute(

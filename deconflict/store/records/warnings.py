@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from deconflict.domain.ids import PartyId, WarningId
 from deconflict.domain.warning import HazardWarning
+from deconflict.store.codec import to_us
 from deconflict.store.documents import dumps, loads
 from deconflict.store.documents_coordination import warning_from_json, warning_to_json
-from deconflict.store.records.paging import page
+from deconflict.store.records.paging import check_limit, page
 from deconflict.store.sql_session import SqlSession
 
 
@@ -23,9 +26,31 @@ class SqlWarningRecords:
         # The alert rows only index the document: rewritten whole, they always agree with it.
         self._session.execute("DELETE FROM warning_alerts WHERE warning_id = ?", (warning.id,))
         self._session.executemany(
-            "INSERT INTO warning_alerts (warning_id, party_id) VALUES (?, ?)",
-            [(warning.id, alert.party_id) for alert in warning.alerts],
+            "INSERT INTO warning_alerts (warning_id, party_id, silent_since_us, until_us) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (
+                    warning.id,
+                    alert.party_id,
+                    None if alert.is_acknowledged else to_us(alert.last_sent_at),
+                    to_us(warning.volume.time.end),
+                )
+                for alert in warning.alerts
+            ],
         )
+
+    def silent_since(self, before: datetime, *, now: datetime, limit: int) -> list[HazardWarning]:
+        """Warnings in force at `now` with an alert unacknowledged since `before` or earlier."""
+        check_limit(limit)
+        # Longest silent first: with more candidates than `limit`, those most overdue win.
+        rows = self._session.execute(
+            "SELECT w.document FROM warnings w JOIN ("
+            "SELECT warning_id, min(silent_since_us) AS since FROM warning_alerts "
+            "WHERE silent_since_us <= ? AND until_us > ? GROUP BY warning_id"
+            ") a ON a.warning_id = w.id ORDER BY a.since, w.id LIMIT ?",
+            (to_us(before), to_us(now), limit),
+        )
+        return [warning_from_json(loads(row[0])) for row in rows]
 
     def get(self, warning_id: WarningId) -> HazardWarning | None:
         rows = self._session.execute("SELECT document FROM warnings WHERE id = ?", (warning_id,))

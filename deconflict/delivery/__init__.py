@@ -1,0 +1,1 @@
+"""Delivery of events to other systems: webhook signing, targets, retries and sending."""

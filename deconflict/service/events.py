@@ -1,0 +1,53 @@
+"""Reading a party's events: the entries of its own record that a channel carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deconflict.domain.event import Event, event_of
+from deconflict.domain.party import Action
+from deconflict.domain.subscription import Channel, carries
+from deconflict.service.context import Principal, Service
+from deconflict.store.interface import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: tuple[Event, ...]
+    #: The last event id looked at, carried or not: the next page starts after it.
+    last_id: int
+
+
+def events_after(
+    svc: Service, by: Principal, after_id: int, *, limit: int, channel: Channel = Channel.STREAM
+) -> EventPage:
+    """The caller's events after `after_id` (-1 for the first), as `channel` carries them."""
+    by.require(Action.VIEW)
+    return svc.read(lambda tx: _page(tx, by, after_id, limit, channel))
+
+
+def _page(tx: Transaction, by: Principal, after_id: int, limit: int, channel: Channel) -> EventPage:
+    links = tx.audit.for_party(by.party_id, after_seq=after_id, limit=limit)
+    if not links:
+        return EventPage((), after_id)
+    subscriptions = tx.subscriptions.of_party(by.party_id)
+    events = tuple(
+        event for event in map(event_of, links) if carries(subscriptions, channel, event.type)
+    )
+    return EventPage(events, links[-1].party_seq)
+
+
+def last_event_id(svc: Service, by: Principal) -> int:
+    """The id of the caller's latest event, or -1: where a stream opened 'from now' starts."""
+    by.require(Action.VIEW)
+    return svc.read(lambda tx: tx.audit.last_party_seq(by.party_id))
+
+
+def still_allowed(svc: Service, by: Principal) -> bool:
+    """Whether the caller's key still stands: a stream ends soon after its key is revoked."""
+
+    def work(tx: Transaction) -> bool:
+        member = tx.members.get(by.member.id)
+        return member is not None and not member.is_revoked
+
+    return svc.read(work)

@@ -1,0 +1,127 @@
+"""From a party's record to its webhooks: deliveries made, taken for sending, and settled.
+
+`make_deliveries` turns the events after each webhook's cursor into deliveries and moves
+the cursor in the same transaction; `take_due` leases due deliveries so that one process
+sends each; `settle` records what the endpoint answered. A process that dies mid-way loses
+nothing: events stay in the record, and a lease that runs out makes its delivery due again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from deconflict.domain.audit import AuditKind
+from deconflict.domain.event import Event, alert_sends, event_of
+from deconflict.domain.subscription import Channel, Subscription, carries
+from deconflict.domain.webhook import (
+    Delivery,
+    DeliveryState,
+    Purpose,
+    Webhook,
+    delivered,
+    failed,
+    new_delivery,
+)
+from deconflict.service.context import Service
+from deconflict.store.interface import Transaction
+
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    """A delivery taken for sending, with what it carries and where."""
+
+    delivery: Delivery
+    webhook: Webhook
+    event: Event
+
+
+def routes_to(
+    webhook: Webhook,
+    event: Event,
+    subscriptions: list[Subscription],
+    escalate_from_sends: int,
+) -> bool:
+    if webhook.purpose is Purpose.ESCALATION:
+        return event.type is AuditKind.ALERT and alert_sends(event) >= escalate_from_sends
+    return carries(subscriptions, Channel.WEBHOOK, event.type)
+
+
+def make_deliveries(svc: Service, *, escalate_from_sends: int, limit: int = BATCH) -> int:
+    """Deliveries for the events after each webhook's cursor; returns how many were made."""
+
+    def work(tx: Transaction) -> int:
+        now = svc.clock.now()
+        found = tx.webhooks.undelivered_events(limit=limit)
+        subscriptions: dict[str, list[Subscription]] = {}
+        cursors: dict[str, int] = {}
+        made = 0
+        for webhook, event in found:
+            subs = subscriptions.get(webhook.party_id)
+            if subs is None:
+                subs = subscriptions[webhook.party_id] = tx.subscriptions.of_party(webhook.party_id)
+            if routes_to(webhook, event, subs, escalate_from_sends):
+                tx.webhooks.put_delivery(new_delivery(svc.new_id(), webhook, event.id, now))
+                made += 1
+            cursors[webhook.id] = event.id + 1
+        for webhook_id, next_event_id in cursors.items():
+            tx.webhooks.advance(webhook_id, next_event_id)
+        return made
+
+    return svc.write(work)
+
+
+def take_due(svc: Service, *, lease_s: float, limit: int) -> list[Parcel]:
+    """Lease up to `limit` due deliveries for `lease_s` seconds, with their events."""
+
+    def work(tx: Transaction) -> list[Parcel]:
+        now = svc.clock.now()
+        taken = tx.webhooks.lease_due(
+            now=now, lease_until=now + timedelta(seconds=lease_s), limit=limit
+        )
+        parcels = []
+        for delivery in taken:
+            webhook = tx.webhooks.get(delivery.webhook_id)
+            links = tx.audit.for_party(delivery.party_id, after_seq=delivery.event_id - 1, limit=1)
+            if webhook is None or not links or links[0].party_seq != delivery.event_id:
+                continue  # its webhook was removed meanwhile, and its deliveries with it
+            parcels.append(Parcel(delivery, webhook, event_of(links[0])))
+        return parcels
+
+    return svc.write(work)
+
+
+def settle(
+    svc: Service,
+    parcel: Parcel,
+    *,
+    status: int | None,
+    ok: bool,
+    error: str,
+    retry_after: Callable[[int], float | None],
+) -> Delivery | None:
+    """Record one attempt: delivered, or failed and due again after `retry_after(attempts)`
+    seconds (None: give up, dead-lettered). None when the delivery is gone or settled."""
+
+    def work(tx: Transaction) -> Delivery | None:
+        now = svc.clock.now()
+        current = tx.webhooks.get_delivery(parcel.delivery.id)
+        if current is None or current.state is not DeliveryState.PENDING:
+            return None
+        if ok and status is not None:
+            after = delivered(current, status, now)
+        else:
+            wait = retry_after(current.attempts + 1)
+            retry_at = None if wait is None else now + timedelta(seconds=wait)
+            after = failed(current, status, error, retry_at, now)
+        tx.webhooks.put_delivery(after)
+        return after
+
+    return svc.write(work)
+
+
+def next_due(svc: Service) -> datetime | None:
+    return svc.read(lambda tx: tx.webhooks.next_due())

@@ -1,0 +1,54 @@
+"""A doorbell rung after each commit, so streams and the delivery loop wake at once.
+
+It only shortens waits: whoever waits also polls the store on a timeout, which is how the
+commits of other processes sharing the database are seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+
+class CommitSignal:
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._rings = 0
+        self._async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+
+    @property
+    def rings(self) -> int:
+        """How many commits have rung so far: pass it to `wait` to miss none."""
+        with self._condition:
+            return self._rings
+
+    def ring(self) -> None:
+        with self._condition:
+            self._rings += 1
+            self._condition.notify_all()
+            waiters = list(self._async_waiters)
+        for loop, event in waiters:
+            # The loop may have closed since it registered: the waiter is gone too.
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(event.set)
+
+    def wait(self, seen: int, timeout_s: float) -> int:
+        """Block until a ring after the `seen`-th one or the timeout; returns the count now."""
+        with self._condition:
+            self._condition.wait_for(lambda: self._rings > seen, timeout=timeout_s)
+            return self._rings
+
+    async def wait_async(self, timeout_s: float) -> bool:
+        """Wait in the event loop for the next ring; False on timeout."""
+        event = asyncio.Event()
+        waiter = (asyncio.get_running_loop(), event)
+        with self._condition:
+            self._async_waiters.add(waiter)
+        try:
+            await asyncio.wait_for(event.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        finally:
+            with self._condition:
+                self._async_waiters.discard(waiter)
+        return True

@@ -1,0 +1,68 @@
+"""Repositories of delivery — subscriptions, webhooks and their deliveries — in domain terms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from deconflict.domain.event import Event
+from deconflict.domain.ids import PartyId
+from deconflict.domain.subscription import Subscription
+from deconflict.domain.webhook import Delivery, DeliveryState, Webhook
+
+
+class SubscriptionRecords(Protocol):
+    def put(self, subscription: Subscription) -> None: ...
+
+    def get(self, subscription_id: str) -> Subscription | None: ...
+
+    def delete(self, subscription_id: str) -> bool: ...
+
+    def of_party(
+        self, party_id: PartyId, *, after: str | None = None, limit: int = 1000
+    ) -> list[Subscription]: ...
+
+    def count_of_party(self, party_id: PartyId) -> int: ...
+
+
+class WebhookRecords(Protocol):
+    def add(self, webhook: Webhook) -> None:
+        """Store a new webhook; it receives its party's events from now on."""
+
+    def get(self, webhook_id: str) -> Webhook | None: ...
+
+    def delete(self, webhook_id: str) -> bool:
+        """Drop the webhook and its deliveries; False when there was none."""
+
+    def of_party(
+        self, party_id: PartyId, *, after: str | None = None, limit: int = 1000
+    ) -> list[Webhook]: ...
+
+    def count_of_party(self, party_id: PartyId) -> int: ...
+
+    def undelivered_events(self, *, limit: int) -> list[tuple[Webhook, Event]]:
+        """Events at or after each webhook's cursor, oldest first per webhook."""
+
+    def advance(self, webhook_id: str, next_event_id: int) -> None:
+        """Move the webhook's cursor forward (never back)."""
+
+    def put_delivery(self, delivery: Delivery) -> None:
+        """Store a delivery as it now is, ending any lease on it."""
+
+    def get_delivery(self, delivery_id: str) -> Delivery | None: ...
+
+    def lease_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Take pending deliveries due by `now` that nobody holds, until `lease_until`."""
+
+    def next_due(self) -> datetime | None:
+        """When the earliest pending delivery can next be taken."""
+
+    def deliveries_of(
+        self,
+        webhook_id: str,
+        *,
+        states: Sequence[DeliveryState],
+        after: str | None,
+        limit: int,
+    ) -> list[Delivery]: ...
