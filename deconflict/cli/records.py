@@ -32,4 +32,7 @@ def audit_verify(db: DatabaseOption = None) -> None:
 def db_purge(db: DatabaseOption = None) -> None:
     """Delete volumes whose window ended over a day ago, and expired idempotency answers."""
     done = purge(service_for(db))
-    console.print(f"purged {done.volumes} volumes and {done.idempotency_answers} stored answers")
+    console.print(
+        f"purged {done.volumes} volumes, {done.idempotency_answers} stored answers and "
+        f"{done.deliveries} delivered webhook deliveries"
+    )

@@ -1,4 +1,5 @@
-"""Housekeeping on a schedule: expired volumes and old idempotency answers leave the store.
+"""Housekeeping on a schedule: expired volumes, old idempotency answers and old delivered
+webhook deliveries leave the store.
 
 Expired volumes already vanish from every search the instant their window ends; purging
 only keeps the index from growing without bound. `deconflict serve` runs `purge` every
@@ -18,6 +19,8 @@ from deconflict.store.interface import Transaction
 
 #: Volumes are kept this long after their window ends, for late reads of recent history.
 DEFAULT_PURGE_GRACE = timedelta(hours=24)
+#: Delivered webhook deliveries are listed this long; the events stay in the record for good.
+DELIVERED_RETENTION = timedelta(days=7)
 _log = logging.getLogger(__name__)
 
 
@@ -25,6 +28,7 @@ _log = logging.getLogger(__name__)
 class Purged:
     volumes: int
     idempotency_answers: int
+    deliveries: int = 0
 
 
 def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE) -> Purged:
@@ -32,7 +36,8 @@ def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE) -> Purged:
         now = svc.clock.now()
         volumes = tx.volumes.purge_expired(now=now, grace=grace)
         answers = tx.idempotency.purge(before=now - timedelta(hours=RETENTION_HOURS))
-        return Purged(volumes, answers)
+        deliveries = tx.webhooks.purge_delivered(before=now - DELIVERED_RETENTION)
+        return Purged(volumes, answers, deliveries)
 
     return svc.write(work)
 

@@ -58,6 +58,9 @@ class WebhookRecords(Protocol):
     def next_due(self) -> datetime | None:
         """When the earliest pending delivery can next be taken."""
 
+    def purge_delivered(self, *, before: datetime) -> int:
+        """Forget deliveries that arrived before `before`; returns how many."""
+
     def deliveries_of(
         self,
         webhook_id: str,

@@ -27,6 +27,7 @@ from deconflict.service import (
     zones,
 )
 from deconflict.service.context import Principal, Service
+from deconflict.service.maintenance import DELIVERED_RETENTION, purge
 from deconflict.service.resending import ResendPolicy
 from deconflict.service.webhooks import replay
 from tests.service.conftest import Cast
@@ -262,3 +263,23 @@ def test_a_leased_delivery_is_sent_by_one_taker_then_retried_dead_and_replayed(c
 def _taken(svc: Service, delivery_id: str) -> outbox.Parcel:
     taken = outbox.take_due(svc, lease_s=30, limit=100)
     return next(p for p in taken if p.delivery.id == delivery_id)
+
+
+def test_delivered_deliveries_are_purged_after_a_week_and_the_others_stay(cast: Cast) -> None:
+    svc = cast.svc
+    hook = _webhook(cast, cast.relief_liaison)
+    _shelter_and_warning(cast)
+    outbox.make_deliveries(svc, escalate_from_sends=3)
+    first, *rest = outbox.take_due(svc, lease_s=30, limit=100)
+    assert rest, "two events at least: the zone and the alert"
+    outbox.settle(svc, first, status=200, ok=True, error="", retry_after=lambda n: None)
+    outbox.settle(svc, rest[0], status=500, ok=False, error="HTTP 500", retry_after=lambda n: None)
+    cast.clock.advance(DELIVERED_RETENTION - timedelta(seconds=1))
+    assert purge(svc).deliveries == 0
+    cast.clock.advance(timedelta(seconds=1))
+    assert purge(svc).deliveries == 1
+    left = svc.read(
+        lambda tx: tx.webhooks.deliveries_of(hook, states=list(DeliveryState), after=None, limit=9)
+    )
+    assert DeliveryState.DELIVERED not in {d.state for d in left}
+    assert DeliveryState.DEAD in {d.state for d in left}

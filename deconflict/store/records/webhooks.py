@@ -15,7 +15,7 @@ from deconflict.domain.event import Event
 from deconflict.domain.ids import PartyId
 from deconflict.domain.webhook import Delivery, DeliveryState, Webhook
 from deconflict.store.codec import from_us, to_us
-from deconflict.store.documents import dumps, loads
+from deconflict.store.documents import dumps, loads, us_or_none
 from deconflict.store.documents_delivery import (
     delivery_from_json,
     delivery_to_json,
@@ -99,17 +99,19 @@ class SqlWebhookRecords:
         """Store a delivery as it now is; storing it also ends any lease on it."""
         pending = delivery.state is DeliveryState.PENDING and delivery.next_attempt_at
         self._session.execute(
-            "INSERT INTO webhook_deliveries "
-            "(id, webhook_id, event_id, state, next_attempt_us, lease_until_us, document) "
-            "VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (id) DO UPDATE SET "
+            "INSERT INTO webhook_deliveries (id, webhook_id, event_id, state, "
+            "next_attempt_us, lease_until_us, delivered_us, document) "
+            "VALUES (?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "state = excluded.state, next_attempt_us = excluded.next_attempt_us, "
-            "lease_until_us = NULL, document = excluded.document",
+            "lease_until_us = NULL, delivered_us = excluded.delivered_us, "
+            "document = excluded.document",
             (
                 delivery.id,
                 delivery.webhook_id,
                 delivery.event_id,
                 delivery.state.value,
                 to_us(pending) if pending else None,
+                us_or_none(delivery.delivered_at),
                 dumps(delivery_to_json(delivery)),
             ),
         )
@@ -147,6 +149,15 @@ class SqlWebhookRecords:
             "WHERE state = 'pending'"
         )
         return None if rows[0][0] is None else from_us(rows[0][0])
+
+    def purge_delivered(self, *, before: datetime) -> int:
+        """Forget deliveries that arrived before `before`; the events stay in the record."""
+        rows = self._session.execute(
+            "DELETE FROM webhook_deliveries WHERE state = 'delivered' AND delivered_us <= ? "
+            "RETURNING id",
+            (to_us(before),),
+        )
+        return len(rows)
 
     def deliveries_of(
         self,

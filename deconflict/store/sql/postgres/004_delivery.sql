@@ -35,6 +35,7 @@ CREATE TABLE webhook_deliveries (
     state text NOT NULL,
     next_attempt_us bigint,
     lease_until_us bigint,
+    delivered_us bigint,
     document text NOT NULL,
     UNIQUE (webhook_id, event_id)
 );

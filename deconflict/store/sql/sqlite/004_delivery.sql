@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
     state TEXT NOT NULL,
     next_attempt_us INTEGER,
     lease_until_us INTEGER,
+    delivered_us INTEGER,
     document TEXT NOT NULL,
     UNIQUE (webhook_id, event_id)
 );
