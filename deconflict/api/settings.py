@@ -120,7 +120,7 @@ class Settings(BaseSettings):
         default=10.0, gt=0.0, le=60.0, description="Seconds a webhook endpoint has to answer."
     )
     webhook_workers: int = Field(
-        default=4, ge=1, le=64, description="Webhook deliveries one process sends at a time."
+        default=8, ge=1, le=64, description="Webhook deliveries one process sends at a time."
     )
     webhook_lease_s: float = Field(
         default=60.0,

@@ -30,13 +30,21 @@ class LoopSettings:
     poll_s: float = 1.0
     lease_s: float = 60.0
     timeout_s: float = 10.0
-    workers: int = 4
+    workers: int = 8
     allow_loopback: bool = False
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     resend: ResendPolicy = field(default_factory=ResendPolicy)
 
 
 class DeliveryLoop:
+    """Deadlines, re-sends and deliveries for one process, from what the database holds.
+
+    The loop wakes when a commit of this process recorded something (the service's commit
+    signal), when a webhook answers, or after `poll_s` at the latest; each round first reads
+    whether anything is due, so an idle loop takes no writer turn and a busy one takes few:
+    deliveries are made and leased in one transaction, and answers are settled in batches.
+    """
+
     def __init__(
         self, svc: Service, settings: LoopSettings, rng: random.Random | None = None
     ) -> None:
@@ -44,52 +52,67 @@ class DeliveryLoop:
         self._settings = settings
         self._rng = rng or random.SystemRandom()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="deconflict-delivery", daemon=True)
         self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="deconflict-webhook")
         self._client = new_client()
         self._lock = threading.Lock()
-        self._in_flight = 0  # deliveries handed to the pool and not yet settled
+        self._in_flight = 0  # deliveries leased and not yet settled
+        self._answered: list[outbox.Attempt] = []  # sent, waiting to be settled
 
     def start(self) -> None:
+        self._svc.commits.listen(self._wake.set)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._svc.commits.ring()  # wake the loop so that it sees the stop at once
+        self._wake.set()
         self._thread.join(timeout=10)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._settle_answered()  # what was sent is recorded, if the store still answers
+        self._svc.commits.forget(self._wake.set)
         self._client.close()
 
     def run_once(self) -> int:
         """One round of every duty; returns how much it did (0: nothing was due)."""
+        svc = self._svc
         resend = self._settings.resend
-        done = deadlines.apply_due_deadlines(self._svc)
-        done += resending.resend_due_warnings(self._svc, resend)
-        done += outbox.make_deliveries(self._svc, escalate_from_sends=resend.escalate_from_sends)
-        # Lease no more than the pool can start soon, or leases would run out in its queue.
-        with self._lock:
-            free = 2 * self._settings.workers - self._in_flight
-        if free > 0:
-            parcels = outbox.take_due(self._svc, lease_s=self._settings.lease_s, limit=free)
+        done = self._settle_answered()
+        due = deadlines.next_deadline(svc)
+        if due is not None and due <= svc.clock.now():
+            done += deadlines.apply_due_deadlines(svc)
+        if resending.any_due(svc, resend):
+            done += resending.resend_due_warnings(svc, resend)
+        if outbox.has_work(svc):
+            # Lease no more than the pool can start soon, or leases would run out in its queue.
+            with self._lock:
+                free = 2 * self._settings.workers - self._in_flight
+            made, parcels = outbox.make_and_take(
+                svc,
+                escalate_from_sends=resend.escalate_from_sends,
+                lease_s=self._settings.lease_s,
+                limit=max(free, 0),
+            )
             with self._lock:
                 self._in_flight += len(parcels)
             for parcel in parcels:
                 self._pool.submit(self._send, parcel)
-            done += len(parcels)
+            done += made + len(parcels)
         return done
 
     def _run(self) -> None:
-        seen = self._svc.commits.rings
         while not self._stop.is_set():
+            # Cleared before the round, so a wake-up during it makes the next round at once.
+            self._wake.clear()
             try:
                 busy = self.run_once()
             except Exception:
                 # The store may be busy or gone for a moment; the record keeps the work.
                 _log.exception("delivery round failed; retrying in %s s", self._settings.poll_s)
                 busy = 0
-            if busy:
-                continue
-            seen = self._svc.commits.wait(seen, self._wait_s())
+                self._stop.wait(self._settings.poll_s)
+            if not busy:
+                self._wake.wait(self._wait_s())
 
     def _wait_s(self) -> float:
         """Until the next known due time, but no longer than the poll interval."""
@@ -100,7 +123,21 @@ class DeliveryLoop:
                 wait = min(wait, max((due - now).total_seconds(), 0.0))
         return wait
 
+    def _settle_answered(self) -> int:
+        with self._lock:
+            answered, self._answered = self._answered, []
+        if not answered:
+            return 0
+        try:
+            outbox.settle_all(self._svc, answered, retry_after=self._retry_after)
+        finally:
+            # Settled or not, their leases stand: unsettled ones are sent again after them.
+            with self._lock:
+                self._in_flight -= len(answered)
+        return len(answered)
+
     def _send(self, parcel: outbox.Parcel) -> None:
+        attempt: outbox.Attempt | None = None
         try:
             body = json.dumps(parcel.event.to_json(), separators=(",", ":")).encode()
             timestamp = int(self._svc.clock.now().timestamp())
@@ -113,20 +150,16 @@ class DeliveryLoop:
                 allow_loopback=self._settings.allow_loopback,
                 client=self._client,
             )
-            outbox.settle(
-                self._svc,
-                parcel,
-                status=result.status,
-                ok=result.delivered,
-                error=result.error,
-                retry_after=self._retry_after,
-            )
+            attempt = outbox.Attempt(parcel, result.status, result.delivered, result.error)
         except Exception:
             # Unsettled, the delivery is taken up again once its lease runs out.
             _log.exception("webhook delivery %s failed", parcel.delivery.id)
-        finally:
-            with self._lock:
+        with self._lock:
+            if attempt is None:
                 self._in_flight -= 1
+            else:
+                self._answered.append(attempt)
+        self._wake.set()
 
     def _retry_after(self, attempts: int) -> float | None:
         return self._settings.retry.retry_after_s(attempts, self._rng.random())

@@ -49,8 +49,19 @@ class Service:
         return id_from_entropy(self.entropy(16))
 
     def write(self, work: Callable[[Transaction], T]) -> T:
-        result = self._write(work)
-        self.commits.ring()
+        """Run a use case in one write transaction; a commit that recorded something (and
+        so made events) rings `commits`, one that changed only housekeeping does not."""
+        appended = False
+
+        def tracked(tx: Transaction) -> T:
+            nonlocal appended
+            result = work(tx)
+            appended = tx.audit.appended  # the last attempt's, if the store ran it again
+            return result
+
+        result = self._write(tracked)
+        if appended:
+            self.commits.ring()
         return result
 
     def _write(self, work: Callable[[Transaction], T]) -> T:

@@ -8,7 +8,7 @@ nothing: events stay in the record, and a lease that runs out makes its delivery
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,46 +52,81 @@ def routes_to(
 
 def make_deliveries(svc: Service, *, escalate_from_sends: int, limit: int = BATCH) -> int:
     """Deliveries for the events after each webhook's cursor; returns how many were made."""
+    return svc.write(lambda tx: _make(tx, svc, escalate_from_sends, limit))
 
-    def work(tx: Transaction) -> int:
-        now = svc.clock.now()
-        found = tx.webhooks.undelivered_events(limit=limit)
-        subscriptions: dict[str, list[Subscription]] = {}
-        cursors: dict[str, int] = {}
-        made = 0
-        for webhook, event in found:
-            subs = subscriptions.get(webhook.party_id)
-            if subs is None:
-                subs = subscriptions[webhook.party_id] = tx.subscriptions.of_party(webhook.party_id)
-            if routes_to(webhook, event, subs, escalate_from_sends):
-                tx.webhooks.put_delivery(new_delivery(svc.new_id(), webhook, event.id, now))
-                made += 1
-            cursors[webhook.id] = event.id + 1
-        for webhook_id, next_event_id in cursors.items():
-            tx.webhooks.advance(webhook_id, next_event_id)
-        return made
 
-    return svc.write(work)
+def _make(tx: Transaction, svc: Service, escalate_from_sends: int, limit: int) -> int:
+    now = svc.clock.now()
+    found = tx.webhooks.undelivered_events(limit=limit)
+    subscriptions: dict[str, list[Subscription]] = {}
+    cursors: dict[str, int] = {}
+    made = 0
+    for webhook, event in found:
+        subs = subscriptions.get(webhook.party_id)
+        if subs is None:
+            subs = subscriptions[webhook.party_id] = tx.subscriptions.of_party(webhook.party_id)
+        if routes_to(webhook, event, subs, escalate_from_sends):
+            tx.webhooks.put_delivery(new_delivery(svc.new_id(), webhook, event.id, now))
+            made += 1
+        cursors[webhook.id] = event.id + 1
+    for webhook_id, next_event_id in cursors.items():
+        tx.webhooks.advance(webhook_id, next_event_id)
+    return made
 
 
 def take_due(svc: Service, *, lease_s: float, limit: int) -> list[Parcel]:
     """Lease up to `limit` due deliveries for `lease_s` seconds, with their events."""
+    return svc.write(lambda tx: _lease(tx, svc, lease_s, limit))
 
-    def work(tx: Transaction) -> list[Parcel]:
-        now = svc.clock.now()
-        taken = tx.webhooks.lease_due(
-            now=now, lease_until=now + timedelta(seconds=lease_s), limit=limit
-        )
-        parcels = []
-        for delivery in taken:
-            webhook = tx.webhooks.get(delivery.webhook_id)
-            links = tx.audit.for_party(delivery.party_id, after_seq=delivery.event_id - 1, limit=1)
-            if webhook is None or not links or links[0].party_seq != delivery.event_id:
-                continue  # its webhook was removed meanwhile, and its deliveries with it
-            parcels.append(Parcel(delivery, webhook, event_of(links[0])))
-        return parcels
+
+def make_and_take(
+    svc: Service, *, escalate_from_sends: int, lease_s: float, limit: int
+) -> tuple[int, list[Parcel]]:
+    """`make_deliveries` then `take_due` in one transaction: one writer turn for both."""
+
+    def work(tx: Transaction) -> tuple[int, list[Parcel]]:
+        made = _make(tx, svc, escalate_from_sends, BATCH)
+        return made, (_lease(tx, svc, lease_s, limit) if limit > 0 else [])
 
     return svc.write(work)
+
+
+def has_work(svc: Service) -> bool:
+    """Whether an event awaits its deliveries or a delivery is due: a read, to spare the
+    writer a transaction that would change nothing."""
+
+    def work(tx: Transaction) -> bool:
+        if tx.webhooks.undelivered_events(limit=1):
+            return True
+        due = tx.webhooks.next_due()
+        return due is not None and due <= svc.clock.now()
+
+    return svc.read(work)
+
+
+def _lease(tx: Transaction, svc: Service, lease_s: float, limit: int) -> list[Parcel]:
+    now = svc.clock.now()
+    taken = tx.webhooks.lease_due(
+        now=now, lease_until=now + timedelta(seconds=lease_s), limit=limit
+    )
+    parcels = []
+    for delivery in taken:
+        webhook = tx.webhooks.get(delivery.webhook_id)
+        links = tx.audit.for_party(delivery.party_id, after_seq=delivery.event_id - 1, limit=1)
+        if webhook is None or not links or links[0].party_seq != delivery.event_id:
+            continue  # its webhook was removed meanwhile, and its deliveries with it
+        parcels.append(Parcel(delivery, webhook, event_of(links[0])))
+    return parcels
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What the endpoint answered to one parcel: a 2xx status, or why not."""
+
+    parcel: Parcel
+    status: int | None
+    ok: bool
+    error: str
 
 
 def settle(
@@ -105,22 +140,38 @@ def settle(
 ) -> Delivery | None:
     """Record one attempt: delivered, or failed and due again after `retry_after(attempts)`
     seconds (None: give up, dead-lettered). None when the delivery is gone or settled."""
+    return settle_all(svc, [Attempt(parcel, status, ok, error)], retry_after=retry_after)[0]
 
-    def work(tx: Transaction) -> Delivery | None:
+
+def settle_all(
+    svc: Service, attempts: Sequence[Attempt], *, retry_after: Callable[[int], float | None]
+) -> list[Delivery | None]:
+    """Record several attempts in one transaction, as `settle` does one."""
+
+    def work(tx: Transaction) -> list[Delivery | None]:
         now = svc.clock.now()
-        current = tx.webhooks.get_delivery(parcel.delivery.id)
-        if current is None or current.state is not DeliveryState.PENDING:
-            return None
-        if ok and status is not None:
-            after = delivered(current, status, now)
-        else:
-            wait = retry_after(current.attempts + 1)
-            retry_at = None if wait is None else now + timedelta(seconds=wait)
-            after = failed(current, status, error, retry_at, now)
-        tx.webhooks.put_delivery(after)
-        return after
+        return [_settle(tx, attempt, now, retry_after) for attempt in attempts]
 
     return svc.write(work)
+
+
+def _settle(
+    tx: Transaction,
+    attempt: Attempt,
+    now: datetime,
+    retry_after: Callable[[int], float | None],
+) -> Delivery | None:
+    current = tx.webhooks.get_delivery(attempt.parcel.delivery.id)
+    if current is None or current.state is not DeliveryState.PENDING:
+        return None
+    if attempt.ok and attempt.status is not None:
+        after = delivered(current, attempt.status, now)
+    else:
+        wait = retry_after(current.attempts + 1)
+        retry_at = None if wait is None else now + timedelta(seconds=wait)
+        after = failed(current, attempt.status, attempt.error, retry_at, now)
+    tx.webhooks.put_delivery(after)
+    return after
 
 
 def next_due(svc: Service) -> datetime | None:

@@ -57,3 +57,15 @@ def resend_due_warnings(svc: Service, policy: ResendPolicy, *, limit: int = BATC
         return sent
 
     return svc.write(work)
+
+
+def any_due(svc: Service, policy: ResendPolicy) -> bool:
+    """Whether some alert is due for a re-send: a read, to spare the writer a transaction."""
+
+    def work(tx: Transaction) -> bool:
+        now = svc.clock.now()
+        earliest = now - timedelta(seconds=min(policy.schedule_s))
+        silent = tx.warnings.silent_since(earliest, now=now, limit=BATCH)
+        return any(due_for_resend(w, now, policy.schedule_s) for w in silent)
+
+    return svc.read(work)

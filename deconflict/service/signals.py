@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 
 class CommitSignal:
@@ -15,6 +16,7 @@ class CommitSignal:
         self._condition = threading.Condition()
         self._rings = 0
         self._async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._listeners: list[Callable[[], None]] = []
 
     @property
     def rings(self) -> int:
@@ -27,10 +29,22 @@ class CommitSignal:
             self._rings += 1
             self._condition.notify_all()
             waiters = list(self._async_waiters)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()
         for loop, event in waiters:
             # The loop may have closed since it registered: the waiter is gone too.
             if not loop.is_closed():
                 loop.call_soon_threadsafe(event.set)
+
+    def listen(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (quick, thread-safe: setting an event, say) at every ring."""
+        with self._condition:
+            self._listeners.append(callback)
+
+    def forget(self, callback: Callable[[], None]) -> None:
+        with self._condition:
+            self._listeners.remove(callback)
 
     def wait(self, seen: int, timeout_s: float) -> int:
         """Block until a ring after the `seen`-th one or the timeout; returns the count now."""

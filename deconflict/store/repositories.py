@@ -154,6 +154,10 @@ class AuditRecords(Protocol):
         """Chain a new entry after the current head; `audience` are the parties it concerns
         besides the acting one (they see it in their own audit listing)."""
 
+    @property
+    def appended(self) -> bool:
+        """Whether this transaction appended an entry."""
+
     def last_party_seq(self, party_id: PartyId) -> int:
         """The number of the party's latest entry, or -1 when it has none."""
 
@@ -162,6 +166,17 @@ class AuditRecords(Protocol):
     def for_party(self, party_id: PartyId, *, after_seq: int, limit: int) -> list[PartyEntry]:
         """The party's own record: entries it acted in or was named in the audience of,
         numbered and chained for it alone (`after_seq` is a number of that record)."""
+
+    def for_party_between(
+        self, party_id: PartyId, start: datetime, end: datetime
+    ) -> list[PartyEntry]:
+        """The party's own record over `[start, end)` by entry time, in the party's order."""
+
+    def first_for_party_about(
+        self, party_id: PartyId, subjects: Sequence[str]
+    ) -> list[PartyEntry]:
+        """The party's first entry about each of `subjects` ("operation:<id>", say), in the
+        party's order; a subject the party has no entry about has none."""
 
     def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]: ...
 

@@ -8,7 +8,7 @@ serialisation failure and the store runs its work again on the new head.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from deconflict.domain.audit import (
@@ -28,6 +28,13 @@ from deconflict.store.sql_session import Row, SqlSession
 
 _COLUMNS = "seq, at_us, kind, party_id, actor, subject, data, prev_hash, hash"
 _ENTRY_COLUMNS = ", ".join(f"e.{c}" for c in _COLUMNS.split(", "))
+#: A party's links joined to their entries; callers add the WHERE and ORDER BY.
+_PARTY_SELECT = (
+    f"SELECT a.party_seq, a.party_prev_hash, a.party_hash, {_ENTRY_COLUMNS} "
+    "FROM audit_audience a JOIN audit_entries e ON e.seq = a.seq"
+)
+#: Subjects looked up per statement, well below either database's limit of parameters.
+_SUBJECTS_PER_QUERY = 500
 
 
 class SqlAuditRecords:
@@ -105,6 +112,11 @@ class SqlAuditRecords:
         )
         return (int(rows[0][0]), str(rows[0][1])) if rows else (-1, GENESIS_HASH)
 
+    @property
+    def appended(self) -> bool:
+        """Whether this transaction appended an entry: a commit that readers should hear of."""
+        return self._head is not None
+
     def last_party_seq(self, party_id: PartyId) -> int:
         """The number of the party's latest entry, or -1 when it has none."""
         return self._party_head(party_id)[0]
@@ -120,12 +132,40 @@ class SqlAuditRecords:
         it acted in or was told of, numbered and chained for it alone."""
         check_limit(limit)
         rows = self._session.execute(
-            f"SELECT a.party_seq, a.party_prev_hash, a.party_hash, {_ENTRY_COLUMNS} "
-            "FROM audit_audience a JOIN audit_entries e ON e.seq = a.seq "
-            "WHERE a.party_id = ? AND a.party_seq > ? ORDER BY a.party_seq LIMIT ?",
+            f"{_PARTY_SELECT} WHERE a.party_id = ? AND a.party_seq > ? "
+            "ORDER BY a.party_seq LIMIT ?",
             (party_id, after_seq, limit),
         )
-        return [PartyEntry(int(r[0]), _entry(r[3:]), str(r[1]), str(r[2])) for r in rows]
+        return [_party_entry(r) for r in rows]
+
+    def for_party_between(
+        self, party_id: PartyId, start: datetime, end: datetime
+    ) -> list[PartyEntry]:
+        """The party's own record over `[start, end)` by entry time, in the party's order."""
+        rows = self._session.execute(
+            f"{_PARTY_SELECT} WHERE a.party_id = ? AND e.at_us >= ? AND e.at_us < ? "
+            "ORDER BY a.party_seq",
+            (party_id, to_us(start), to_us(end)),
+        )
+        return [_party_entry(r) for r in rows]
+
+    def first_for_party_about(self, party_id: PartyId, subjects: Sequence[str]) -> list[PartyEntry]:
+        """The party's first entry about each of `subjects` (none for a subject it has no
+        entry about), in the party's order."""
+        found: list[PartyEntry] = []
+        unique = sorted(set(subjects))
+        for at in range(0, len(unique), _SUBJECTS_PER_QUERY):
+            chunk = unique[at : at + _SUBJECTS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._session.execute(
+                f"{_PARTY_SELECT} WHERE a.party_id = ? AND a.party_seq IN ("
+                "SELECT MIN(b.party_seq) FROM audit_audience b "
+                "JOIN audit_entries f ON f.seq = b.seq "
+                f"WHERE b.party_id = ? AND f.subject IN ({marks}) GROUP BY f.subject)",
+                (party_id, party_id, *chunk),
+            )
+            found.extend(_party_entry(r) for r in rows)
+        return sorted(found, key=lambda link: link.party_seq)
 
     def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]:
         """Entries after `after_seq`; the first entry is number 0, so -1 starts at the top."""
@@ -135,6 +175,10 @@ class SqlAuditRecords:
             (after_seq, limit),
         )
         return [_entry(row) for row in rows]
+
+
+def _party_entry(row: Row) -> PartyEntry:
+    return PartyEntry(int(row[0]), _entry(row[3:]), str(row[1]), str(row[2]))
 
 
 def _entry(row: Row) -> AuditEntry:

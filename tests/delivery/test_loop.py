@@ -1,0 +1,123 @@
+"""The delivery loop in one process: idle it takes no writer turn, busy it delivers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from deconflict.delivery.backoff import RetryPolicy
+from deconflict.delivery.loop import DeliveryLoop, LoopSettings
+from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
+from deconflict.domain.party import Role
+from deconflict.domain.warning import Severity
+from deconflict.domain.webhook import Purpose
+from deconflict.domain.zone import Validity
+from deconflict.geometry import Buffer
+from deconflict.service import parties, warnings, webhooks, zones
+from deconflict.service.context import Service
+from deconflict.service.webhooks import WebhookPolicy
+from deconflict.store.interface import Store, Transaction
+from deconflict.store.sqlite import SqliteStore
+from tests.delivery.receiver import Receiver
+from tests.service.test_loop import volume
+
+T = TypeVar("T")
+FAST = LoopSettings(
+    poll_s=0.1,
+    lease_s=5,
+    timeout_s=2,
+    workers=2,
+    allow_loopback=True,
+    retry=RetryPolicy(base_s=0.1, factor=2, max_delay_s=0.5, jitter=0.25, max_attempts=3),
+)
+
+
+class CountingStore:
+    """A store that counts its write transactions."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.writes = 0
+
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        self.writes += 1
+        return self.inner.write(work)
+
+    def read(self, work: Callable[[Transaction], T]) -> T:
+        return self.inner.read(work)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_an_idle_loop_takes_no_writer_turn(tmp_path: Path) -> None:
+    store = CountingStore(SqliteStore(tmp_path / "idle.sqlite"))
+    svc = Service(store, b"a-secret-for-the-loop-tests-only")
+    loop = DeliveryLoop(svc, FAST)
+    loop.start()
+    try:
+        time.sleep(1.0)
+    finally:
+        loop.stop()
+        store.close()
+    assert store.writes == 0
+    assert svc.commits.rings == 0
+
+
+def test_the_loop_delivers_retries_and_dead_letters(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "busy.sqlite")
+    svc = Service(store, b"a-secret-for-the-loop-tests-only")
+    north = parties.create_party(svc, "Northmere Air Wing")
+    relief = parties.create_party(svc, "Valecrest Relief")
+    parties.set_agreement(
+        svc, Agreement(north.id, relief.id, Mode.NOTIFY, 600, Silence.CONSENT, Disclosure.NAME)
+    )
+    keys = {
+        role: parties.create_member(svc, party.id, f"{role}", role)[1]
+        for party, role in ((north, Role.LIAISON), (relief, Role.PLANNER))
+    }
+    liaison = parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
+    relief_liaison = parties.authenticate(svc, liaison)
+    relief_planner = parties.authenticate(svc, keys[Role.PLANNER])
+    north_liaison = parties.authenticate(svc, keys[Role.LIAISON])
+    loop = DeliveryLoop(svc, FAST)
+    with Receiver(fail_first=2) as receiver:
+        hook = webhooks.register(
+            svc, relief_liaison, receiver.url, Purpose.PRIMARY, "", WebhookPolicy(True)
+        )
+        receiver.secret = hook.secret
+        loop.start()
+        try:
+            zones.protect(
+                svc,
+                relief_planner,
+                "Shelter",
+                [volume(23.70, 41.75, 300, hours=24, start_h=0)],
+                Buffer(),
+                Validity.TIME_LIMITED,
+            )
+            warnings.raise_hazard(
+                svc,
+                north_liaison,
+                volume(23.71, 41.75, 3000, start_h=0, hours=3),
+                Severity.DANGER,
+                "expect hostile drones within 2 hours",
+            )
+            # The registration, the zone, the alert: three events; two first attempts fail.
+            arrivals = receiver.wait_for(3, timeout_s=10)
+        finally:
+            loop.stop()
+            store.close()
+    ids = [a.webhook_id for a in arrivals]
+    assert len(set(ids)) == 3
+    failed = [a for a in receiver.arrivals() if not a.accepted]
+    assert len(failed) == 2
+    assert receiver.refusals == 0
+    # A retry waits at least the first backoff, jitter included.
+    first_fail = failed[0]
+    again = next(
+        a for a in receiver.arrivals() if a.webhook_id == first_fail.webhook_id and a.accepted
+    )
+    assert again.arrived_s - first_fail.arrived_s >= 0.1 * 0.75
