@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install test lint types unit demo bench clean
+.PHONY: install test lint types unit browser vendor demo bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,17 @@ lint: install
 types: install
 	$(PY) -m mypy
 
-unit: install
+unit: install browser
 	$(PY) -m pytest
+
+## browser: Debian's chromium for the console's browser tests, installed with apt when missing
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## vendor: rebuild the console's vendored MapLibre and basemap from web/package-lock.json
+vendor:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 ## demo: install, then play the fictional scenario on a fresh SQLite file
 demo: install

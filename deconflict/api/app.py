@@ -25,6 +25,7 @@ from deconflict.api.routes import (
 from deconflict.api.routes.deps import Deps
 from deconflict.api.settings import Settings
 from deconflict.service.context import Service
+from deconflict.web.console import mount_console
 
 DESCRIPTION = """Deconfliction and coordination between independent parties.
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings, service: Service) -> FastAPI:
         meta,
     ):
         app.include_router(module.router(deps))
+    mount_console(app)
     handlers.install(app)
     # Each middleware added wraps the ones before it: CatchAll is outermost, so even a
     # failure in BodyPolicy is a problem answer; BodyPolicy bounds bodies before any read.

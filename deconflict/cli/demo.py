@@ -123,8 +123,11 @@ def _wait_until_serving(server: uvicorn.Server) -> str:
 
 def _show_keys(base_url: str, cast: Enrolled) -> None:
     console.print(
-        f"\nserving the API at [bold]{base_url}[/bold] (docs: {base_url}/docs); "
-        "Ctrl-C to stop. Demo keys:"
+        f"\nserving the API at [bold]{base_url}[/bold] (docs: {base_url}/docs); Ctrl-C to stop."
+    )
+    console.print(
+        f"open the console at [bold]{base_url}/[/bold] and sign in with a key below "
+        "(a planner plans, a liaison answers the inbox and warnings). Demo keys:"
     )
     for (party, role), key in cast.keys.items():
         label = f"{party} ({role})"
