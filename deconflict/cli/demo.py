@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.panel import Panel
 
 from deconflict.api.app import create_app
-from deconflict.api.compose import service_from_settings
+from deconflict.api.compose import loop_settings, service_from_settings
 from deconflict.api.settings import Settings
+from deconflict.delivery.loop import DeliveryLoop
 from deconflict.demo import Enrolled, enrol
 from deconflict.demo_play import play
 from deconflict.domain.party import Role
@@ -65,8 +66,12 @@ def demo(
             port=port if serve else 0,
             log_level="warning",
             access_log=False,
+            timeout_graceful_shutdown=5,
         )
     )
+    # As `deconflict serve` does: deadlines, warning re-sends and webhooks while it runs.
+    delivery = DeliveryLoop(service, loop_settings(settings))
+    delivery.start()
     thread = threading.Thread(target=server.run, name="deconflict-demo-server", daemon=True)
     thread.start()
     try:
@@ -85,6 +90,7 @@ def demo(
     finally:
         server.should_exit = True
         thread.join(10)
+        delivery.stop()
         service.store.close()
 
 

@@ -1,4 +1,4 @@
-"""`deconflict serve`: the API on one HTTP server, with the delivery loop and the purge."""
+"""`deconflict serve`: API and console on one HTTP server, with the delivery loop and purge."""
 
 from __future__ import annotations
 
