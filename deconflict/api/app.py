@@ -17,6 +17,7 @@ from deconflict.api.routes import (
     me,
     meta,
     operations,
+    reports,
     subscriptions,
     warnings,
     webhooks,
@@ -48,6 +49,7 @@ def create_app(settings: Settings, service: Service) -> FastAPI:
         subscriptions,
         webhooks,
         audit,
+        reports,
         meta,
     ):
         app.include_router(module.router(deps))

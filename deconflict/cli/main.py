@@ -11,6 +11,7 @@ from deconflict import errors
 from deconflict.cli.admin import agreement_app, key_app, party_app
 from deconflict.cli.demo import demo
 from deconflict.cli.records import audit_app, db_app
+from deconflict.cli.report import report
 from deconflict.cli.serve import serve
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve)
 app.command("demo")(demo)
+app.command("report")(report)
 app.add_typer(party_app, name="party")
 app.add_typer(key_app, name="key")
 app.add_typer(agreement_app, name="agreement")

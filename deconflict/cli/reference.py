@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("agreement", "set"),
     ("audit", "verify"),
     ("db", "purge"),
+    ("report",),
 )
 
 

@@ -172,9 +172,7 @@ class AuditRecords(Protocol):
     ) -> list[PartyEntry]:
         """The party's own record over `[start, end)` by entry time, in the party's order."""
 
-    def first_for_party_about(
-        self, party_id: PartyId, subjects: Sequence[str]
-    ) -> list[PartyEntry]:
+    def first_for_party_about(self, party_id: PartyId, subjects: Sequence[str]) -> list[PartyEntry]:
         """The party's first entry about each of `subjects` ("operation:<id>", say), in the
         party's order; a subject the party has no entry about has none."""
 

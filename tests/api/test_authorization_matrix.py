@@ -34,6 +34,7 @@ from deconflict.api.schemas.parties import (
     MemberOut,
     MeOut,
 )
+from deconflict.api.schemas.reports import CoordinationReportOut
 from deconflict.api.schemas.seen import OperationSeenOut
 from deconflict.api.schemas.warnings import RaisedWarningOut, ReceivedWarningOut
 from deconflict.api.schemas.zones import ZoneOut
@@ -256,6 +257,7 @@ ENDPOINTS: list[Endpoint] = [
         target=_id("warning_to_ack"),
     ),
     Endpoint("GET", "/v1/audit", action=Action.VIEW),
+    Endpoint("GET", "/v1/reports/coordination", action=Action.VIEW),
     Endpoint("GET", "/v1/events", action=Action.VIEW, stream=True),
     Endpoint(
         "POST",
@@ -415,6 +417,7 @@ OWNER_MODELS: dict[tuple[str, str], type[BaseModel]] = {
     ("get", "/v1/warnings/{warning_id}"): RaisedWarningOut,
     ("post", "/v1/warnings/{warning_id}/acknowledge"): ReceivedWarningOut,
     ("get", "/v1/audit"): AuditPage,
+    ("get", "/v1/reports/coordination"): CoordinationReportOut,
     ("post", "/v1/subscriptions"): SubscriptionOut,
     ("get", "/v1/subscriptions"): Page[SubscriptionOut],
     ("get", "/v1/subscriptions/{subscription_id}"): SubscriptionOut,

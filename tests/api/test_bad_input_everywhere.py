@@ -195,6 +195,7 @@ TARGETS = [
     Target("GET", "/v1/warnings/{warning_id}", Role.VIEWER, _id("warning")),
     Target("POST", "/v1/warnings/{warning_id}/acknowledge", Role.LIAISON, _id("warning_to_ack")),
     Target("GET", "/v1/audit", Role.VIEWER),
+    Target("GET", "/v1/reports/coordination", Role.VIEWER),
     Target("GET", "/v1/events", Role.VIEWER),
     Target(
         "POST",
@@ -376,6 +377,21 @@ def _cases(t: Target) -> Iterator[Case]:
         for name, params in audit.items():
             pointer = "/query/" + next(iter(params))
             yield Case(t, name, 422, "malformed-value", pointer, params=params)
+    if t.path == "/v1/reports/coordination":
+        period: dict[str, tuple[dict[str, Any], str]] = {
+            "from not a time": ({"from": "last week"}, "from"),
+            "to without an offset": ({"to": "2026-12-01T08:00:00"}, "to"),
+            "to before from": (
+                {"from": "2026-12-02T00:00:00Z", "to": "2026-12-01T00:00:00Z"},
+                "to",
+            ),
+            "over 366 days": (
+                {"from": "2025-01-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"},
+                "from",
+            ),
+        }
+        for name, (params, where) in period.items():
+            yield Case(t, name, 422, "invalid-time-window", f"/query/{where}", params=params)
     if t.path == "/v1/events":
         for last_id in ("abc", "-2", "1.5", "1e3"):
             yield Case(

@@ -40,6 +40,7 @@ ROUTES = {
     ("get", "/v1/warnings/{warning_id}"),
     ("post", "/v1/warnings/{warning_id}/acknowledge"),
     ("get", "/v1/audit"),
+    ("get", "/v1/reports/coordination"),
     ("get", "/v1/events"),
     ("post", "/v1/subscriptions"),
     ("get", "/v1/subscriptions"),

@@ -20,7 +20,7 @@ from deconflict.domain.audit import (
     verify_party_chain,
 )
 from deconflict.domain.ids import PartyId
-from deconflict.store.interface import Store
+from deconflict.store.interface import Store, Transaction
 from deconflict.store.postgres import PostgresStore
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST
@@ -164,3 +164,72 @@ def test_the_postgres_log_refuses_changes_after_the_fact(pg_url: str, pg_schema:
             conn.execute("UPDATE audit_entries SET subject = 'operation:forged'")
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             conn.execute("DELETE FROM audit_entries")
+
+
+def entry_at(store: Store, at_s: int, subject: str, party_id: str, *audience: PartyId) -> None:
+    store.write(
+        lambda tx: tx.audit.append(
+            at=T0 + timedelta(seconds=at_s),
+            kind=AuditKind.STATE_CHANGE,
+            party_id=party_id,
+            actor="",
+            subject=subject,
+            data={"at_s": at_s},
+            audience=audience,
+        )
+    )
+
+
+def test_a_party_reads_its_record_over_a_half_open_period(store: Store) -> None:
+    entry_at(store, 9, "operation:a", NORTHMERE)
+    entry_at(store, 10, "operation:a", NORTHMERE)  # the start: inside
+    entry_at(store, 15, "operation:b", VALECREST, NORTHMERE)
+    entry_at(store, 15, "operation:c", VALECREST)  # at the same time, but not Northmere's
+    entry_at(store, 19, "operation:a", "", NORTHMERE)
+    entry_at(store, 20, "operation:a", NORTHMERE)  # the end: outside
+    got = store.read(
+        lambda tx: tx.audit.for_party_between(
+            NORTHMERE, T0 + timedelta(seconds=10), T0 + timedelta(seconds=20)
+        )
+    )
+    assert [link.entry.data["at_s"] for link in got] == [10, 15, 19]
+    assert [link.party_seq for link in got] == [1, 2, 3]
+    assert verify_party_chain(got, got[0].party_prev_hash) is None
+    empty = store.read(lambda tx: tx.audit.for_party_between(OSTERBY, T0, T0 + timedelta(days=1)))
+    assert empty == []
+
+
+def test_a_party_reads_its_first_entry_about_each_subject(store: Store) -> None:
+    entry_at(store, 1, "operation:a", VALECREST)  # not in Northmere's record
+    entry_at(store, 2, "operation:a", NORTHMERE)
+    entry_at(store, 3, "operation:b", VALECREST, NORTHMERE)
+    entry_at(store, 4, "operation:a", NORTHMERE)
+    entry_at(store, 5, "operation:b", NORTHMERE)
+    entry_at(store, 6, "operation:c", VALECREST)
+    subjects = ["operation:b", "operation:a", "operation:c", "operation:b", "operation:none"]
+    got = store.read(lambda tx: tx.audit.first_for_party_about(NORTHMERE, subjects))
+    assert [(link.entry.subject, link.entry.data["at_s"]) for link in got] == [
+        ("operation:a", 2),
+        ("operation:b", 3),
+    ]
+    assert store.read(lambda tx: tx.audit.first_for_party_about(NORTHMERE, [])) == []
+
+
+def test_first_entries_about_many_subjects_are_read_in_batches(store: Store) -> None:
+    subjects = [f"operation:op-{n:03d}" for n in range(1200)]
+
+    def write(tx: Transaction) -> None:
+        for n, subject in enumerate(subjects):
+            tx.audit.append(
+                at=T0 + n * US,
+                kind=AuditKind.STATE_CHANGE,
+                party_id=NORTHMERE,
+                actor="",
+                subject=subject,
+                data={"n": n},
+                audience=(),
+            )
+
+    store.write(write)
+    got = store.read(lambda tx: tx.audit.first_for_party_about(NORTHMERE, subjects))
+    assert [link.entry.subject for link in got] == subjects
