@@ -12,7 +12,7 @@ from deconflict.delivery.loop import DeliveryLoop, LoopSettings
 from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
 from deconflict.domain.party import Role
 from deconflict.domain.warning import Severity
-from deconflict.domain.webhook import Purpose
+from deconflict.domain.webhook import Delivery, DeliveryState, Purpose
 from deconflict.domain.zone import Validity
 from deconflict.geometry import Buffer
 from deconflict.service import parties, warnings, webhooks, zones
@@ -121,3 +121,49 @@ def test_the_loop_delivers_retries_and_dead_letters(tmp_path: Path) -> None:
         a for a in receiver.arrivals() if a.webhook_id == first_fail.webhook_id and a.accepted
     )
     assert again.arrived_s - first_fail.arrived_s >= 0.1 * 0.75
+
+
+def test_an_endpoint_that_always_fails_is_dead_lettered_then_replayed(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "dead.sqlite")
+    svc = Service(store, b"a-secret-for-the-loop-tests-only")
+    relief = parties.create_party(svc, "Valecrest Relief")
+    liaison = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
+    )
+    loop = DeliveryLoop(svc, FAST)
+    with Receiver(always_fail=True) as receiver:
+        hook = webhooks.register(
+            svc, liaison, receiver.url, Purpose.PRIMARY, "", WebhookPolicy(True)
+        )
+        receiver.secret = hook.secret
+        loop.start()
+        try:
+            dead = _wait_for_state(svc, hook.id, DeliveryState.DEAD)
+            assert (dead.attempts, dead.last_status) == (3, 500)
+            assert len(receiver.arrivals()) == 3  # max_attempts, then no more
+            receiver.always_fail = False
+            webhooks.replay(svc, liaison, hook.id, dead.id)
+            # The replayed delivery, and the replay's own record entry: an event too.
+            arrived = receiver.wait_for(2, timeout_s=10)
+            done = _wait_for_state(svc, hook.id, DeliveryState.DELIVERED, dead.id)
+        finally:
+            loop.stop()
+            store.close()
+    assert [a.webhook_id for a in arrived].count(dead.id) == 1
+    assert done.attempts == 1
+
+
+def _wait_for_state(
+    svc: Service, webhook_id: str, state: DeliveryState, delivery_id: str | None = None
+) -> Delivery:
+    """The first delivery (or the one named) to reach `state`: answers settle a moment later."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = svc.read(
+            lambda tx: tx.webhooks.deliveries_of(webhook_id, states=[state], after=None, limit=50)
+        )
+        found = [d for d in found if delivery_id in (None, d.id)]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    raise TimeoutError(f"no delivery became {state}")
