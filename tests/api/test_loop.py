@@ -26,7 +26,11 @@ def test_the_full_loop(world: World) -> None:
 
     me = validated(MeOut, north.planner.get("/v1/me"))
     assert (me.party.name, me.member.role) == ("Northland Army", "planner")
-    assert validated(MeOut, tower.viewer.get("/v1/me")).party.is_airspace_authority
+    assert "plan_operations" in me.allowed_actions
+    assert "respond" not in me.allowed_actions
+    viewer = validated(MeOut, tower.viewer.get("/v1/me"))
+    assert viewer.party.is_airspace_authority
+    assert viewer.allowed_actions == ["view"]
 
     base = {
         "name": "Southmark forward base",

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from deconflict.api.schemas.common import Model
 from deconflict.domain.agreement import Disclosure, Mode, Silence
-from deconflict.domain.party import Member, Role
+from deconflict.domain.party import Action, Member, Role
 from deconflict.service.context import Principal
 from deconflict.service.views import AgreementView
 
@@ -31,13 +31,20 @@ class MemberOut(Model):
 class MeOut(Model):
     party: PartyOut
     member: MemberOut
+    allowed_actions: list[Action] = Field(
+        description=(
+            "What this member's role may do, so that a client can offer only that; the API "
+            "still decides each request."
+        )
+    )
 
     @classmethod
     def from_domain(cls, by: Principal) -> MeOut:
         party = PartyOut(
             id=by.party.id, name=by.party.name, is_airspace_authority=by.party.is_airspace_authority
         )
-        return cls(party=party, member=MemberOut.from_domain(by.member))
+        allowed = sorted(a for a in Action if by.member.may(a))
+        return cls(party=party, member=MemberOut.from_domain(by.member), allowed_actions=allowed)
 
 
 class MemberIn(Model):

@@ -9,13 +9,6 @@ import { LiveUpdates } from "./live.js";
 import { COLOURS, ConsoleMap, STATE_STYLES } from "./map.js";
 import { renderBanner, renderInbox, renderOperations, renderWarnings, renderZones, tickCountdowns } from "./panels.js";
 
-// What each role can use, only to hide controls it could not; the API decides and refuses.
-const ROLE_HINTS = {
-  planner: ["plan"],
-  liaison: ["respond", "warn"],
-  admin: [],
-  viewer: [],
-};
 // Tests shorten the poll; operators get a modest one (the event stream makes it rare).
 const POLL_MS = Number(globalThis.DECONFLICT_POLL_MS) || 5000;
 const HOUR_MS = 3600 * 1000;
@@ -320,14 +313,15 @@ function setSignedIn(me) {
   byId("who").hidden = !signedIn;
   byId("sign-out").hidden = !signedIn;
   byId("refresh").hidden = !signedIn;
-  for (const cap of ["plan", "respond", "warn"]) document.body.classList.remove(`can-${cap}`);
+  for (const name of [...document.body.classList]) if (name.startsWith("can-")) document.body.classList.remove(name);
   if (!signedIn) return;
   byId("who-party").textContent = me.party.name + (me.party.is_airspace_authority ? " (airspace authority)" : "");
   byId("who-member").textContent = me.member.name;
   byId("who-role").textContent = me.member.role;
-  for (const cap of ROLE_HINTS[me.member.role] ?? []) document.body.classList.add(`can-${cap}`);
+  // Only to hide controls the member could not use; the API still decides and refuses.
+  for (const action of me.allowed_actions ?? []) document.body.classList.add(`can-${action}`);
   // Start on the draw form a role can use.
-  ui.drawing.choose(document.body.classList.contains("can-plan") ? "operation" : "warning");
+  ui.drawing.choose(document.body.classList.contains("can-plan_operations") ? "operation" : "warning");
 }
 
 async function signIn(key) {
