@@ -163,6 +163,8 @@ class WarningSeen:
     message: str
     volume: Volume4D
     acknowledged_at: datetime | None
+    raised_at: datetime
+    sends: int  # how often it was sent to the viewer: more than 1, and it is being re-sent
 
 
 def warning_seen_by(
@@ -183,6 +185,8 @@ def warning_seen_by(
         warning.message,
         warning.volume,
         alert.acknowledged_at,
+        warning.raised_at,
+        alert.sends,
     )
 
 

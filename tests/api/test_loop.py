@@ -136,6 +136,7 @@ def test_the_full_loop(world: World) -> None:
     received = north.liaison.get("/v1/warnings", params={"scope": "received"})
     alerted = validated(Page[ReceivedWarningOut], received)
     assert [(w.id, w.raiser) for w in alerted.items] == [(raised.id, "Southmark Defence Force")]
+    assert [(w.raised_at, w.sends) for w in alerted.items] == [(world.clock.now(), 1)]
     acked = north.liaison.post(f"/v1/warnings/{raised.id}/acknowledge")
     assert validated(ReceivedWarningOut, acked).acknowledged_at is not None
 

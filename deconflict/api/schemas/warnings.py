@@ -71,6 +71,10 @@ class ReceivedWarningOut(Model):
     message: str
     volume: Volume
     acknowledged_at: Instant | None
+    raised_at: Instant
+    sends: int = Field(
+        description="How often it was sent to your party; re-sent until acknowledged."
+    )
 
     @classmethod
     def from_domain(cls, seen: WarningSeen) -> ReceivedWarningOut:
@@ -82,6 +86,8 @@ class ReceivedWarningOut(Model):
             message=seen.message,
             volume=Volume.from_domain(seen.volume),
             acknowledged_at=seen.acknowledged_at,
+            raised_at=seen.raised_at,
+            sends=seen.sends,
         )
 
 

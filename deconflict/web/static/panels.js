@@ -351,6 +351,8 @@ export function renderBanner(ui) {
         ` from ${w.raiser}${w.raiser_is_pseudonym ? " (pseudonym)" : ""}: `,
         w.message,
         ` · ${band(w.volume.altitude_lower_m, w.volume.altitude_upper_m)} · ${timeWindow(w.volume.start, w.volume.end)}`,
+        ` · raised ${utc(w.raised_at)}`,
+        w.sends > 1 ? h("strong", { class: "resent" }, ` · sent ${w.sends} times, awaiting your acknowledgement`) : "",
       );
     },
   );
