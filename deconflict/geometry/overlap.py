@@ -9,7 +9,6 @@ so touching bands do), and their cores come within the sum of their margins plus
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -35,14 +34,62 @@ _POINT = 0  # shapely's type id of a Point
 BoolArray = npt.NDArray[np.bool_]
 
 
-@dataclass(frozen=True, slots=True)
 class Overlap:
-    """Where, at what heights and when two reaches run into each other."""
+    """Where, at what heights and when two reaches run into each other.
 
-    footprint: BaseGeometry  # lon/lat, cut at the antimeridian; a point where they only touch
-    altitude: AltitudeBand
-    time: TimeWindow
-    separation_m: float  # geodesic distance between the cores, before margins
+    The footprint is drawn on first use, from the two reaches and a centre found while
+    deciding: the decision, the band and the window are cheap, the drawing (a projection,
+    two buffers, an intersection) is not, and a conflict is recorded long before anybody
+    looks at where it lies, often by the reader of one party only.
+    """
+
+    __slots__ = ("_drawn", "_footprint", "altitude", "separation_m", "time")
+
+    def __init__(
+        self,
+        footprint: BaseGeometry | None,
+        altitude: AltitudeBand,
+        time: TimeWindow,
+        separation_m: float,
+        *,
+        drawn_from: tuple[Reach, Reach, tuple[float, float]] | None = None,
+    ) -> None:
+        if footprint is None and drawn_from is None:
+            raise ValueError("an overlap needs its footprint or what to draw it from")
+        self._footprint = footprint  # lon/lat, cut at the antimeridian; a point if they touch
+        self._drawn = drawn_from
+        self.altitude = altitude
+        self.time = time
+        self.separation_m = separation_m  # geodesic distance between the cores, before margins
+
+    @property
+    def footprint(self) -> BaseGeometry:
+        if self._footprint is None:
+            assert self._drawn is not None
+            self._footprint = _overlap_footprint(*self._drawn)
+        return self._footprint
+
+    @property
+    def drawn_from(self) -> tuple[Reach, Reach, tuple[float, float]] | None:
+        """The two reaches and the centre, while the footprint has not been drawn."""
+        return None if self._footprint is not None else self._drawn
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Overlap):
+            return NotImplemented
+        return (self.altitude, self.time, self.separation_m) == (
+            other.altitude,
+            other.time,
+            other.separation_m,
+        ) and bool(self.footprint == other.footprint)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Overlap({self.footprint.wkt[:60]!r}, {self.altitude!r}, {self.time!r}, "
+            f"{self.separation_m!r})"
+        )
 
 
 def reaches_meet(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -> bool:
@@ -58,7 +105,7 @@ def overlap(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -
     window = TimeWindow(max(a.time.start, b.time.start), min(a.time.end, b.time.end))
     band = model.common_band(a.band, b.band)
     separation, centre = _separation_and_centre(a.core, b.core)
-    return Overlap(_overlap_footprint(a, b, centre), band, window, separation)
+    return Overlap(None, band, window, separation, drawn_from=(a, b, centre))
 
 
 def _separation_and_centre(a: BaseGeometry, b: BaseGeometry) -> tuple[float, tuple[float, float]]:

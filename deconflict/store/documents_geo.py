@@ -19,6 +19,7 @@ from deconflict.geometry import (
     Footprint,
     Overlap,
     PolygonFootprint,
+    Reach,
     TimeWindow,
     Volume4D,
 )
@@ -84,19 +85,37 @@ def buffer_from_json(data: Mapping[str, Any]) -> Buffer:
 
 
 def overlap_to_json(found: Overlap) -> Document:
-    """The overlap region as a GeoJSON geometry, with its band, window and separation."""
-    return {
-        "footprint": mapping(found.footprint),
+    """The overlap with its band, window and separation, and either its region (a GeoJSON
+    geometry) or, while nobody has drawn it, what to draw it from: drawing takes longer
+    than writing down the two reaches, and many regions are never looked at."""
+    document: Document = {
         "altitude": band_to_json(found.altitude),
         "time": window_to_json(found.time),
         "separation_m": found.separation_m,
     }
+    inputs = found.drawn_from
+    if inputs is None:
+        document["footprint"] = mapping(found.footprint)
+    else:
+        a, b, centre = inputs
+        document["drawn_from"] = {"a": reach_to_json(a), "b": reach_to_json(b), "centre": centre}
+    return document
 
 
 def overlap_from_json(data: Mapping[str, Any]) -> Overlap:
-    return Overlap(
-        shape(data["footprint"]),
-        band_from_json(data["altitude"]),
-        window_from_json(data["time"]),
-        data["separation_m"],
-    )
+    band = band_from_json(data["altitude"])
+    window = window_from_json(data["time"])
+    if "footprint" in data:
+        return Overlap(shape(data["footprint"]), band, window, data["separation_m"])
+    inputs = data["drawn_from"]
+    lon, lat = inputs["centre"]
+    drawn_from = (reach_from_json(inputs["a"]), reach_from_json(inputs["b"]), (lon, lat))
+    return Overlap(None, band, window, data["separation_m"], drawn_from=drawn_from)
+
+
+def reach_to_json(reach: Reach) -> Document:
+    return {"volume": volume_to_json(reach.volume), "buffer": buffer_to_json(reach.buffer)}
+
+
+def reach_from_json(data: Mapping[str, Any]) -> Reach:
+    return Reach(volume_from_json(data["volume"]), buffer_from_json(data["buffer"]))

@@ -123,11 +123,27 @@ def test_times_are_whole_microseconds_not_text() -> None:
     assert isinstance(document["time"]["end_us"], int)
 
 
-def test_the_overlap_region_is_stored_as_geojson() -> None:
-    document = json.loads(dumps(conflict_to_json(rs.conflict())))
+def test_an_undrawn_overlap_is_stored_as_what_draws_it_and_reads_back_equal() -> None:
+    conflict = rs.conflict()
+    document = json.loads(dumps(conflict_to_json(conflict)))
+    stored = document["overlaps"][0]["overlap"]
+    assert "footprint" not in stored  # nobody has looked at it: it is not drawn yet
+    assert set(stored["drawn_from"]) == {"a", "b", "centre"}
+    read = conflict_from_json(document)
+    assert read.overlaps[0].overlap.drawn_from is not None
+    # Drawn from what was stored, it is the region the original draws.
+    assert read == conflict
+    assert read.overlaps[0].overlap.drawn_from is None
+
+
+def test_a_drawn_overlap_region_is_stored_as_geojson() -> None:
+    conflict = rs.conflict()
+    drawn = conflict.overlaps[0].overlap.footprint
+    document = json.loads(dumps(conflict_to_json(conflict)))
     footprint = document["overlaps"][0]["overlap"]["footprint"]
-    assert footprint["type"] in {"Polygon", "MultiPolygon"}
+    assert footprint["type"] == drawn.geom_type
     assert footprint["coordinates"]
+    assert conflict_from_json(document) == conflict
 
 
 def test_a_non_finite_number_is_refused_rather_than_stored() -> None:
