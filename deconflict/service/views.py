@@ -100,6 +100,28 @@ def planner_view(svc: Service, tx: Transaction, operation: Operation) -> OwnOper
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OperationCounts:
+    """An own operation with how much its current version met, for a lean answer."""
+
+    operation: Operation
+    conflicts: int
+    consulted: int
+    notified: int
+
+
+def operation_counts(tx: Transaction, operation: Operation) -> OperationCounts:
+    """What a bulk submitter needs back: nothing is drawn or named, only counted."""
+    version = operation.version.number
+    notices = tx.consultations.notices_of_operation(operation.id)
+    return OperationCounts(
+        operation,
+        tx.conflicts.count_of_operation(operation.id, version),
+        len(tx.consultations.of_operation(operation.id, version=version)),
+        sum(1 for n in notices if n.operation_version == version),
+    )
+
+
 def own_operations(
     svc: Service, by: Principal, *, after: str | None, limit: int
 ) -> list[Operation]:

@@ -95,6 +95,9 @@ class ConflictRecords(Protocol):
 
     def of_operation(self, operation_id: OperationId, operation_version: int) -> list[Conflict]: ...
 
+    def count_of_operation(self, operation_id: OperationId, operation_version: int) -> int:
+        """How many conflicts the version has, without reading them."""
+
 
 class ConsultationRecords(Protocol):
     def put(self, consultation: Consultation) -> None: ...

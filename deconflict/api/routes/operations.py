@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from deconflict.api.schemas.operations import (
     JustificationIn,
     OperationIn,
     OperationOut,
+    OperationReceipt,
     OperationRevisionIn,
     OperationSummary,
 )
@@ -30,6 +32,17 @@ from deconflict.store.interface import Transaction
 
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", description='The ETag of the version you change: "<ovn>"')
+]
+Prefer = Annotated[
+    str | None,
+    Header(
+        alias="Prefer",
+        description=(
+            "`return=minimal` (RFC 7240): answer with the operation and counts of what its "
+            "version met, without regions, for planning systems that submit in bulk; "
+            "`GET /v1/operations/{id}` has the rest. Other preferences are ignored."
+        ),
+    ),
 ]
 _ACTIONS = (
     OperationAction.SUBMIT,
@@ -49,23 +62,57 @@ def _moved(body: Mapping[str, Any]) -> dict[str, str]:
     return {"ETag": etag(body["ovn"])}
 
 
-def _render(svc: Service, status: int) -> Callable[[Transaction, Operation], tuple[int, str]]:
+def _render(
+    svc: Service, status: int, *, minimal: bool = False
+) -> Callable[[Transaction, Operation], tuple[int, str]]:
     def render(tx: Transaction, operation: Operation) -> tuple[int, str]:
+        if minimal:
+            counts = views.operation_counts(tx, operation)
+            return status, OperationReceipt.from_counts(counts).model_dump_json()
         view = views.planner_view(svc, tx, operation)
         return status, OperationOut.from_view(view).model_dump_json()
 
     return render
 
 
+def wants_minimal(prefer: str | None) -> bool:
+    """Whether `Prefer` asks for `return=minimal`; preferences are comma-separated, each
+    may carry parameters after `;`, names and values are case-insensitive (RFC 7240)."""
+    if prefer is None:
+        return False
+    asked = (
+        p.split(";", 1)[0].replace(" ", "").replace('"', "").lower() for p in prefer.split(",")
+    )
+    return "return=minimal" in asked
+
+
+def _applied(
+    headers_for: Callable[[Mapping[str, Any]], dict[str, str]],
+) -> Callable[[Mapping[str, Any]], dict[str, str]]:
+    def headers(body: Mapping[str, Any]) -> dict[str, str]:
+        made = {**headers_for(body), "Vary": "Prefer"}
+        if body.get("view") == "receipt":
+            made["Preference-Applied"] = "return=minimal"
+        return made
+
+    return headers
+
+
 def router(deps: Deps) -> APIRouter:
     svc = deps.service
     api = APIRouter(prefix="/v1/operations", tags=["operations"])
 
-    @api.post("", status_code=201, response_model=OperationOut, responses=problem_responses(403))
-    def submit(body: OperationIn, by: Caller, post: Post) -> Response:
+    @api.post(
+        "",
+        status_code=201,
+        response_model=OperationOut | OperationReceipt,
+        responses=problem_responses(403),
+    )
+    def submit(body: OperationIn, by: Caller, post: Post, prefer: Prefer = None) -> Response:
         """Submit an operation (or keep a draft): checked, consulted and notified at once.
 
-        The answer is the planner's view; its ETag is the OVN to name in If-Match.
+        The answer is the planner's view (or, with `Prefer: return=minimal`, a receipt); its
+        ETag is the OVN to name in If-Match.
         """
         plan = body.to_domain(deps.model)
         return answer(
@@ -73,8 +120,8 @@ def router(deps: Deps) -> APIRouter:
             by,
             post,
             lambda: operations.submit_operation(svc, by, plan, draft=body.draft),
-            _render(svc, 201),
-            _created,
+            _render(svc, 201, minimal=wants_minimal(prefer)),
+            _applied(_created),
         )
 
     @api.get("", response_model=Page[OperationSummary], responses=problem_responses())
@@ -106,22 +153,27 @@ def router(deps: Deps) -> APIRouter:
 
     @api.put(
         "/{operation_id}",
-        response_model=OperationOut,
+        response_model=OperationOut | OperationReceipt,
         responses=problem_responses(403, 404, 409, 412, 428),
     )
     def revise(
-        operation_id: str, body: OperationRevisionIn, by: Caller, if_match: IfMatch = None
+        operation_id: str,
+        body: OperationRevisionIn,
+        by: Caller,
+        if_match: IfMatch = None,
+        prefer: Prefer = None,
     ) -> Response:
-        """A new version, checked and consulted afresh; If-Match must name the current OVN."""
+        """A new version, checked and consulted afresh; If-Match must name the current OVN.
+        With `Prefer: return=minimal` the answer is a receipt."""
         ovn = Ovn(entity_tag(if_match))
         plan = body.to_domain(deps.model)
         revised = operations.revise_operation(
             svc, by, OperationId(operation_id), ovn=ovn, plan=plan
         )
-        status, text = svc.read(lambda tx: _render(svc, 200)(tx, revised))
-        return Response(
-            text, status, headers={"ETag": etag(revised.ovn)}, media_type="application/json"
-        )
+        render = _render(svc, 200, minimal=wants_minimal(prefer))
+        status, text = svc.read(lambda tx: render(tx, revised))
+        headers = _applied(_moved)(json.loads(text))
+        return Response(text, status, headers=headers, media_type="application/json")
 
     def add_move(action: OperationAction) -> None:
         def move(operation_id: str, by: Caller, post: Post) -> Response:

@@ -18,7 +18,7 @@ from deconflict.domain.lifecycle import OperationAction, OperationState, allowed
 from deconflict.domain.operation import Operation, Plan
 from deconflict.domain.visibility import ConflictSeen, Identity
 from deconflict.geometry import VerticalModel
-from deconflict.service.views import OwnOperationView
+from deconflict.service.views import OperationCounts, OwnOperationView
 
 #: What a planner can ask for by name; the other actions follow from consultations.
 _ASKED_FOR = frozenset(
@@ -162,5 +162,26 @@ class OperationOut(OperationSummary):
                     if c is not None
                 ],
                 "notified": view.notified,
+            }
+        )
+
+
+class OperationReceipt(OperationSummary):
+    """The answer to a submission or revision sent with `Prefer: return=minimal`: the
+    operation and how much its version met, without regions or names (GET has those)."""
+
+    view: Literal["receipt"] = "receipt"
+    conflicts: int = Field(description="Conflicts of this version, with others' data and your own.")
+    consulted: int = Field(description="Parties asked about this version.")
+    notified: int = Field(description="Parties told of this version.")
+
+    @classmethod
+    def from_counts(cls, counts: OperationCounts) -> OperationReceipt:
+        return cls.model_validate(
+            {
+                **cls.fields_of(counts.operation),
+                "conflicts": counts.conflicts,
+                "consulted": counts.consulted,
+                "notified": counts.notified,
             }
         )

@@ -46,3 +46,10 @@ class SqlConflictRecords:
             (operation_id, operation_version),
         )
         return [conflict_from_json(loads(row[0])) for row in rows]
+
+    def count_of_operation(self, operation_id: OperationId, operation_version: int) -> int:
+        rows = self._session.execute(
+            "SELECT count(*) FROM conflicts WHERE operation_id = ? AND operation_version = ?",
+            (operation_id, operation_version),
+        )
+        return int(rows[0][0])
