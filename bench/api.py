@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rich.table import Table
@@ -170,11 +171,29 @@ def server(served: Served, mode: str) -> AbstractContextManager[str]:
     return api_server.in_thread(app)
 
 
-def submission_calls(chosen: Sequence[tuple[Json, Reach]]) -> list[api_load.Call]:
+def submission_calls(
+    chosen: Sequence[tuple[Json, Reach]], *, minimal: bool = False
+) -> list[api_load.Call]:
+    """One submission each; `minimal` asks for receipts (`Prefer: return=minimal`)."""
+    headers = (("Prefer", "return=minimal"),) if minimal else ()
     return [
-        api_load.Call("submit", "POST", "/v1/operations", api_world.submission_body(volume), 201, i)
+        api_load.Call(
+            "submit",
+            "POST",
+            "/v1/operations",
+            api_world.submission_body(volume),
+            201,
+            i,
+            headers,
+        )
         for i, (volume, _) in enumerate(chosen)
     ]
+
+
+def _conflict_count(answer: dict[str, Any]) -> int:
+    """From the planner's view (a list) or a receipt (a count)."""
+    found = answer["conflicts"]
+    return found if isinstance(found, int) else len(found)
 
 
 def timed_run(
@@ -196,7 +215,7 @@ def timed_run(
     (first_q,) = percentiles_us([s.latency_ns for s in ordered[:quarter]], 50)
     (last_q,) = percentiles_us([s.latency_ns for s in ordered[-quarter:]], 50)
     answers = [s for s in run.samples if s.answer is not None]
-    conflicts = [len(s.answer["conflicts"]) for s in answers if s.answer is not None]
+    conflicts = [_conflict_count(s.answer) for s in answers if s.answer is not None]
     if run.errors:
         console().print(f"[red]{len(run.errors)} calls failed; the first: {run.errors[0][:300]}[/]")
     row: dict[str, object] = {
@@ -278,7 +297,9 @@ def scenario(
                 stack.close()
                 served = stack.enter_context(built(backend, stored.batches, args))
                 submitted = []
-            row = one_run(served, mode, clients, parts[n], stored, submitted)
+            row = one_run(
+                served, mode, clients, parts[n], stored, submitted, minimal=args.prefer_minimal
+            )
             rows.append({"backend": backend, "scenario": name, "stored": stored.count, **row})
             console().print(
                 f"{backend} {name} {mode} x{clients}: {row['submissions_per_s']}/s, "
@@ -305,14 +326,18 @@ def one_run(
     chosen: Sequence[tuple[Json, Reach]],
     stored: Stored,
     submitted: list[tuple[str, Reach]],
+    *,
+    minimal: bool = False,
 ) -> dict[str, object]:
     """Serve, time `chosen` with `clients` clients, then verify (adding to `submitted`)."""
     with server(served, mode) as base_url:
         api_load.wait_ready(base_url)
-        row, created = timed_run(base_url, served.keys, clients, submission_calls(chosen))
+        calls = submission_calls(chosen, minimal=minimal)
+        row, created = timed_run(base_url, served.keys, clients, calls)
     made = [(operation_id, chosen[index][1]) for index, operation_id in created]
     submitted += made
-    row = {"server": mode, **row, "conflicts_verified": None}
+    row = {"server": mode, "answer": "receipt" if minimal else "full", **row}
+    row["conflicts_verified"] = None
     if stored.oracle is not None:
         store = served.bench.store
         assert isinstance(store, SqliteStore | PostgresStore)
@@ -452,6 +477,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--profile", type=Path, help="write a cProfile of the service-only runs here"
     )
     parser.add_argument("--show", type=Path, help="only print the tables of a JSON file written")
+    parser.add_argument(
+        "--prefer-minimal",
+        action="store_true",
+        help="submissions ask for receipts (Prefer: return=minimal) instead of the full view",
+    )
     args = parser.parse_args(argv)
     if args.hot_stored is None:
         args.hot_stored = QUICK_HOT_STORED if args.quick else HOT_STORED

@@ -25,6 +25,7 @@ class Call:
     body: bytes | None = None
     expect: int = 200
     index: int = -1  # which submission, for a POST
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,9 @@ def run(base_url: str, api_keys: Sequence[str], jobs: Sequence[Sequence[Call]]) 
         try:
             for call in jobs[k]:
                 t0 = clock()
-                answer = c.request(call.method, call.path, content=call.body)
+                answer = c.request(
+                    call.method, call.path, content=call.body, headers=dict(call.headers)
+                )
                 t1 = clock()
                 if answer.status_code != call.expect:
                     # Counted, not fatal: a server that fails under load is a finding.

@@ -59,18 +59,23 @@ class Conflict:
 
 
 def conflict_with_volumes(
-    operation: Operation, target: Target, found: Iterable[tuple[int, int, Reach]]
+    operation: Operation,
+    target: Target,
+    found: Iterable[tuple[int, int, Reach]],
+    *,
+    decided: bool = False,
 ) -> Conflict | None:
-    """A conflict from candidate pairs (operation volume, target volume, target reach).
+    """A conflict from pairs (operation volume, target volume, target reach).
 
-    The store's search names the pairs that meet; each is measured here exactly, so a
-    target's other volumes are never loaded or compared.
+    The store's exact search names the pairs that meet (`decided`): only their band,
+    window and region are measured here, so a target's other volumes are never loaded or
+    compared. Without `decided` each pair is decided here first.
     """
     reaches = operation.version.reaches
     overlaps = tuple(
         VolumeOverlap(i, j, found_overlap)
         for i, j, reach in found
-        if (found_overlap := overlap(reaches[i], reach)) is not None
+        if (found_overlap := overlap(reaches[i], reach, known_to_meet=decided)) is not None
     )
     return _made(operation, target, overlaps)
 

@@ -98,9 +98,19 @@ def reaches_meet(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MOD
     return bool(within_reach(a, np.array([b.core]), np.array([b.margin_m]))[0])
 
 
-def overlap(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -> Overlap | None:
-    """The overlap of two reaches, or None when they do not conflict."""
-    if not reaches_meet(a, b, model):
+def overlap(
+    a: Reach,
+    b: Reach,
+    model: VerticalModel = DEFAULT_VERTICAL_MODEL,
+    *,
+    known_to_meet: bool = False,
+) -> Overlap | None:
+    """The overlap of two reaches, or None when they do not conflict.
+
+    `known_to_meet` skips the decision for a pair an exact search has just made (the
+    store's, which applies this same rule), leaving only the band, window and centre.
+    """
+    if not known_to_meet and not reaches_meet(a, b, model):
         return None
     window = TimeWindow(max(a.time.start, b.time.start), min(a.time.end, b.time.end))
     band = model.common_band(a.band, b.band)

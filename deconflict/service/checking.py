@@ -37,7 +37,7 @@ def find_conflicts(tx: Transaction, operation: Operation, now: datetime) -> list
         target = Target(
             TargetKind(entity.kind.value), entity.entity_id, owner.party_id, owner.version
         )
-        conflict = conflict_with_volumes(operation, target, pairs)
+        conflict = conflict_with_volumes(operation, target, pairs, decided=True)
         if conflict is not None:
             conflicts.append(conflict)
     for authority in tx.parties.authorities():
