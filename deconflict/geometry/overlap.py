@@ -37,42 +37,61 @@ BoolArray = npt.NDArray[np.bool_]
 class Overlap:
     """Where, at what heights and when two reaches run into each other.
 
-    The footprint is drawn on first use, from the two reaches and a centre found while
-    deciding: the decision, the band and the window are cheap, the drawing (a projection,
-    two buffers, an intersection) is not, and a conflict is recorded long before anybody
-    looks at where it lies, often by the reader of one party only.
+    The footprint (and the cores' separation, found on the way) is drawn on first use,
+    from the two reaches: the decision, the band and the window are cheap, the drawing (the
+    cores' nearest points, a projection, two buffers, an intersection) is not, and a
+    conflict is recorded long before anybody looks at where it lies, often by one reader.
     """
 
-    __slots__ = ("_drawn", "_footprint", "altitude", "separation_m", "time")
+    __slots__ = ("_centre", "_footprint", "_reaches", "_separation_m", "altitude", "time")
 
     def __init__(
         self,
         footprint: BaseGeometry | None,
         altitude: AltitudeBand,
         time: TimeWindow,
-        separation_m: float,
+        separation_m: float | None,
         *,
-        drawn_from: tuple[Reach, Reach, tuple[float, float]] | None = None,
+        drawn_from: tuple[Reach, Reach] | None = None,
     ) -> None:
-        if footprint is None and drawn_from is None:
+        if (footprint is None or separation_m is None) and drawn_from is None:
             raise ValueError("an overlap needs its footprint or what to draw it from")
         self._footprint = footprint  # lon/lat, cut at the antimeridian; a point if they touch
-        self._drawn = drawn_from
+        self._separation_m = separation_m
+        self._centre: tuple[float, float] | None = None
+        self._reaches = drawn_from
         self.altitude = altitude
         self.time = time
-        self.separation_m = separation_m  # geodesic distance between the cores, before margins
+
+    @property
+    def separation_m(self) -> float:
+        """The geodesic distance between the two cores, before margins."""
+        if self._separation_m is None:
+            self._separation_m, self._centre = self._measured()
+        return self._separation_m
 
     @property
     def footprint(self) -> BaseGeometry:
         if self._footprint is None:
-            assert self._drawn is not None
-            self._footprint = _overlap_footprint(*self._drawn)
+            if self._centre is None:
+                self._separation_m, self._centre = self._measured()
+            a, b = self._inputs()
+            self._footprint = _overlap_footprint(a, b, self._centre)
         return self._footprint
 
     @property
-    def drawn_from(self) -> tuple[Reach, Reach, tuple[float, float]] | None:
-        """The two reaches and the centre, while the footprint has not been drawn."""
-        return None if self._footprint is not None else self._drawn
+    def drawn_from(self) -> tuple[Reach, Reach] | None:
+        """The two reaches, while the footprint has not been drawn."""
+        return None if self._footprint is not None else self._reaches
+
+    def _measured(self) -> tuple[float, tuple[float, float]]:
+        a, b = self._inputs()
+        return _separation_and_centre(a.core, b.core)
+
+    def _inputs(self) -> tuple[Reach, Reach]:
+        if self._reaches is None:  # the constructor allows this only with both given
+            raise RuntimeError("an overlap given its footprint has nothing to draw")
+        return self._reaches
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Overlap):
@@ -114,8 +133,7 @@ def overlap(
         return None
     window = TimeWindow(max(a.time.start, b.time.start), min(a.time.end, b.time.end))
     band = model.common_band(a.band, b.band)
-    separation, centre = _separation_and_centre(a.core, b.core)
-    return Overlap(None, band, window, separation, drawn_from=(a, b, centre))
+    return Overlap(None, band, window, None, drawn_from=(a, b))
 
 
 def _separation_and_centre(a: BaseGeometry, b: BaseGeometry) -> tuple[float, tuple[float, float]]:

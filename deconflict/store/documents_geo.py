@@ -85,20 +85,20 @@ def buffer_from_json(data: Mapping[str, Any]) -> Buffer:
 
 
 def overlap_to_json(found: Overlap) -> Document:
-    """The overlap with its band, window and separation, and either its region (a GeoJSON
-    geometry) or, while nobody has drawn it, what to draw it from: drawing takes longer
-    than writing down the two reaches, and many regions are never looked at."""
+    """The overlap with its band and window, and either its region (a GeoJSON geometry)
+    with the cores' separation or, while nobody has drawn it, what to draw it from:
+    drawing takes longer than writing down the two reaches, and many are never looked at."""
     document: Document = {
         "altitude": band_to_json(found.altitude),
         "time": window_to_json(found.time),
-        "separation_m": found.separation_m,
     }
-    inputs = found.drawn_from
-    if inputs is None:
+    reaches = found.drawn_from
+    if reaches is None:
         document["footprint"] = mapping(found.footprint)
+        document["separation_m"] = found.separation_m
     else:
-        a, b, centre = inputs
-        document["drawn_from"] = {"a": reach_to_json(a), "b": reach_to_json(b), "centre": centre}
+        a, b = reaches
+        document["drawn_from"] = {"a": reach_to_json(a), "b": reach_to_json(b)}
     return document
 
 
@@ -107,10 +107,9 @@ def overlap_from_json(data: Mapping[str, Any]) -> Overlap:
     window = window_from_json(data["time"])
     if "footprint" in data:
         return Overlap(shape(data["footprint"]), band, window, data["separation_m"])
-    inputs = data["drawn_from"]
-    lon, lat = inputs["centre"]
-    drawn_from = (reach_from_json(inputs["a"]), reach_from_json(inputs["b"]), (lon, lat))
-    return Overlap(None, band, window, data["separation_m"], drawn_from=drawn_from)
+    reaches = data["drawn_from"]
+    drawn_from = (reach_from_json(reaches["a"]), reach_from_json(reaches["b"]))
+    return Overlap(None, band, window, None, drawn_from=drawn_from)
 
 
 def reach_to_json(reach: Reach) -> Document:
