@@ -59,4 +59,27 @@ def create_app(settings: Settings, service: Service) -> FastAPI:
     # failure in BodyPolicy is a problem answer; BodyPolicy bounds bodies before any read.
     app.add_middleware(BodyPolicy, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(handlers.CatchAll)
+    _build_routes_now(app)
     return app
+
+
+#: Matches no route: asking every route whether it matches makes each build itself.
+_NO_SUCH_PATH = {
+    "type": "http",
+    "path": "/.build-routes",
+    "root_path": "",
+    "method": "GET",
+    "headers": [],
+    "query_string": b"",
+}
+
+
+def _build_routes_now(app: FastAPI) -> None:
+    """Build every route's parameters and models before the first request, not on it.
+
+    FastAPI builds an included router's routes the first time a request is matched
+    against them, and pydantic's schema building is not safe when threads do it at once:
+    the first concurrent requests to a fresh app could each start it and one got a 500.
+    """
+    for route in app.router.routes:
+        route.matches(dict(_NO_SUCH_PATH))
