@@ -153,7 +153,9 @@ class PostgresStore:
         try:
             if lock_writers:
                 conn.execute(_LOCK_WRITERS, (self._writer_lock_key,))
-            result = work(PgTransaction(conn, PgVolumeIndex(conn, self._epoch, self._model)))
+            tx = PgTransaction(conn, PgVolumeIndex(conn, self._epoch, self._model))
+            result = work(tx)
+            tx.finish()
             conn.execute("COMMIT")
         except BaseException:
             if not conn.closed:

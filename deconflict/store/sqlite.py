@@ -101,7 +101,9 @@ class SqliteStore:
 
     def _run(self, conn: sqlite3.Connection, work: Callable[[SqliteTransaction], T]) -> T:
         try:
-            result = work(SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch)))
+            tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
+            result = work(tx)
+            tx.finish()
         except BaseException:
             conn.rollback()
             raise

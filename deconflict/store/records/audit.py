@@ -40,15 +40,36 @@ _SUBJECTS_PER_QUERY = 500
 class SqlAuditRecords:
     """The audit log within one transaction.
 
-    A use case appends dozens of entries; the heads it appended last are remembered so
-    each append reads the database once less. Safe because writers are serialised and
-    the object lives no longer than its transaction.
+    A use case appends dozens of entries. The heads it appended last are remembered, so
+    an append reads nothing it wrote itself, and the rows wait in memory until the
+    transaction reads the log or is about to commit (`flush`), so that a use case's
+    entries go in with two statements rather than two each. Safe because writers are
+    serialised and the object lives no longer than its transaction; a clash with another
+    writer's entries still fails on the unique columns, only at the flush.
     """
 
     def __init__(self, session: SqlSession) -> None:
         self._session = session
         self._head: AuditEntry | None = None
         self._party_heads: dict[str, tuple[int, str]] = {}
+        self._entry_rows: list[tuple[object, ...]] = []
+        self._link_rows: list[tuple[object, ...]] = []
+
+    def flush(self) -> None:
+        """Write the appended entries not yet written; every read of the log calls it."""
+        if self._entry_rows:
+            self._session.executemany(
+                f"INSERT INTO audit_entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._entry_rows,
+            )
+            self._entry_rows = []
+        if self._link_rows:
+            self._session.executemany(
+                "INSERT INTO audit_audience "
+                "(party_id, seq, party_seq, party_prev_hash, party_hash) VALUES (?, ?, ?, ?, ?)",
+                self._link_rows,
+            )
+            self._link_rows = []
 
     def append(
         self,
@@ -70,8 +91,7 @@ class SqlAuditRecords:
             subject=subject,
             data=data,
         )
-        self._session.execute(
-            f"INSERT INTO audit_entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._entry_rows.append(
             (
                 entry.seq,
                 to_us(entry.at),
@@ -82,7 +102,7 @@ class SqlAuditRecords:
                 dumps(entry.data),
                 entry.prev_hash,
                 entry.hash,
-            ),
+            )
         )
         # The acting party reads what it did; "" is the service itself, which is nobody.
         readers = [p for p in dict.fromkeys([party_id, *audience]) if p]
@@ -92,11 +112,7 @@ class SqlAuditRecords:
             links.append(
                 (reader, entry.seq, party_seq + 1, prev_hash, party_link(prev_hash, entry.hash))
             )
-        self._session.executemany(
-            "INSERT INTO audit_audience (party_id, seq, party_seq, party_prev_hash, party_hash) "
-            "VALUES (?, ?, ?, ?, ?)",
-            links,
-        )
+        self._link_rows.extend(links)
         self._head = entry
         for reader, _, party_seq, _, party_hash in links:
             self._party_heads[reader] = (party_seq, party_hash)
@@ -105,6 +121,7 @@ class SqlAuditRecords:
     def _party_head(self, party_id: str) -> tuple[int, str]:
         if party_id in self._party_heads:
             return self._party_heads[party_id]
+        # Not a party this transaction appended for, so nothing pending concerns it.
         rows = self._session.execute(
             "SELECT party_seq, party_hash FROM audit_audience WHERE party_id = ? "
             "ORDER BY party_seq DESC LIMIT 1",
@@ -122,6 +139,7 @@ class SqlAuditRecords:
         return self._party_head(party_id)[0]
 
     def head(self) -> AuditEntry | None:
+        self.flush()
         rows = self._session.execute(
             f"SELECT {_COLUMNS} FROM audit_entries ORDER BY seq DESC LIMIT 1"
         )
@@ -131,6 +149,7 @@ class SqlAuditRecords:
         """The party's own record after its `after_seq` (-1 for the first page): the entries
         it acted in or was told of, numbered and chained for it alone."""
         check_limit(limit)
+        self.flush()
         rows = self._session.execute(
             f"{_PARTY_SELECT} WHERE a.party_id = ? AND a.party_seq > ? "
             "ORDER BY a.party_seq LIMIT ?",
@@ -142,6 +161,7 @@ class SqlAuditRecords:
         self, party_id: PartyId, start: datetime, end: datetime
     ) -> list[PartyEntry]:
         """The party's own record over `[start, end)` by entry time, in the party's order."""
+        self.flush()
         rows = self._session.execute(
             f"{_PARTY_SELECT} WHERE a.party_id = ? AND e.at_us >= ? AND e.at_us < ? "
             "ORDER BY a.party_seq",
@@ -152,6 +172,7 @@ class SqlAuditRecords:
     def first_for_party_about(self, party_id: PartyId, subjects: Sequence[str]) -> list[PartyEntry]:
         """The party's first entry about each of `subjects` (none for a subject it has no
         entry about), in the party's order."""
+        self.flush()
         found: list[PartyEntry] = []
         unique = sorted(set(subjects))
         for at in range(0, len(unique), _SUBJECTS_PER_QUERY):
@@ -170,6 +191,7 @@ class SqlAuditRecords:
     def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]:
         """Entries after `after_seq`; the first entry is number 0, so -1 starts at the top."""
         check_limit(limit)
+        self.flush()
         rows = self._session.execute(
             f"SELECT {_COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?",
             (after_seq, limit),

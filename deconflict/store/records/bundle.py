@@ -37,4 +37,8 @@ class RecordRepositories:
         self.audit: Final = SqlAuditRecords(session)
         self.idempotency: Final = SqlIdempotencyRecords(session)
         self.subscriptions: Final = SqlSubscriptionRecords(session)
-        self.webhooks: Final = SqlWebhookRecords(session)
+        self.webhooks: Final = SqlWebhookRecords(session, before_reading_audit=self.audit.flush)
+
+    def finish(self) -> None:
+        """Write what the repositories keep back until the end; call it before COMMIT."""
+        self.audit.flush()

@@ -7,7 +7,7 @@ never skipped and never made into two deliveries for one webhook.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from deconflict.domain.audit import AuditKind
@@ -27,11 +27,17 @@ from deconflict.store.sql_session import SqlSession
 
 
 class SqlWebhookRecords:
-    def __init__(self, session: SqlSession) -> None:
+    def __init__(
+        self, session: SqlSession, before_reading_audit: Callable[[], None] = lambda: None
+    ) -> None:
         self._session = session
+        # The party's record is read here too (the cursors): entries still held back by
+        # the audit records of this transaction must be written first.
+        self._before_reading_audit = before_reading_audit
 
     def add(self, webhook: Webhook) -> None:
         """Store a new webhook; it receives the events of its party from now on."""
+        self._before_reading_audit()
         self._session.execute(
             "INSERT INTO webhooks (id, party_id, next_event_id, document) VALUES (?, ?, "
             "(SELECT coalesce(max(party_seq), -1) + 1 FROM audit_audience WHERE party_id = ?), ?)",
@@ -72,6 +78,7 @@ class SqlWebhookRecords:
     def undelivered_events(self, *, limit: int) -> list[tuple[Webhook, Event]]:
         """Events of each webhook's party at or after its cursor, oldest first per webhook."""
         check_limit(limit)
+        self._before_reading_audit()
         rows = self._session.execute(
             "SELECT w.document, a.party_seq, e.at_us, e.kind, e.subject, e.data "
             "FROM webhooks w "
