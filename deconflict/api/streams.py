@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from deconflict import errors
 
@@ -29,15 +27,3 @@ class StreamSlots:
             self._open[member_id] -= 1
             if self._open[member_id] <= 0:
                 del self._open[member_id]
-
-    @contextmanager
-    def held(self, member_id: str) -> Iterator[None]:
-        self.take(member_id)
-        try:
-            yield
-        finally:
-            self.give_back(member_id)
-
-    def open_for(self, member_id: str) -> int:
-        with self._lock:
-            return self._open[member_id]

@@ -14,12 +14,11 @@ from datetime import datetime
 
 from deconflict.domain.audit import AuditKind, JsonValue, PartyEntry, rfc3339
 
-#: Every event type; an event's type is the kind of its audit entry.
-EVENT_TYPES: tuple[AuditKind, ...] = tuple(AuditKind)
-
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """An entry of a party's record as that party is told of it; its type is the entry's kind."""
+
     id: int  # the entry's number in the party's record
     type: AuditKind
     at: datetime
