@@ -65,6 +65,17 @@ class CircleFootprint:
     def __post_init__(self) -> None:
         object.__setattr__(self, "core", shapely.Point(self.center_lon, self.center_lat))
 
+    @classmethod
+    def around(cls, core: shapely.Point, radius_m: float) -> CircleFootprint:
+        """The circle about a centre already made as a Point (a stored core, decoded):
+        building it again would cost more than the rest of the footprint."""
+        circle = object.__new__(cls)
+        for name, value in (("center_lon", core.x), ("center_lat", core.y)):
+            object.__setattr__(circle, name, value)
+        object.__setattr__(circle, "radius_m", radius_m)
+        object.__setattr__(circle, "core", core)
+        return circle
+
     @property
     def margin_m(self) -> float:
         return self.radius_m

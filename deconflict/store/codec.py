@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -48,7 +51,7 @@ class VolumeRow:
     party_id: str
     version: int
     idx: int
-    footprint_json: str
+    footprint_json: str | None  # None: the rings are exactly the core's (`plain_rings`)
     core_wkb: bytes
     margin_m: float
     h_buffer_m: float
@@ -62,9 +65,38 @@ class VolumeRow:
     end_us: int
 
 
+#: One stored volume to be: whose, its position in the entity, and its reach.
+Placed = tuple[VolumeOwner, int, Reach]
+
+
+def in_batches(items: Iterable[Placed], size: int) -> Iterator[list[Placed]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def to_rows(
+    batch: Sequence[Placed], model: VerticalModel = DEFAULT_VERTICAL_MODEL
+) -> list[VolumeRow]:
+    """Rows of many volumes: their cores go to WKB in one call, several times faster than
+    one call each when a million are loaded."""
+    cores = np.empty(len(batch), dtype=object)
+    cores[:] = [reach.core for _, _, reach in batch]
+    wkbs = shapely.to_wkb(cores)
+    return [
+        to_row(owner, idx, reach, model, core_wkb=wkb)
+        for (owner, idx, reach), wkb in zip(batch, wkbs.tolist(), strict=True)
+    ]
+
+
 def to_row(
-    owner: VolumeOwner, idx: int, reach: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL
+    owner: VolumeOwner,
+    idx: int,
+    reach: Reach,
+    model: VerticalModel = DEFAULT_VERTICAL_MODEL,
+    core_wkb: bytes | None = None,
 ) -> VolumeRow:
+    """`core_wkb`, when given, is the reach's core already written as WKB."""
     volume = reach.volume
     ell_lower, ell_upper = model.ellipsoid_bounds(reach.band)
     return VolumeRow(
@@ -73,8 +105,10 @@ def to_row(
         party_id=owner.party_id,
         version=owner.version,
         idx=idx,
-        footprint_json=json.dumps(footprint_to_json(volume.footprint), separators=(",", ":")),
-        core_wkb=shapely.to_wkb(reach.core),
+        footprint_json=None
+        if plain_rings(volume.footprint)
+        else json.dumps(footprint_to_json(volume.footprint), separators=(",", ":")),
+        core_wkb=shapely.to_wkb(reach.core) if core_wkb is None else core_wkb,
         margin_m=reach.margin_m,
         h_buffer_m=reach.buffer.horizontal_m,
         v_buffer_m=reach.buffer.vertical_m,
@@ -98,8 +132,25 @@ def footprint_to_json(footprint: Footprint) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in footprint.rings]}
 
 
+def plain_rings(footprint: Footprint) -> bool:
+    """Whether a footprint's rings are exactly the positions of its core, so that the core's
+    WKB carries them and no JSON copy is kept: polygons not cut at the antimeridian."""
+    if not isinstance(footprint, PolygonFootprint):
+        return False
+    shape = footprint.shape
+    if not isinstance(shape, shapely.Polygon) or len(shape.interiors) != len(footprint.rings) - 1:
+        return False
+    given = np.concatenate([np.asarray(ring, dtype=np.float64) for ring in footprint.rings])
+    return bool(np.array_equal(shapely.get_coordinates(shape), given))
+
+
+def _rings_of(shape: shapely.Polygon) -> tuple[tuple[tuple[float, float], ...], ...]:
+    rings = (shape.exterior, *shape.interiors)
+    return tuple(tuple(map(tuple, np.asarray(ring.coords).tolist())) for ring in rings)
+
+
 def reach_from_columns(
-    footprint_json: str,
+    footprint_json: str | None,
     core_wkb: bytes,
     h_buffer_m: float,
     v_buffer_m: float,
@@ -114,17 +165,42 @@ def reach_from_columns(
 
     `core` is the already decoded `core_wkb`, when the caller has it.
     """
-    data = json.loads(footprint_json)
     footprint: Footprint
+    if footprint_json is None:
+        shape = shapely.from_wkb(core_wkb) if core is None else core
+        footprint = PolygonFootprint(_rings_of(shape), shape, shape)
+        return _reach(
+            footprint, h_buffer_m, v_buffer_m, alt_lower_m, alt_upper_m, alt_ref, start_us, end_us
+        )
+    data = json.loads(footprint_json)
     if data["type"] == "Circle":
         lon, lat = data["center"]
-        footprint = CircleFootprint(lon, lat, data["radius_m"])
+        centre = shapely.from_wkb(core_wkb) if core is None else core
+        if (centre.x, centre.y) == (lon, lat):
+            footprint = CircleFootprint.around(centre, data["radius_m"])
+        else:
+            footprint = CircleFootprint(lon, lat, data["radius_m"])
     else:
         rings = tuple(tuple((p[0], p[1]) for p in ring) for ring in data["coordinates"])
         shape = shapely.from_wkb(core_wkb) if core is None else core
         # A shape left whole by the antimeridian cut is its own continuous form.
         unwrapped = shape if isinstance(shape, shapely.Polygon) else unwrapped_polygon(rings, "")
         footprint = PolygonFootprint(rings, shape, unwrapped)
+    return _reach(
+        footprint, h_buffer_m, v_buffer_m, alt_lower_m, alt_upper_m, alt_ref, start_us, end_us
+    )
+
+
+def _reach(
+    footprint: Footprint,
+    h_buffer_m: float,
+    v_buffer_m: float,
+    alt_lower_m: float,
+    alt_upper_m: float,
+    alt_ref: str,
+    start_us: int,
+    end_us: int,
+) -> Reach:
     volume = Volume4D(
         footprint,
         AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref)),
@@ -133,8 +209,12 @@ def reach_from_columns(
     return Reach(volume, Buffer(h_buffer_m, v_buffer_m))
 
 
+#: Kinds by stored value: a dict lookup, where calling the enum costs microseconds a row.
+_KINDS = {kind.value: kind for kind in EntityKind}
+
+
 @lru_cache(maxsize=1 << 16)
 def owner_from_columns(kind: str, entity_id: str, party_id: str, version: int) -> VolumeOwner:
     """The owner of a stored volume. Cached: an entity version never changes its owner, and
     a busy area's searches meet the same few thousand entities again and again."""
-    return VolumeOwner(EntityRef(EntityKind(kind), entity_id), PartyId(party_id), version)
+    return VolumeOwner(EntityRef(_KINDS[kind], entity_id), PartyId(party_id), version)

@@ -7,7 +7,7 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -37,11 +37,14 @@ class VolumeHit:
     to know whose volume was hit.
     """
 
-    __slots__ = ("_load", "_reach", "index", "owner")
+    __slots__ = ("_load", "_reach", "index", "owner", "volume_id")
 
-    def __init__(self, owner: VolumeOwner, index: int, load: Callable[[], Reach]) -> None:
+    def __init__(
+        self, owner: VolumeOwner, index: int, load: Callable[[], Reach], volume_id: int
+    ) -> None:
         self.owner = owner
         self.index = index
+        self.volume_id = volume_id  # never given to another volume, even once this one is gone
         self._load = load
         self._reach: Reach | None = None
 
@@ -77,11 +80,20 @@ class VolumeIndex(Protocol):
         now: datetime,
         kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
         exclude: EntityRef | None = None,
+        after: int | None = None,
     ) -> list[VolumeHit]:
         """Every live volume of the given kinds whose reach meets the query's.
 
-        Volumes whose window has ended by `now` are expired and never returned.
+        Volumes whose window has ended by `now` are expired and never returned. With
+        `after`, only volumes stored since that `high_water` mark are searched.
         """
+
+    def high_water(self) -> int:
+        """A mark every volume stored after this transaction's view will lie above: volume
+        ids only grow and are never reused. Read it before searching in the same view."""
+
+    def live(self, volume_ids: Collection[int]) -> set[int]:
+        """Which of these volumes are still stored (not removed, superseded or purged)."""
 
     def prefilter_count(
         self,

@@ -8,9 +8,8 @@ expiry, kind, entity and a conservative altitude bound, and `exact_hits` decides
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
-from itertools import islice
 
 import psycopg
 from psycopg import sql
@@ -19,7 +18,7 @@ from psycopg.rows import TupleRow
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
 from deconflict.geometry import Box4D, Reach, index_boxes
 from deconflict.geometry.altitude import VerticalModel
-from deconflict.store.codec import VolumeRow, to_row, to_us
+from deconflict.store.codec import VolumeRow, in_batches, to_row, to_rows, to_us
 from deconflict.store.interface import VolumeHit
 from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
@@ -86,7 +85,7 @@ class PgVolumeIndex:
         flat = (
             (owner, idx, reach) for owner, reaches in entries for idx, reach in enumerate(reaches)
         )
-        for batch in _batches(flat, COPY_BATCH):
+        for batch in in_batches(flat, COPY_BATCH):
             total += self._copy_batch(batch)
         return total
 
@@ -101,8 +100,8 @@ class PgVolumeIndex:
         ]
         boxes: list[tuple[object, str, str]] = []
         with self._conn.cursor().copy(_COPY_VOLUMES) as copy:
-            for volume_id, (owner, idx, reach) in zip(ids, batch, strict=True):
-                row = to_row(owner, idx, reach, self._model)
+            rows = to_rows(batch, self._model)
+            for volume_id, (_, _, reach), row in zip(ids, batch, rows, strict=True):
                 copy.write_row((volume_id, *dataclasses.astuple(row)))
                 boxes.extend(
                     (volume_id, row.kind, cube_text(box))
@@ -129,6 +128,7 @@ class PgVolumeIndex:
         now: datetime,
         kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
         exclude: EntityRef | None = None,
+        after: int | None = None,
     ) -> list[VolumeHit]:
         if not kinds:
             return []
@@ -161,8 +161,25 @@ class PgVolumeIndex:
         if exclude is not None:
             statement += sql.SQL(" AND NOT (kind = %s AND entity_id = %s)")
             params += [exclude.kind.value, exclude.entity_id]
+        if after is not None:
+            statement += sql.SQL(" AND id > %s")
+            params.append(after)
         rows = self._conn.execute(statement, params).fetchall()
         return exact_hits(query, rows)
+
+    def high_water(self) -> int:
+        # Ids come from an identity sequence, and writers hold the store's lock from their
+        # first id to their commit, so what commits later lies above every id seen now.
+        # The largest id seen may since be gone: a lower mark only widens a later search.
+        row = self._conn.execute("SELECT coalesce(max(id), 0) FROM volumes").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def live(self, volume_ids: Collection[int]) -> set[int]:
+        rows = self._conn.execute(
+            "SELECT id FROM volumes WHERE id = ANY(%s)", (list(volume_ids),)
+        ).fetchall()
+        return {int(r[0]) for r in rows}
 
     def prefilter_count(
         self,
@@ -203,10 +220,3 @@ class PgVolumeIndex:
             params.extend((lo, hi))
         overlap = sql.SQL(" OR ").join([_QUERY_CUBE] * (len(params) // 2))
         return overlap, params
-
-
-def _batches(
-    items: Iterator[tuple[VolumeOwner, int, Reach]], size: int
-) -> Iterator[list[tuple[VolumeOwner, int, Reach]]]:
-    while batch := list(islice(items, size)):
-        yield batch

@@ -23,7 +23,7 @@ from deconflict.store.interface import VolumeHit
 #: The column list every store selects, in this order.
 CANDIDATE_COLUMNS = (
     "kind, entity_id, party_id, version, idx, footprint_json, core_wkb, margin_m, "
-    "h_buffer_m, v_buffer_m, alt_lower_m, alt_upper_m, alt_ref, start_us, end_us"
+    "h_buffer_m, v_buffer_m, alt_lower_m, alt_upper_m, alt_ref, start_us, end_us, id"
 )
 #: The exact altitude rule of `VerticalModel.bands_meet`, in SQL, for rows aliased `v`:
 #: bands in the same reference are compared as they are (inflated by the vertical buffer),
@@ -35,7 +35,7 @@ ALTITUDE_MATCH = (
 )
 Row = Sequence[Any]
 _KIND, _ENTITY, _PARTY, _VERSION, _IDX, _JSON, _WKB, _MARGIN = range(8)
-_H_BUF, _V_BUF, _LOWER, _UPPER, _REF, _START, _END = range(8, 15)
+_H_BUF, _V_BUF, _LOWER, _UPPER, _REF, _START, _END, _ID = range(8, 16)
 
 
 def exact_hits(query: Reach, rows: Sequence[Row]) -> list[VolumeHit]:
@@ -69,5 +69,5 @@ def _hit(r: Row, core: BaseGeometry) -> VolumeHit:
         )
 
     return VolumeHit(
-        owner_from_columns(r[_KIND], r[_ENTITY], r[_PARTY], r[_VERSION]), r[_IDX], load
+        owner_from_columns(r[_KIND], r[_ENTITY], r[_PARTY], r[_VERSION]), r[_IDX], load, r[_ID]
     )

@@ -3,12 +3,14 @@
 Writers take the database lock up front (`BEGIN IMMEDIATE`), so a use case's search and
 the write that follows are one serial step: two submissions can never both miss each other.
 Each thread gets its own connection; readers never block the writer in WAL mode.
+Writers of several server processes on one file queue on a lock file beside it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
@@ -21,11 +23,13 @@ from deconflict.store.codec import to_us
 from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import SqliteSession
 from deconflict.store.sqlite_volumes import EPOCH_KEY, EpochSlot, SqliteVolumeIndex
+from deconflict.store.writer_lock import WriterLock
 
 T = TypeVar("T")
 
 #: How long a writer waits for the lock before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
+_BUSY = "the store is busy with other writes; try again shortly"
 #: Address space each connection may map the file into (not memory it takes).
 MMAP_BYTES = 4 * 1024**3
 
@@ -63,29 +67,38 @@ class SqliteStore:
         self._closed = False
         self._epoch = EpochSlot()
         self._writers = threading.Lock()
+        self._other_processes = WriterLock(self.path.with_name(self.path.name + "-writer.lock"))
         self._busy_timeout_s = busy_timeout_s
         conn = self._connection()
         _migrate(conn)
 
     def write(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()
-        # Writers of this process queue on a lock of ours: SQLite's busy handler sleeps and
-        # polls, leaving the database idle between writers and timing some out under load.
-        # Its lock (BEGIN IMMEDIATE) still orders writers of other processes.
+        # Writers queue on locks of ours, threads of this process on one, processes on a
+        # file lock: SQLite's busy handler sleeps and polls for milliseconds, leaving the
+        # database idle between writers and timing some out under load. Its own lock
+        # (BEGIN IMMEDIATE) still orders any other program writing to the file.
+        deadline = time.monotonic() + self._busy_timeout_s
         if not self._writers.acquire(timeout=self._busy_timeout_s):
-            raise errors.StoreBusy("the store is busy with other writes; try again shortly")
+            raise errors.StoreBusy(_BUSY)
         try:
+            if not self._other_processes.acquire(deadline):
+                raise errors.StoreBusy(_BUSY)
             try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as busy:
-                if "locked" not in str(busy) and "busy" not in str(busy):
-                    raise
-                raise errors.StoreBusy(
-                    "the store is busy with other writes; try again shortly"
-                ) from None
-            return self._run(conn, work)
+                return self._write_locked(conn, work)
+            finally:
+                self._other_processes.release()
         finally:
             self._writers.release()
+
+    def _write_locked(self, conn: sqlite3.Connection, work: Callable[[SqliteTransaction], T]) -> T:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as busy:
+            if "locked" not in str(busy) and "busy" not in str(busy):
+                raise
+            raise errors.StoreBusy(_BUSY) from None
+        return self._run(conn, work)
 
     def read(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()
@@ -98,6 +111,7 @@ class SqliteStore:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
+            self._other_processes.close()
 
     def _run(self, conn: sqlite3.Connection, work: Callable[[SqliteTransaction], T]) -> T:
         try:

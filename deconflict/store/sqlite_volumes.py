@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
 from deconflict.geometry import Box4D, Reach, index_boxes
 from deconflict.geometry.altitude import VerticalModel
-from deconflict.store.codec import VolumeRow, from_us, to_row, to_us
+from deconflict.store.codec import VolumeRow, from_us, in_batches, to_rows, to_us
 from deconflict.store.interface import VolumeHit
 from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
@@ -19,6 +19,8 @@ BOXES_PER_VOLUME = 4
 EPOCH_KEY = "index_epoch"
 #: Rows inserted per executemany in bulk loads.
 _BATCH = 5_000
+#: Ids bound per statement when checking which volumes are still stored.
+_LIVE_BATCH = 500
 
 _INSERT_VOLUME = (
     "INSERT INTO volumes (id, kind, entity_id, party_id, version, idx, footprint_json, "
@@ -56,26 +58,47 @@ class SqliteVolumeIndex:
     def add_many(self, entries: Iterable[tuple[VolumeOwner, Sequence[Reach]]]) -> int:
         # Ids are handed out here rather than by SQLite so that a batch needs no round trip
         # per row; the caller's write transaction holds the lock, so nobody else is counting.
-        next_id = int(self._conn.execute("SELECT coalesce(max(id), 0) FROM volumes").fetchone()[0])
+        next_id = self.high_water()
         epoch = self._epoch()
-        volumes: list[tuple[object, ...]] = []
-        boxes: list[tuple[object, ...]] = []
+        placed = ((o, idx, reach) for o, reaches in entries for idx, reach in enumerate(reaches))
         total = 0
-        for owner, reaches in entries:
-            for idx, reach in enumerate(reaches):
+        for batch in in_batches(placed, _BATCH):
+            volumes: list[tuple[object, ...]] = []
+            boxes: list[tuple[object, ...]] = []
+            for (_, _, reach), row in zip(batch, to_rows(batch, self._model), strict=True):
                 next_id += 1
-                row = to_row(owner, idx, reach, self._model)
                 reach_boxes = index_boxes(reach, epoch, self._model)
                 volumes.append((next_id, *_row_values(row), len(reach_boxes)))
                 boxes.extend(
                     (next_id * BOXES_PER_VOLUME + k, *_box_values(box))
                     for k, box in enumerate(reach_boxes)
                 )
-            total += len(reaches)
-            if len(volumes) >= _BATCH:
-                self._flush(volumes, boxes)
-        self._flush(volumes, boxes)
+            self._flush(volumes, boxes)
+            total += len(batch)
         return total
+
+    def high_water(self) -> int:
+        # AUTOINCREMENT keeps the highest id ever used in sqlite_sequence, so ids of removed
+        # volumes are never handed out again (plain max(id) + 1 would reuse the last one).
+        row = self._conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'volumes'), 0), "
+            "coalesce((SELECT max(id) FROM volumes), 0))"
+        ).fetchone()
+        return int(row[0])
+
+    def live(self, volume_ids: Collection[int]) -> set[int]:
+        found: set[int] = set()
+        ids = list(volume_ids)
+        for first in range(0, len(ids), _LIVE_BATCH):
+            chunk = ids[first : first + _LIVE_BATCH]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self._conn.execute(
+                    f"SELECT id FROM volumes WHERE id IN ({marks})", chunk
+                )
+            )
+        return found
 
     def remove(self, entity: EntityRef) -> int:
         rows = self._conn.execute(
@@ -92,11 +115,12 @@ class SqliteVolumeIndex:
         now: datetime,
         kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
         exclude: EntityRef | None = None,
+        after: int | None = None,
     ) -> list[VolumeHit]:
         if not kinds:
             return []
         kind_values = tuple(sorted(k.value for k in kinds))
-        sql = _search_sql(len(kind_values), exclude is not None)
+        sql = _search_sql(len(kind_values), exclude is not None, after is not None)
         ell_lo, ell_hi = self._model.ellipsoid_bounds(query.band)
         band = query.band
         tail: tuple[object, ...] = (
@@ -112,6 +136,8 @@ class SqliteVolumeIndex:
         )
         if exclude is not None:
             tail += (exclude.kind.value, exclude.entity_id)
+        if after is not None:
+            tail += (after,)
         boxes = index_boxes(query, self._epoch(), self._model)
         if len(boxes) == 1:
             rows = self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
@@ -147,8 +173,6 @@ class SqliteVolumeIndex:
     def _flush(self, volumes: list[tuple[object, ...]], boxes: list[tuple[object, ...]]) -> None:
         self._conn.executemany(_INSERT_VOLUME, volumes)
         self._conn.executemany(_INSERT_BOX, boxes)
-        volumes.clear()
-        boxes.clear()
 
     def _delete(self, rows: Sequence[tuple[int, int]]) -> None:
         self._conn.executemany(
@@ -167,16 +191,18 @@ class SqliteVolumeIndex:
 
 
 @lru_cache(maxsize=64)
-def _search_sql(kind_count: int, excluding: bool) -> str:
+def _search_sql(kind_count: int, excluding: bool, after: bool) -> str:
     columns = ", ".join(f"v.{c.strip()}" for c in CANDIDATE_COLUMNS.split(","))
     sql = (
-        f"SELECT {columns}, v.id FROM volume_boxes b JOIN volumes v ON v.id = b.id / 4 "
+        f"SELECT {columns} FROM volume_boxes b JOIN volumes v ON v.id = b.id / 4 "
         f"WHERE {_BOX_MATCH} AND v.start_us < ? AND v.end_us > ? AND v.end_us > ? "
         f"AND {ALTITUDE_MATCH} "
         f"AND v.kind IN ({', '.join('?' * kind_count)})"
     )
     if excluding:
         sql += " AND NOT (v.kind = ? AND v.entity_id = ?)"
+    if after:
+        sql += " AND v.id > ?"
     return sql
 
 

@@ -65,6 +65,17 @@ def test_row_rebuilds_the_reach(name: str) -> None:
     assert rebuilt.margin_m == reach.margin_m
 
 
+@pytest.mark.parametrize(
+    ("name", "keeps_json"),
+    [("circle", True), ("polygon with a hole", False), ("antimeridian polygon", True)],
+)
+def test_only_footprints_the_core_cannot_give_back_keep_json(name: str, keeps_json: bool) -> None:
+    volume = parse_volume({"footprint": FOOTPRINTS[name], **ALTITUDE, **WINDOW})
+    owner = VolumeOwner(EntityRef(EntityKind.OPERATION, "op-1"), PartyId("party-a"), 1)
+    row = to_row(owner, 0, Reach(volume))
+    assert (row.footprint_json is not None) is keeps_json
+
+
 def test_row_keeps_conservative_ellipsoid_bounds_of_the_inflated_band() -> None:
     volume = parse_volume({"footprint": FOOTPRINTS["circle"], **ALTITUDE, **WINDOW})
     row = to_row(

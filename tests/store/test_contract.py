@@ -311,6 +311,44 @@ def test_search_equals_brute_force_on_random_volumes(store: Store) -> None:
     assert total_hits > 40  # the seeded data must exercise real conflicts
 
 
+def test_high_water_grows_and_never_reuses_the_id_of_a_removed_volume(store: Store) -> None:
+    empty = store.read(lambda tx: tx.volumes.high_water())
+    put(store, owner("op-1"), reach(BASE))
+    first = store.read(lambda tx: tx.volumes.high_water())
+    assert first > empty
+    # The newest volume goes: its id must not come back for the next one.
+    store.write(lambda tx: tx.volumes.remove(EntityRef(EntityKind.OPERATION, "op-1")))
+    put(store, owner("op-2"), reach(BASE))
+    hits = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW))
+    assert [h.owner.entity.entity_id for h in hits] == ["op-2"]
+    assert hits[0].volume_id > first
+
+
+def test_search_after_a_mark_sees_only_what_was_stored_since(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE))
+    mark = store.read(lambda tx: tx.volumes.high_water())
+    put(store, owner("op-2"), reach(BASE))
+    put(store, owner("op-1", version=2), reach(BASE, minutes=(10, 100)))  # a new version
+    after = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW, after=mark))
+    assert {(h.owner.entity.entity_id, h.owner.version) for h in after} == {
+        ("op-2", 1),
+        ("op-1", 2),
+    }
+    assert all(h.volume_id > mark for h in after)
+
+
+def test_live_names_the_volumes_still_stored(store: Store) -> None:
+    put(store, owner("op-1"), reach(BASE))
+    put(store, owner("op-2"), reach(BASE))
+    hits = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW))
+    ids = {h.owner.entity.entity_id: h.volume_id for h in hits}
+    put(store, owner("op-1", version=2), reach(BASE))
+    assert store.read(lambda tx: tx.volumes.live(set(ids.values()))) == {ids["op-2"]}
+    many = set(range(1, 1_300))  # more ids than one statement binds
+    assert ids["op-2"] in store.read(lambda tx: tx.volumes.live(many))
+    assert store.read(lambda tx: tx.volumes.live(set())) == set()
+
+
 def test_racing_writers_never_both_miss_each_other(store: Store) -> None:
     writers = 6
     seen: dict[int, set[str]] = {}
