@@ -8,8 +8,9 @@ equal to the one written.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
@@ -19,6 +20,7 @@ from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Operation, OperationVersion, Override, Plan
 from deconflict.domain.party import Member, Party, Role
 from deconflict.domain.zone import Validity, Zone
+from deconflict.geometry import Reach
 from deconflict.store.codec import footprint_to_json, from_us, to_us
 from deconflict.store.documents_geo import (
     Document,
@@ -203,8 +205,21 @@ def operation_from_json(data: Mapping[str, Any], version: OperationVersion) -> O
     )
 
 
+#: Targets whose every version is kept as a record: an undrawn overlap with one of them is
+#: stored as the pair of version volumes it lies between, not as two copies of them.
+KEPT_VERSIONS = frozenset({TargetKind.ZONE, TargetKind.OPERATION})
+#: The `drawn_from` of an overlap whose reaches are the version records it names.
+FROM_RECORDS = "records"
+#: Rebuilds an overlap's reaches from records: (operation volume, target volume) -> (a, b).
+ReachPair = Callable[[int, int], tuple[Reach, Reach]]
+
+
 def conflict_to_json(conflict: Conflict) -> Document:
+    """Undrawn overlaps with zones and operations name the versions' volumes they lie
+    between: at a busy spot a submission meets a hundred targets, and two reaches
+    written out per conflict were a third of the submission's time."""
     target = conflict.target
+    by_reference = target.kind in KEPT_VERSIONS
     return {
         "operation_id": conflict.operation_id,
         "operation_party_id": conflict.operation_party_id,
@@ -219,14 +234,15 @@ def conflict_to_json(conflict: Conflict) -> Document:
             {
                 "operation_volume": o.operation_volume,
                 "target_volume": o.target_volume,
-                "overlap": overlap_to_json(o.overlap),
+                "overlap": overlap_to_json(o.overlap, FROM_RECORDS if by_reference else None),
             }
             for o in conflict.overlaps
         ],
     }
 
 
-def conflict_from_json(data: Mapping[str, Any]) -> Conflict:
+def conflict_from_json(data: Mapping[str, Any], reaches: ReachPair | None = None) -> Conflict:
+    """`reaches` resolves overlaps stored by reference (see `conflict_to_json`)."""
     target = data["target"]
     return Conflict(
         OperationId(data["operation_id"]),
@@ -237,8 +253,19 @@ def conflict_from_json(data: Mapping[str, Any]) -> Conflict:
         ),
         tuple(
             VolumeOverlap(
-                o["operation_volume"], o["target_volume"], overlap_from_json(o["overlap"])
+                o["operation_volume"],
+                o["target_volume"],
+                overlap_from_json(
+                    o["overlap"],
+                    partial(_resolved, reaches, o["operation_volume"], o["target_volume"]),
+                ),
             )
             for o in data["overlaps"]
         ),
     )
+
+
+def _resolved(reaches: ReachPair | None, i: int, j: int) -> tuple[Reach, Reach]:
+    if reaches is None:
+        raise ValueError("this conflict names version records: read it with a resolver")
+    return reaches(i, j)

@@ -6,7 +6,7 @@ every value reads back exactly equal to what was written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from shapely.geometry import mapping, shape
@@ -84,10 +84,11 @@ def buffer_from_json(data: Mapping[str, Any]) -> Buffer:
     return Buffer(data["horizontal_m"], data["vertical_m"])
 
 
-def overlap_to_json(found: Overlap) -> Document:
+def overlap_to_json(found: Overlap, reference: str | None = None) -> Document:
     """The overlap with its band and window, and either its region (a GeoJSON geometry)
     with the cores' separation or, while nobody has drawn it, what to draw it from:
-    drawing takes longer than writing down the two reaches, and many are never looked at."""
+    drawing takes longer than writing down the two reaches, and many are never looked at.
+    With `reference`, an undrawn overlap names where its reaches are kept instead."""
     document: Document = {
         "altitude": band_to_json(found.altitude),
         "time": window_to_json(found.time),
@@ -96,18 +97,27 @@ def overlap_to_json(found: Overlap) -> Document:
     if reaches is None:
         document["footprint"] = mapping(found.footprint)
         document["separation_m"] = found.separation_m
+    elif reference is not None:
+        document["drawn_from"] = reference
     else:
         a, b = reaches
         document["drawn_from"] = {"a": reach_to_json(a), "b": reach_to_json(b)}
     return document
 
 
-def overlap_from_json(data: Mapping[str, Any]) -> Overlap:
+def overlap_from_json(
+    data: Mapping[str, Any], referenced: Callable[[], tuple[Reach, Reach]] | None = None
+) -> Overlap:
+    """`referenced` gives the reaches of an overlap stored with a reference to them."""
     band = band_from_json(data["altitude"])
     window = window_from_json(data["time"])
     if "footprint" in data:
         return Overlap(shape(data["footprint"]), band, window, data["separation_m"])
     reaches = data["drawn_from"]
+    if isinstance(reaches, str):
+        if referenced is None:
+            raise ValueError(f"this overlap's reaches are kept in {reaches}: none was given")
+        return Overlap(None, band, window, None, drawn_from=referenced())
     drawn_from = (reach_from_json(reaches["a"]), reach_from_json(reaches["b"]))
     return Overlap(None, band, window, None, drawn_from=drawn_from)
 

@@ -9,7 +9,9 @@ from typing import TypeVar
 import pytest
 
 from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
-from deconflict.domain.operation import Operation
+from deconflict.domain.conflict import Conflict, conflict_with_area
+from deconflict.domain.lifecycle import OperationAction
+from deconflict.domain.operation import Operation, act
 from deconflict.geometry import PolygonFootprint, Volume4D
 from deconflict.store.documents import (
     agreement_from_json,
@@ -55,6 +57,13 @@ def operation_through_json(value: Operation) -> Operation:
     return operation_from_json(loads(dumps(operation_to_json(value))), version)
 
 
+def conflict_from_records(data: Document) -> Conflict:
+    """As the conflict records read it: its overlaps' reaches come from version records."""
+    operation, zone = rs.operation("op-ford-survey"), rs.zone("zone-hospital", VALECREST)
+    assert data["target"] == {"kind": "zone", "id": zone.id, "party_id": VALECREST, "version": 1}
+    return conflict_from_json(data, lambda i, j: (operation.version.reaches[i], zone.reaches[j]))
+
+
 def round_trip(
     encode: Callable[[T], Document], decode: Callable[[Document], T], value: T
 ) -> Callable[[], tuple[object, object]]:
@@ -80,7 +89,7 @@ CASES: dict[str, Callable[[], tuple[object, object]]] = {
         rs.contested_operation(),
         operation_through_json(rs.contested_operation()),
     ),
-    "conflict": round_trip(conflict_to_json, conflict_from_json, rs.conflict()),
+    "conflict": round_trip(conflict_to_json, conflict_from_records, rs.conflict()),
     "consultation_open": round_trip(
         consultation_to_json, consultation_from_json, rs.consultation("c-a")
     ),
@@ -128,12 +137,25 @@ def test_an_undrawn_overlap_is_stored_as_what_draws_it_and_reads_back_equal() ->
     document = json.loads(dumps(conflict_to_json(conflict)))
     stored = document["overlaps"][0]["overlap"]
     assert "footprint" not in stored  # nobody has looked at it: it is not drawn yet
-    assert set(stored["drawn_from"]) == {"a", "b"}
-    read = conflict_from_json(document)
+    # A zone keeps every version: the overlap names the volumes it lies between.
+    assert stored["drawn_from"] == "records"
+    with pytest.raises(ValueError, match="resolver"):
+        conflict_from_json(document)
+    read = conflict_from_records(document)
     assert read.overlaps[0].overlap.drawn_from is not None
     # Drawn from what was stored, it is the region the original draws.
     assert read == conflict
     assert read.overlaps[0].overlap.drawn_from is None
+
+
+def test_an_undrawn_overlap_with_an_authority_area_keeps_both_reaches() -> None:
+    operation = act(rs.operation("op-ford-survey"), OperationAction.SUBMIT)
+    conflict = conflict_with_area(operation, make_party(LOWFEN, LOWFEN_AREA))
+    assert conflict is not None
+    document = json.loads(dumps(conflict_to_json(conflict)))
+    # An authority's area has no versions on record, so its reach is written out.
+    assert set(document["overlaps"][0]["overlap"]["drawn_from"]) == {"a", "b"}
+    assert conflict_from_json(document) == conflict
 
 
 def test_a_drawn_overlap_region_is_stored_as_geojson() -> None:

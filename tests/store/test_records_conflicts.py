@@ -7,10 +7,30 @@ from dataclasses import replace
 import pytest
 
 from deconflict.domain.ids import OperationId
-from deconflict.store.interface import Store
-from tests.store.record_specimens import conflict
+from deconflict.domain.lifecycle import OperationAction
+from deconflict.domain.operation import act, revise
+from deconflict.store.interface import Store, Transaction
+from tests.store.record_specimens import T0, conflict, operation, zone
 
 OP = OperationId("op-ford-survey")
+ZONES = ("zone-hospital", "zone-shelter", "zone-depot")
+
+
+@pytest.fixture(autouse=True)
+def on_record(store: Store) -> None:
+    """The versions the conflicts lie between, as the use cases keep them: two of the
+    operation and one of each zone."""
+
+    def keep(tx: Transaction) -> None:
+        submitted = act(operation(OP), OperationAction.SUBMIT)
+        tx.operations.put(submitted)
+        tx.operations.put(
+            revise(submitted, named_ovn=submitted.ovn, plan=submitted.version.plan, now=T0)
+        )
+        for zone_id in ZONES:
+            tx.zones.put(zone(zone_id))
+
+    store.write(keep)
 
 
 def test_conflicts_read_back_equal_overlap_regions_included(store: Store) -> None:
@@ -35,3 +55,9 @@ def test_a_conflict_of_another_version_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="version 1"):
         store.write(lambda tx: tx.conflicts.replace(OP, 2, [conflict(OP, "zone-hospital")]))
     assert store.read(lambda tx: tx.conflicts.of_operation(OP, 2)) == []
+
+
+def test_a_conflict_naming_a_version_not_on_record_is_an_error_not_a_guess(store: Store) -> None:
+    store.write(lambda tx: tx.conflicts.replace(OP, 1, [conflict(OP, "zone-unrecorded")]))
+    with pytest.raises(LookupError, match="zone-unrecorded version 1"):
+        store.read(lambda tx: tx.conflicts.of_operation(OP, 1))
