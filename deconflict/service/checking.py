@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from deconflict.domain.conflict import (
     Conflict,
@@ -13,27 +15,68 @@ from deconflict.domain.conflict import (
 )
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.operation import Operation
-from deconflict.geometry import Reach
-from deconflict.store.interface import Transaction
+from deconflict.geometry import Reach, Volume4D
+from deconflict.store.interface import Transaction, VolumeHit
+
+#: How far before the write's clock a presearch looks for live volumes: a clock stepped
+#: back between the read and the write must not hide a volume the write would still see.
+PRESEARCH_SLACK = timedelta(minutes=5)
 
 
-def find_conflicts(tx: Transaction, operation: Operation, now: datetime) -> list[Conflict]:
+@dataclass(frozen=True, slots=True)
+class Presearch:
+    """The search of a plan's volumes done in a read transaction before the write.
+
+    The write then needs to search only what was stored since (`high_water`) and check that
+    these hits are still stored: writers queue for one lock, and this keeps the costly
+    part of a submission out of the queue.
+    """
+
+    volumes: tuple[Volume4D, ...]
+    exclude: EntityRef | None
+    high_water: int
+    hits: tuple[tuple[VolumeHit, ...], ...]  # per volume, in order
+
+
+def presearch(
+    tx: Transaction, volumes: tuple[Volume4D, ...], now: datetime, exclude: EntityRef | None
+) -> Presearch:
+    """Run in a read transaction; the mark is read before the search (see `high_water`)."""
+    mark = tx.volumes.high_water()
+    since = now - PRESEARCH_SLACK
+    hits = tuple(
+        tuple(tx.volumes.search(Reach(volume), now=since, exclude=exclude)) for volume in volumes
+    )
+    return Presearch(volumes, exclude, mark, hits)
+
+
+def find_conflicts(
+    tx: Transaction, operation: Operation, now: datetime, prior: Presearch | None = None
+) -> list[Conflict]:
     """Every zone, operation and authority area the operation's current version runs into.
 
     Run in the same transaction as the write that records the result, so an operation
     submitted at the same moment elsewhere is either seen here or sees this one. Only the
     volume pairs the search found are measured: the index holds live entities only
     (retired zones and finished operations leave it), so no record needs loading.
+    A `prior` search of the same volumes is brought up to date instead of searching anew.
     """
     own = EntityRef(EntityKind.OPERATION, operation.id)
+    reaches = operation.version.reaches
+    per_volume = (
+        _brought_up_to_date(tx, prior, reaches, now, own)
+        if prior is not None and _covers(prior, operation, own)
+        else [tx.volumes.search(reach, now=now, exclude=own) for reach in reaches]
+    )
     found: dict[EntityRef, tuple[VolumeOwner, list[tuple[int, int, Reach]]]] = {}
-    for i, reach in enumerate(operation.version.reaches):
-        for hit in tx.volumes.search(reach, now=now, exclude=own):
+    for i, hits in enumerate(per_volume):
+        for hit in hits:
             pairs = found.setdefault(hit.owner.entity, (hit.owner, []))[1]
             pairs.append((i, hit.index, hit.reach))
     conflicts: list[Conflict] = []
     for entity in sorted(found, key=lambda e: (e.kind.value, e.entity_id)):
         owner, pairs = found[entity]
+        pairs.sort(key=lambda pair: pair[:2])  # the same order whichever search found them
         target = Target(
             TargetKind(entity.kind.value), entity.entity_id, owner.party_id, owner.version
         )
@@ -46,6 +89,34 @@ def find_conflicts(tx: Transaction, operation: Operation, now: datetime) -> list
             if area_conflict is not None:
                 conflicts.append(area_conflict)
     return conflicts
+
+
+def _covers(prior: Presearch, operation: Operation, own: EntityRef) -> bool:
+    return prior.volumes == operation.version.plan.volumes and prior.exclude in (None, own)
+
+
+def _brought_up_to_date(
+    tx: Transaction,
+    prior: Presearch,
+    reaches: Sequence[Reach],
+    now: datetime,
+    own: EntityRef,
+) -> list[list[VolumeHit]]:
+    """What a search now would return: the prior hits still stored and unexpired, and the
+    hits among volumes stored since the prior's mark (a volume gone and stored again under
+    a new version has a new id, so it is found there)."""
+    live = tx.volumes.live({hit.volume_id for hits in prior.hits for hit in hits})
+    result: list[list[VolumeHit]] = []
+    for reach, earlier in zip(reaches, prior.hits, strict=True):
+        kept = {
+            hit.volume_id: hit
+            for hit in earlier
+            if hit.volume_id in live and hit.owner.entity != own and hit.reach.time.end > now
+        }
+        for hit in tx.volumes.search(reach, now=now, exclude=own, after=prior.high_water):
+            kept[hit.volume_id] = hit
+        result.append(list(kept.values()))
+    return result
 
 
 def index_operation(tx: Transaction, operation: Operation) -> None:

@@ -20,7 +20,7 @@ from deconflict.domain.consultation import (
 from deconflict.domain.ids import ConsultationId, NoticeId, PartyId
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Operation
-from deconflict.service.checking import find_conflicts
+from deconflict.service.checking import Presearch, find_conflicts
 from deconflict.service.context import Principal, Service
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
@@ -38,9 +38,10 @@ def check_and_consult(
     operation: Operation,
     now: datetime,
     previous: Sequence[Consultation] = (),
+    prior: Presearch | None = None,
 ) -> Operation:
     """Find conflicts, consult and notify by agreement, close what a revision superseded."""
-    conflicts = find_conflicts(tx, operation, now)
+    conflicts = find_conflicts(tx, operation, now, prior)
     tx.conflicts.replace(operation.id, operation.version.number, conflicts)
     agreements = tx.agreements.of_party(operation.party_id)
     involved = involvements(operation.party_id, conflicts, agreements)

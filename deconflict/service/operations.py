@@ -7,6 +7,7 @@ from datetime import datetime
 
 from deconflict.domain.audit import AuditKind, JsonValue
 from deconflict.domain.consultation import objectors
+from deconflict.domain.entities import EntityKind, EntityRef
 from deconflict.domain.ids import OperationId, Ovn, PartyId
 from deconflict.domain.lifecycle import OperationAction, OperationState
 from deconflict.domain.operation import (
@@ -18,7 +19,7 @@ from deconflict.domain.operation import (
     revise,
 )
 from deconflict.domain.party import Action
-from deconflict.service.checking import index_operation
+from deconflict.service.checking import Presearch, index_operation, presearch
 from deconflict.service.consulting import (
     apply_deadlines,
     check_and_consult,
@@ -44,6 +45,7 @@ PLANNER_ACTIONS = frozenset(
 def submit_operation(svc: Service, by: Principal, plan: Plan, *, draft: bool = False) -> Operation:
     """A new operation: checked, consulted and notified at once unless kept as a draft."""
     by.require(Action.PLAN_OPERATIONS)
+    prior = None if draft else _presearch(svc, plan, None)
 
     def work(tx: Transaction) -> Operation:
         now = svc.clock.now()
@@ -57,7 +59,7 @@ def submit_operation(svc: Service, by: Principal, plan: Plan, *, draft: bool = F
             {"from": None, "to": str(operation.state), "version": 1, "ovn": operation.ovn},
         )
         if not draft:
-            operation = _submit(svc, tx, by, operation)
+            operation = _submit(svc, tx, by, operation, prior)
         tx.operations.put(operation)
         index_operation(tx, operation)
         return operation
@@ -70,6 +72,7 @@ def revise_operation(
 ) -> Operation:
     """The next version, checked again; the writer names the version it changes."""
     by.require(Action.PLAN_OPERATIONS)
+    prior = _presearch(svc, plan, EntityRef(EntityKind.OPERATION, operation_id))
 
     def step(tx: Transaction, current: Operation, now: datetime) -> Operation:
         previous = tx.consultations.of_operation(current.id, version=current.version.number)
@@ -77,7 +80,7 @@ def revise_operation(
         _record_move(tx, by, current, revised, now)
         if revised.state is OperationState.DRAFT:
             return revised
-        decided = check_and_consult(svc, tx, by, revised, now, previous)
+        decided = check_and_consult(svc, tx, by, revised, now, previous, prior)
         _record_move(tx, by, revised, decided, now)
         return decided
 
@@ -165,11 +168,23 @@ def _change_own(
     return svc.write(work)
 
 
-def _submit(svc: Service, tx: Transaction, by: Principal, operation: Operation) -> Operation:
+def _presearch(svc: Service, plan: Plan, exclude: EntityRef | None) -> Presearch:
+    """The plan's conflict search, done before the write so the write only tops it up."""
+    now = svc.clock.now()
+    return svc.read(lambda tx: presearch(tx, plan.volumes, now, exclude))
+
+
+def _submit(
+    svc: Service,
+    tx: Transaction,
+    by: Principal,
+    operation: Operation,
+    prior: Presearch | None = None,
+) -> Operation:
     now = svc.clock.now()
     submitted = act(operation, OperationAction.SUBMIT)
     _record_move(tx, by, operation, submitted, now)
-    decided = check_and_consult(svc, tx, by, submitted, now)
+    decided = check_and_consult(svc, tx, by, submitted, now, prior=prior)
     _record_move(tx, by, submitted, decided, now)
     return decided
 
