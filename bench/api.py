@@ -92,9 +92,11 @@ class Goal:
         )
 
 
+#: The issue's latency target is a submission's own time, measured with one client: with 8
+#: clients each waiting for its answer before the next, 200/s means 8 / 200 s = 40 ms per
+#: answer on average (Little's law), so a 10 ms median at 8 clients would need ~800/s.
 GOALS = (
     Goal("sqlite", "spread", 1, "p50_ms", "p50 per submission", 10.0, False, 1_000_000),
-    Goal("sqlite", "spread", 8, "p50_ms", "p50 per submission", 10.0, False, 1_000_000),
     Goal("sqlite", "spread", 8, "submissions_per_s", "submissions/s", 200.0, True, 1_000_000),
     Goal("sqlite", "hotspot", 8, "submissions_per_s", "submissions/s", 100.0, True, 50_000),
 )
@@ -133,6 +135,7 @@ class Served:
     database: str
     schema: str | None
     planners: list[api_world.Planner]
+    workers: int  # server processes, in the "process" mode
 
     @property
     def keys(self) -> list[str]:
@@ -159,12 +162,12 @@ def built(
         console().print(
             f"{backend}: loaded {stored:,} volumes in {time.perf_counter() - started:.1f} s"
         )
-        yield Served(bench, database, schema, planners)
+        yield Served(bench, database, schema, planners, args.workers)
 
 
 def server(served: Served, mode: str) -> AbstractContextManager[str]:
     if mode == "process":
-        return api_server.in_process(served.database, served.schema)
+        return api_server.in_process(served.database, served.schema, served.workers)
     store = served.bench.store
     assert isinstance(store, SqliteStore | PostgresStore)
     app = api_server.app_over(served.database, api_server.service_over(store))
@@ -336,7 +339,9 @@ def one_run(
         row, created = timed_run(base_url, served.keys, clients, calls)
     made = [(operation_id, chosen[index][1]) for index, operation_id in created]
     submitted += made
-    row = {"server": mode, "answer": "receipt" if minimal else "full", **row}
+    workers = served.workers if mode == "process" else 1
+    answer = "receipt" if minimal else "full"
+    row = {"server": mode, "workers": workers, "answer": answer, **row}
     row["conflicts_verified"] = None
     if stored.oracle is not None:
         store = served.bench.store
@@ -439,7 +444,8 @@ def goals_table(rows: Sequence[dict[str, object]]) -> Table:
 
 
 def column(row: dict[str, object]) -> str:
-    return f"{row['backend']} {row['scenario']} x{row['clients']} {row['server']}"
+    server = f"{row['server']}" if row.get("workers", 1) == 1 else f"{row['workers']} processes"
+    return f"{row['backend']} {row['scenario']} x{row['clients']} {server}"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -460,6 +466,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--server", choices=("process", "thread", "both"), default="process")
     parser.add_argument("--json", type=Path, help="write one result object per run here")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on the port with --server process (deconflict serve --workers)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--planners", type=int, default=HOT_CLIENTS, help="submitting parties")
     parser.add_argument(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -88,12 +90,17 @@ def in_thread(app: FastAPI) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def in_process(database: str, schema: str | None) -> Iterator[str]:
-    """The app served by a child Python process over the same database."""
-    command = [sys.executable, "-m", "bench.api_server", database]
+def in_process(database: str, schema: str | None, workers: int = 1) -> Iterator[str]:
+    """The app served by a child Python process over the same database (and by `workers`
+    - 1 more, which it starts on its listening socket, as `deconflict serve --workers`)."""
+    command = [sys.executable, "-m", "bench.api_server", database, "--workers", str(workers)]
     if schema is not None:
         command += ["--schema", schema]
-    child = subprocess.Popen(command, cwd=_ROOT, stdout=subprocess.PIPE, text=True)
+    # A session of its own, so that its workers are stopped with it: uvicorn ends a process
+    # on SIGTERM by raising the signal again, before any `finally` could stop them.
+    child = subprocess.Popen(
+        command, cwd=_ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         assert child.stdout is not None
         line = child.stdout.readline()
@@ -101,30 +108,50 @@ def in_process(database: str, schema: str | None) -> Iterator[str]:
             raise RuntimeError(f"the API server process did not start: {line!r}")
         yield f"http://127.0.0.1:{int(line)}"
     finally:
-        child.terminate()
+        _signal_group(child.pid, signal.SIGTERM)
         try:
             child.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            child.kill()
+            _signal_group(child.pid, signal.SIGKILL)
             child.wait()
         if child.stdout is not None:
             child.stdout.close()
+
+
+def _signal_group(leader: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(leader, signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the API for the benchmark.")
     parser.add_argument("database")
     parser.add_argument("--schema")
+    parser.add_argument("--workers", type=int, default=1, help="processes on the socket")
+    parser.add_argument("--fd", type=int, help="serve this inherited listening socket")
     args = parser.parse_args(argv)
+    sock = socket.socket(fileno=args.fd) if args.fd is not None else _listening_socket()
+    others = [_another_worker(args, sock) for _ in range(args.workers - 1)]
     store = open_store(args.database, args.schema)
     app = app_over(args.database, service_over(store))
-    sock = _listening_socket()
-    print(sock.getsockname()[1], flush=True)
+    if args.fd is None:
+        print(sock.getsockname()[1], flush=True)
     try:
         _server(app).run(sockets=[sock])
     finally:
         store.close()
+        for other in others:
+            other.terminate()
+        for other in others:
+            other.wait(timeout=30)
     return 0
+
+
+def _another_worker(args: argparse.Namespace, sock: socket.socket) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "bench.api_server", args.database, "--fd", str(sock.fileno())]
+    if args.schema is not None:
+        command += ["--schema", args.schema]
+    return subprocess.Popen(command, cwd=_ROOT, pass_fds=[sock.fileno()])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ and calls this once.
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.types import Lifespan
 
 from deconflict.api import handlers
 from deconflict.api.limits import BodyPolicy
@@ -35,8 +36,11 @@ details (`application/problem+json`); each `type` is a page under `/problems/`.
 """
 
 
-def create_app(settings: Settings, service: Service) -> FastAPI:
-    app = FastAPI(title="deconflict", version="1", description=DESCRIPTION)
+def create_app(
+    settings: Settings, service: Service, *, lifespan: Lifespan[FastAPI] | None = None
+) -> FastAPI:
+    """The app; `lifespan`, when given, runs the process's background duties with it."""
+    app = FastAPI(title="deconflict", version="1", description=DESCRIPTION, lifespan=lifespan)
     deps = Deps(service=service, settings=settings)
     app.state.deps = deps
     for module in (

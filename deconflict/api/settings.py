@@ -32,6 +32,17 @@ class Settings(BaseSettings):
     port: int = Field(
         default=8080, ge=1, le=65535, description="TCP port the API server listens on."
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Server processes `deconflict serve` runs on one port. A process runs Python on "
+            "one core at a time: give a busy server one per core. Writers still queue for "
+            "the database, but parsing, authentication and conflict searches run side by "
+            "side; each process also runs the delivery loop and the purge schedule."
+        ),
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,

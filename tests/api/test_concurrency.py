@@ -24,9 +24,11 @@ from deconflict.domain.party import Role
 from deconflict.service.clock import ManualClock
 from deconflict.service.context import Service
 from deconflict.service.verification import verify_audit
-from deconflict.store.interface import Transaction
+from deconflict.store.interface import Store, Transaction
 from deconflict.store.postgres import PostgresStore
+from deconflict.store.sqlite import SqliteStore
 from tests.api.helpers import SECRET, START, Party, RunningServer, World, rectangle, volume
+from tests.delivery.servers import ServerProcess, free_port
 
 THREADS = 8
 ROUNDS = 4
@@ -178,7 +180,18 @@ def second_server(
     pg_url: str, pg_schema: str, tmp_path: Path
 ) -> Iterator[tuple[World, Service, str]]:
     """Two API instances, each with its own store and service, on one PostgreSQL schema."""
-    stores = [PostgresStore(pg_url, schema=pg_schema) for _ in range(2)]
+    yield from two_instances([PostgresStore(pg_url, schema=pg_schema) for _ in range(2)], tmp_path)
+
+
+@pytest.fixture
+def second_sqlite_server(tmp_path: Path) -> Iterator[tuple[World, Service, str]]:
+    """Two API instances on one SQLite file: each store opens the file and the writer lock
+    file on its own, as two processes do, so they queue for the lock file like processes."""
+    path = tmp_path / "shared.sqlite"
+    yield from two_instances([SqliteStore(path) for _ in range(2)], tmp_path)
+
+
+def two_instances(stores: list[Store], tmp_path: Path) -> Iterator[tuple[World, Service, str]]:
     clock = ManualClock(START)
     services = [Service(store=s, pseudonym_secret=SECRET.encode(), clock=clock) for s in stores]
     settings = Settings(
@@ -197,6 +210,43 @@ def second_server(
     finally:
         for s in stores:
             s.close()
+
+
+def test_two_api_instances_on_one_sqlite_file_miss_nothing(
+    second_sqlite_server: tuple[World, Service, str],
+) -> None:
+    world, other_service, other_url = second_sqlite_server
+    racers = Racers.enrol(world)
+    made = race(racers, [world.base_url, other_url])
+    check_after_race(racers, made, other_service)
+
+
+def test_serve_with_two_worker_processes_on_one_sqlite_file_misses_nothing(
+    tmp_path: Path,
+) -> None:
+    """`deconflict serve --workers 2` for real: two processes answer, their writers queue
+    on the lock file, and the race's every check holds."""
+    path = tmp_path / "served.sqlite"
+    store = SqliteStore(path)
+    clock = ManualClock(START)
+    service = Service(store=store, pseudonym_secret=SECRET.encode(), clock=clock)
+    log = tmp_path / "serve.log"
+    server = ServerProcess(
+        str(path),
+        free_port(),
+        log,
+        env={"DECONFLICT_WORKERS": "2", "DECONFLICT_PSEUDONYM_SECRET": SECRET},
+    )
+    world = World(server.base_url, service, clock)
+    try:
+        racers = Racers.enrol(world)
+        made = race(racers, [server.base_url])
+        check_after_race(racers, made, service)
+    finally:
+        world.close()
+        server.stop()
+        store.close()
+    assert log.read_text().count("Started server process") == 2
 
 
 def test_two_api_instances_on_one_postgres_miss_nothing(

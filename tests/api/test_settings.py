@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from deconflict.api.problems import PROBLEM_TYPES
+from deconflict.api.process import settings_environment
 from deconflict.api.settings import Settings
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -55,3 +57,25 @@ def test_terrain_range_comes_in_pairs() -> None:
         Settings(terrain_min_m=-10)
     assert Settings(terrain_min_m=-10, terrain_max_m=900).vertical_model.supports_agl
     assert not Settings().vertical_model.supports_agl
+
+
+def test_worker_processes_rebuild_the_very_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    given = Settings(
+        database="/srv/deconflict/fictional.sqlite",
+        port=9123,
+        workers=3,
+        production=True,
+        pseudonym_secret=SecretStr("s" * 40),
+        terrain_min_m=-12.5,
+        terrain_max_m=2_300.0,
+        deliver=False,
+        warning_resend_s=[30, 90],
+    )
+    for name in list(os.environ):
+        if name.startswith("DECONFLICT_"):
+            monkeypatch.delenv(name)
+    for name, value in settings_environment(given).items():
+        monkeypatch.setenv(name, value)
+    assert Settings() == given

@@ -1,0 +1,84 @@
+"""A server process: the app, and the background duties that live and end with it.
+
+`deconflict serve` runs one such process, or several on one port (`workers`): uvicorn
+starts each worker afresh and it builds itself from `DECONFLICT_*` variables, which the
+command sets from the settings it resolved (`settings_environment`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from deconflict.api.app import create_app
+from deconflict.api.compose import loop_settings, service_from_settings
+from deconflict.api.settings import Settings
+from deconflict.delivery.loop import DeliveryLoop
+from deconflict.service.context import Service
+from deconflict.service.maintenance import PurgeSchedule
+
+#: What uvicorn imports in each worker process.
+WORKER_FACTORY = "deconflict.api.process:app_from_environment"
+
+
+class ServerDuties:
+    """The delivery loop and the purge schedule of one process, and its store's closing."""
+
+    def __init__(self, service: Service, settings: Settings) -> None:
+        self._service = service
+        self._settings = settings
+        self._schedule: PurgeSchedule | None = None
+        self._delivery: DeliveryLoop | None = None
+
+    @asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        del app
+        self.start()
+        try:
+            yield
+        finally:
+            self.stop()
+
+    def start(self) -> None:
+        if self._settings.purge_interval_s > 0:
+            self._schedule = PurgeSchedule(self._service, self._settings.purge_interval_s)
+            self._schedule.start()
+        if self._settings.deliver:
+            self._delivery = DeliveryLoop(self._service, loop_settings(self._settings))
+            self._delivery.start()
+
+    def stop(self) -> None:
+        if self._delivery is not None:
+            self._delivery.stop()
+        if self._schedule is not None:
+            self._schedule.stop()
+        self._service.store.close()
+
+
+def server_app(settings: Settings) -> FastAPI:
+    """The app of one server process, its duties started and stopped by its lifespan."""
+    service = service_from_settings(settings)
+    return create_app(settings, service, lifespan=ServerDuties(service, settings).lifespan)
+
+
+def app_from_environment() -> FastAPI:
+    """A worker's app, from the `DECONFLICT_*` variables its parent set."""
+    return server_app(Settings())
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """`DECONFLICT_*` variables from which `Settings()` builds these very settings."""
+    env: dict[str, str] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        structured = isinstance(value, bool | list | tuple | dict)
+        env[f"DECONFLICT_{name.upper()}"] = json.dumps(value) if structured else str(value)
+    return env
