@@ -28,6 +28,7 @@ if __package__ in (None, ""):
 
 from deconflict.api.app import create_app
 from deconflict.api.settings import Settings
+from deconflict.api.workers import listening_socket
 from deconflict.service.context import Service
 from deconflict.store.interface import Store
 from deconflict.store.postgres import PostgresStore
@@ -128,13 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("database")
     parser.add_argument("--schema")
     parser.add_argument("--workers", type=int, default=1, help="processes on the socket")
-    parser.add_argument("--fd", type=int, help="serve this inherited listening socket")
+    parser.add_argument("--port", type=int, help="share this port (SO_REUSEPORT) with others")
     args = parser.parse_args(argv)
-    sock = socket.socket(fileno=args.fd) if args.fd is not None else _listening_socket()
+    # Several workers each listen on a socket of their own (see deconflict.api.workers).
+    sock = listening_socket("127.0.0.1", args.port or 0)
     others = [_another_worker(args, sock) for _ in range(args.workers - 1)]
     store = open_store(args.database, args.schema)
     app = app_over(args.database, service_over(store))
-    if args.fd is None:
+    if args.port is None:
         print(sock.getsockname()[1], flush=True)
     try:
         _server(app).run(sockets=[sock])
@@ -148,10 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _another_worker(args: argparse.Namespace, sock: socket.socket) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "bench.api_server", args.database, "--fd", str(sock.fileno())]
+    port = str(sock.getsockname()[1])
+    command = [sys.executable, "-m", "bench.api_server", args.database, "--port", port]
     if args.schema is not None:
         command += ["--schema", args.schema]
-    return subprocess.Popen(command, cwd=_ROOT, pass_fds=[sock.fileno()])
+    return subprocess.Popen(command, cwd=_ROOT)
 
 
 if __name__ == "__main__":

@@ -222,3 +222,9 @@ class SignatureRefused(DeconflictError):
         super().__init__(detail)
         # A short, stable kebab-case word a receiver can count or log by.
         self.reason = reason
+
+
+class ServerFailed(DeconflictError):
+    """A server process could not start: its port taken, its database unreachable..."""
+
+    code = "server-failed"

@@ -1,8 +1,8 @@
 """A server process: the app, and the background duties that live and end with it.
 
-`deconflict serve` runs one such process, or several on one port (`workers`): uvicorn
-starts each worker afresh and it builds itself from `DECONFLICT_*` variables, which the
-command sets from the settings it resolved (`settings_environment`).
+`deconflict serve` runs one such process, or several on one port (`workers`, see
+`deconflict.api.workers`): each worker starts afresh and builds itself from `DECONFLICT_*`
+variables, which the command sets from the settings it resolved (`settings_environment`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,6 @@ from deconflict.api.settings import Settings
 from deconflict.delivery.loop import DeliveryLoop
 from deconflict.service.context import Service
 from deconflict.service.maintenance import PurgeSchedule
-
-#: What uvicorn imports in each worker process.
-WORKER_FACTORY = "deconflict.api.process:app_from_environment"
 
 
 class ServerDuties:
@@ -63,11 +60,6 @@ def server_app(settings: Settings) -> FastAPI:
     """The app of one server process, its duties started and stopped by its lifespan."""
     service = service_from_settings(settings)
     return create_app(settings, service, lifespan=ServerDuties(service, settings).lifespan)
-
-
-def app_from_environment() -> FastAPI:
-    """A worker's app, from the `DECONFLICT_*` variables its parent set."""
-    return server_app(Settings())
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
 
-from deconflict.api.process import WORKER_FACTORY, server_app, settings_environment
+from deconflict.api.process import server_app
 from deconflict.api.settings import Settings
+from deconflict.api.workers import run_workers
 from deconflict.cli.options import DatabaseOption, settings_for
 
 
@@ -26,7 +26,7 @@ def serve(
 
 
 def run_server(settings: Settings) -> None:
-    options: dict[str, object] = {
+    options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_level": "info",
@@ -35,8 +35,6 @@ def run_server(settings: Settings) -> None:
         "timeout_graceful_shutdown": 5,
     }
     if settings.workers == 1:
-        uvicorn.run(server_app(settings), **options)  # type: ignore[arg-type]
-        return
-    # Each worker is a fresh interpreter that builds its app from the environment.
-    os.environ.update(settings_environment(settings))
-    uvicorn.run(WORKER_FACTORY, factory=True, workers=settings.workers, **options)  # type: ignore[arg-type]
+        uvicorn.run(server_app(settings), **options)
+    else:
+        run_workers(settings, options)
