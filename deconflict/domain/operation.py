@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from deconflict import errors
@@ -46,10 +46,12 @@ class OperationVersion:
     ovn: Ovn
     plan: Plan
     created_at: datetime
+    #: The plan's volumes as reaches, made once: a submission at a busy spot measures its
+    #: volumes against a hundred targets, and asked for them anew each time.
+    reaches: tuple[Reach, ...] = field(init=False, compare=False, repr=False)
 
-    @property
-    def reaches(self) -> tuple[Reach, ...]:
-        return tuple(Reach(volume) for volume in self.plan.volumes)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reaches", tuple(Reach(v) for v in self.plan.volumes))
 
     @property
     def window(self) -> TimeWindow:

@@ -51,7 +51,7 @@ class VolumeRow:
     party_id: str
     version: int
     idx: int
-    footprint_json: str | None  # None: the rings are exactly the core's (`plain_rings`)
+    footprint_json: str | None  # None: the core and margins give it back (`rebuilt_from_core`)
     core_wkb: bytes
     margin_m: float
     h_buffer_m: float
@@ -106,7 +106,7 @@ def to_row(
         version=owner.version,
         idx=idx,
         footprint_json=None
-        if plain_rings(volume.footprint)
+        if rebuilt_from_core(reach)
         else json.dumps(footprint_to_json(volume.footprint), separators=(",", ":")),
         core_wkb=shapely.to_wkb(reach.core) if core_wkb is None else core_wkb,
         margin_m=reach.margin_m,
@@ -132,11 +132,13 @@ def footprint_to_json(footprint: Footprint) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in footprint.rings]}
 
 
-def plain_rings(footprint: Footprint) -> bool:
-    """Whether a footprint's rings are exactly the positions of its core, so that the core's
-    WKB carries them and no JSON copy is kept: polygons not cut at the antimeridian."""
-    if not isinstance(footprint, PolygonFootprint):
-        return False
+def rebuilt_from_core(reach: Reach) -> bool:
+    """Whether the footprint comes back exactly from the stored core and margins, so that
+    no JSON copy of it is kept: a circle whose radius is its margin less its buffer to the
+    last bit, and a polygon whose rings are exactly its core's (not cut at the antimeridian)."""
+    footprint = reach.volume.footprint
+    if isinstance(footprint, CircleFootprint):
+        return reach.margin_m - reach.buffer.horizontal_m == footprint.radius_m
     shape = footprint.shape
     if not isinstance(shape, shapely.Polygon) or len(shape.interiors) != len(footprint.rings) - 1:
         return False
@@ -152,6 +154,7 @@ def _rings_of(shape: shapely.Polygon) -> tuple[tuple[tuple[float, float], ...], 
 def reach_from_columns(
     footprint_json: str | None,
     core_wkb: bytes,
+    margin_m: float,
     h_buffer_m: float,
     v_buffer_m: float,
     alt_lower_m: float,
@@ -168,7 +171,10 @@ def reach_from_columns(
     footprint: Footprint
     if footprint_json is None:
         shape = shapely.from_wkb(core_wkb) if core is None else core
-        footprint = PolygonFootprint(_rings_of(shape), shape, shape)
+        if isinstance(shape, shapely.Point):
+            footprint = CircleFootprint.around(shape, margin_m - h_buffer_m)
+        else:
+            footprint = PolygonFootprint(_rings_of(shape), shape, shape)
         return _reach(
             footprint, h_buffer_m, v_buffer_m, alt_lower_m, alt_upper_m, alt_ref, start_us, end_us
         )

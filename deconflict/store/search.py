@@ -58,6 +58,7 @@ def _hit(r: Row, core: BaseGeometry) -> VolumeHit:
         return reach_from_columns(
             r[_JSON],
             r[_WKB],
+            r[_MARGIN],
             r[_H_BUF],
             r[_V_BUF],
             r[_LOWER],

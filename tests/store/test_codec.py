@@ -9,7 +9,7 @@ import shapely
 
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import PartyId
-from deconflict.geometry import Reach, parse_reach, parse_volume
+from deconflict.geometry import Buffer, Reach, parse_reach, parse_volume
 from deconflict.store.codec import (
     from_us,
     owner_from_columns,
@@ -45,6 +45,7 @@ def row_round_trip(reach: Reach) -> Reach:
     return reach_from_columns(
         row.footprint_json,
         row.core_wkb,
+        row.margin_m,
         row.h_buffer_m,
         row.v_buffer_m,
         row.alt_lower_m,
@@ -67,13 +68,23 @@ def test_row_rebuilds_the_reach(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "keeps_json"),
-    [("circle", True), ("polygon with a hole", False), ("antimeridian polygon", True)],
+    [("circle", False), ("polygon with a hole", False), ("antimeridian polygon", True)],
 )
 def test_only_footprints_the_core_cannot_give_back_keep_json(name: str, keeps_json: bool) -> None:
     volume = parse_volume({"footprint": FOOTPRINTS[name], **ALTITUDE, **WINDOW})
     owner = VolumeOwner(EntityRef(EntityKind.OPERATION, "op-1"), PartyId("party-a"), 1)
-    row = to_row(owner, 0, Reach(volume))
+    row = to_row(owner, 0, Reach(volume, Buffer(250.5, 30.0)))
     assert (row.footprint_json is not None) is keeps_json
+
+
+def test_a_radius_its_buffer_would_round_keeps_json() -> None:
+    # 333.3 + 250.5 - 250.5 is not 333.3 in binary floating point: the margin cannot say it.
+    circle = {"type": "Circle", "center": [23.7, 37.9], "radius_m": 333.3}
+    reach = Reach(parse_volume({"footprint": circle, **ALTITUDE, **WINDOW}), Buffer(250.5, 0.0))
+    assert reach.margin_m - reach.buffer.horizontal_m != 333.3
+    row = to_row(VolumeOwner(EntityRef(EntityKind.ZONE, "z"), PartyId("p"), 1), 0, reach)
+    assert row.footprint_json is not None
+    assert row_round_trip(reach) == reach
 
 
 def test_row_keeps_conservative_ellipsoid_bounds_of_the_inflated_band() -> None:

@@ -10,7 +10,8 @@ from deconflict.domain.ids import OperationId
 from deconflict.domain.lifecycle import OperationAction
 from deconflict.domain.operation import act, revise
 from deconflict.store.interface import Store, Transaction
-from tests.store.record_specimens import T0, conflict, operation, zone
+from tests.domain import T0
+from tests.store.record_specimens import conflict, operation, zone
 
 OP = OperationId("op-ford-survey")
 ZONES = ("zone-hospital", "zone-shelter", "zone-depot")

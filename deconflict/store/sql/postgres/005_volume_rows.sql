@@ -1,4 +1,4 @@
--- A polygon whose rings are exactly its stored core needs no JSON copy of them: the core's
--- WKB gives the rings back bit for bit. Only circles and polygons cut at the antimeridian
--- keep `footprint_json`; rows get half as wide and loads skip writing coordinates as text.
+-- A footprint the stored core gives back bit for bit needs no JSON copy (a polygon whose
+-- rings are its core's; a circle whose radius is its margin less its buffer): only the
+-- rest keep `footprint_json`; rows get half as wide and loads skip writing coordinates.
 ALTER TABLE volumes ALTER COLUMN footprint_json DROP NOT NULL;

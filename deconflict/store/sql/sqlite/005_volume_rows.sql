@@ -1,6 +1,6 @@
--- A polygon whose rings are exactly its stored core needs no JSON copy of them: the core's
--- WKB gives the rings back bit for bit. Only circles and polygons cut at the antimeridian
--- keep `footprint_json`, which makes rows half as wide: a search at a million volumes
+-- A footprint the stored core gives back bit for bit needs no JSON copy (a polygon whose
+-- rings are its core's; a circle whose radius is its margin less its buffer): only the
+-- rest keep `footprint_json`, which makes rows half as wide: a search at a million volumes
 -- reads dozens of rows from all over the file, and a load spent a tenth of its time
 -- writing coordinates as text.
 -- Ids become AUTOINCREMENT: an id is never handed out again once its volume is gone, so
