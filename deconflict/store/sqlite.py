@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from deconflict import errors
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
+from deconflict.store.checkpoints import WRITER_CHECKPOINT_PAGES, Checkpointer
 from deconflict.store.codec import to_us
 from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import SqliteSession
@@ -68,6 +69,7 @@ class SqliteStore:
         self._epoch = EpochSlot()
         self._writers = threading.Lock()
         self._other_processes = WriterLock(self.path.with_name(self.path.name + "-writer.lock"))
+        self._checkpointer = Checkpointer(self.path, BUSY_TIMEOUT_MS)
         self._busy_timeout_s = busy_timeout_s
         conn = self._connection()
         _migrate(conn)
@@ -98,7 +100,9 @@ class SqliteStore:
             if "locked" not in str(busy) and "busy" not in str(busy):
                 raise
             raise errors.StoreBusy(_BUSY) from None
-        return self._run(conn, work)
+        result = self._run(conn, work)
+        self._checkpointer.committed()
+        return result
 
     def read(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()
@@ -106,6 +110,7 @@ class SqliteStore:
         return self._run(conn, work)
 
     def close(self) -> None:
+        self._checkpointer.stop()
         with self._lock:
             self._closed = True
             for conn in self._connections:
@@ -140,6 +145,7 @@ class SqliteStore:
             # Reads through a memory map skip a system call and a copy per page: at a
             # million volumes a search reads dozens of rows, and this cut its SQL by ~30%.
             conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
             conn.execute("PRAGMA foreign_keys = ON")
             self._connections.append(conn)
         self._local.conn = conn
