@@ -35,10 +35,22 @@ def connection_owners(port: int) -> set[int]:
 
 
 def serve_two(tmp_path: Path) -> tuple[ServerProcess, Path]:
+    """A 2-worker server, returned once both workers have started (the first to answer
+    /healthz may be alone for a moment)."""
     path = tmp_path / "served.sqlite"
     SqliteStore(path).close()
     log = tmp_path / "serve.log"
-    return ServerProcess(str(path), free_port(), log, env={"DECONFLICT_WORKERS": "2"}), log
+    server = ServerProcess(str(path), free_port(), log, env={"DECONFLICT_WORKERS": "2"})
+    wait_for_workers(log, 2)
+    return server, log
+
+
+def wait_for_workers(log: Path, count: int) -> None:
+    deadline = time.monotonic() + 30
+    while log.read_text().count("Application startup complete.") < count:
+        assert time.monotonic() < deadline, f"fewer than {count} workers started"
+        time.sleep(0.05)
+    time.sleep(0.3)  # each listens right after saying so
 
 
 def test_kept_alive_connections_are_spread_over_both_workers(tmp_path: Path) -> None:
@@ -62,10 +74,7 @@ def test_a_worker_that_dies_is_replaced(tmp_path: Path) -> None:
     try:
         first, _ = worker_pids(log)
         os.kill(first, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while len(worker_pids(log)) < 3:
-            assert time.monotonic() < deadline, "no worker took the dead one's place"
-            time.sleep(0.1)
+        wait_for_workers(log, 3)  # the dead one's replacement
         assert httpx.get(f"{server.base_url}/healthz").status_code == 200
     finally:
         server.stop()
