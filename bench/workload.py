@@ -40,7 +40,10 @@ DEFAULT_CACHE_DIR = Path(__file__).resolve().parent / "results" / "cache"
 CENTRE_LON = 8.9
 CENTRE_LAT = 47.3
 HALF_SIDE_M = 250_000.0
-START = datetime(2026, 12, 1, tzinfo=UTC)
+#: Midnight UTC the day after tomorrow: the API bench's server runs on the real clock and
+#: would take a day gone by as expired, so the day is always ahead of it (a fixed date
+#: worked until it passed).
+START = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=2)
 SPAN = timedelta(hours=24)
 PARTIES = tuple(PartyId(f"party-{i:02d}") for i in range(1, 37))
 
@@ -315,7 +318,9 @@ class Workload:
 
     def _dir(self) -> Path:
         assert self.cache_dir is not None
-        return self.cache_dir / f"workload-v{GENERATOR_VERSION}-seed{self.seed}"
+        # Times are absolute, so a workload is good for the day it was made for.
+        name = f"workload-v{GENERATOR_VERSION}-seed{self.seed}-{START:%Y%m%d}"
+        return self.cache_dir / name
 
     def _chunk_path(self, chunk: int, count: int) -> Path:
         return self._dir() / f"stored-{chunk:04d}-{count}.pickle"

@@ -32,8 +32,8 @@ DEADLINE_S = 600
 M = TypeVar("M", bound=BaseModel)
 
 
-def at(hours: float) -> str:
-    return (START + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+def at(hours: float, origin: datetime = START) -> str:
+    return (origin + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def rectangle(lon_lo: float, lat_lo: float, lon_hi: float, lat_hi: float) -> dict[str, Any]:
@@ -59,13 +59,14 @@ def volume(
     upper_m: float = 500,
     start_h: float = 2,
     end_h: float = 4,
+    origin: datetime = START,
 ) -> dict[str, Any]:
     return {
         "footprint": footprint,
         "altitude_lower_m": lower_m,
         "altitude_upper_m": upper_m,
-        "start": at(start_h),
-        "end": at(end_h),
+        "start": at(start_h, origin),
+        "end": at(end_h, origin),
     }
 
 

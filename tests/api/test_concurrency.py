@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from deconflict.store.postgres import PostgresStore
 from deconflict.store.sqlite import SqliteStore
 from tests.api.helpers import SECRET, START, Party, RunningServer, World, rectangle, volume
 from tests.delivery.servers import ServerProcess, free_port
+from tests.real_clock import tomorrow_morning
 
 THREADS = 8
 ROUNDS = 4
@@ -37,12 +39,17 @@ ROUNDS = 4
 THREAD_PARTIES = ["alpha", "alpha", "alpha", "bravo", "bravo", "bravo", "charlie", "charlie"]
 
 
-def racing_volume(j: int) -> dict[str, Any]:
+def racing_volume(j: int, origin: datetime = START) -> dict[str, Any]:
     """The j-th of a family that all share a core: lon 30.031–30.2, lat 50.016–50.1,
     131–500 m, and part of every window; each one asymmetric and a little different."""
     box = rectangle(30.0 + 0.001 * j, 50.0 + 0.0005 * j, 30.2 + 0.002 * j, 50.1 + 0.001 * j)
     return volume(
-        box, lower_m=100 + j, upper_m=500 + 10 * j, start_h=2 + 0.01 * j, end_h=4 + 0.01 * j
+        box,
+        lower_m=100 + j,
+        upper_m=500 + 10 * j,
+        start_h=2 + 0.01 * j,
+        end_h=4 + 0.01 * j,
+        origin=origin,
     )
 
 
@@ -59,10 +66,11 @@ class Racers:
         return cls({"alpha": alpha, "bravo": bravo, "charlie": charlie})
 
 
-def race(racers: Racers, base_urls: list[str]) -> dict[str, str]:
+def race(racers: Racers, base_urls: list[str], origin: datetime = START) -> dict[str, str]:
     """Every thread submits one operation per round, all at once; op id -> party key.
 
-    Thread t talks to base_urls[t % len(base_urls)], so several servers share the work.
+    Thread t talks to base_urls[t % len(base_urls)], so several servers share the work;
+    volumes lie a few hours after `origin`, which must be ahead of the servers' clock.
     """
     for party in racers.parties.values():
         party.member(Role.PLANNER)  # made before the race, not during it
@@ -78,7 +86,10 @@ def race(racers: Racers, base_urls: list[str]) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {key}"}
         with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
             for r in range(ROUNDS):
-                plan = {"volumes": [racing_volume(r * THREADS + thread)], "purpose": f"r{r}"}
+                plan = {
+                    "volumes": [racing_volume(r * THREADS + thread, origin)],
+                    "purpose": f"r{r}",
+                }
                 try:
                     barrier.wait(timeout=60)
                     got = client.post("/v1/operations", json=plan)
@@ -240,7 +251,8 @@ def test_serve_with_two_worker_processes_on_one_sqlite_file_misses_nothing(
     world = World(server.base_url, service, clock)
     try:
         racers = Racers.enrol(world)
-        made = race(racers, [server.base_url])
+        # The served processes run on the real clock, not on the test's.
+        made = race(racers, [server.base_url], tomorrow_morning())
         check_after_race(racers, made, service)
     finally:
         world.close()

@@ -21,6 +21,7 @@ from deconflict.service.webhooks import WebhookPolicy
 from deconflict.store.interface import Store, Transaction
 from deconflict.store.sqlite import SqliteStore
 from tests.delivery.receiver import Receiver
+from tests.real_clock import now_s
 from tests.service.test_loop import volume
 
 T = TypeVar("T")
@@ -94,14 +95,14 @@ def test_the_loop_delivers_retries_and_dead_letters(tmp_path: Path) -> None:
                 svc,
                 relief_planner,
                 "Shelter",
-                [volume(23.70, 41.75, 300, hours=24, start_h=0)],
+                [volume(23.70, 41.75, 300, hours=24, start_h=0, origin=now_s())],
                 Buffer(),
                 Validity.TIME_LIMITED,
             )
             warnings.raise_hazard(
                 svc,
                 north_liaison,
-                volume(23.71, 41.75, 3000, start_h=0, hours=3),
+                volume(23.71, 41.75, 3000, start_h=0, hours=3, origin=now_s()),
                 Severity.DANGER,
                 "expect hostile drones within 2 hours",
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -27,8 +27,9 @@ def volume(
     start_h: float = 1.0,
     lower: float = 0.0,
     upper: float = 300.0,
+    origin: datetime = T0,
 ) -> Volume4D:
-    start = T0 + timedelta(hours=start_h)
+    start = origin + timedelta(hours=start_h)
     return parse_volume(
         {
             "footprint": {"type": "Circle", "center": [lon, lat], "radius_m": radius_m},
