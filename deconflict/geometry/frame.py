@@ -8,7 +8,6 @@ geodesic refinement in `overlap`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +15,12 @@ import numpy as np
 import shapely
 
 from deconflict.geometry.antimeridian import wrap_towards
-from deconflict.geometry.geodesy import FloatArray, meridional_radius_m, normal_radius_m
-
-_DEG = math.pi / 180.0
+from deconflict.geometry.geodesy import (
+    FloatArray,
+    abs_lat_range,
+    east_m_per_deg,
+    north_m_per_deg,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +34,7 @@ class LocalFrame:
 
     @classmethod
     def at(cls, lon0: float, lat0: float) -> LocalFrame:
-        kx = normal_radius_m(lat0) * math.cos(lat0 * _DEG) * _DEG
-        ky = meridional_radius_m(lat0) * _DEG
-        return cls(lon0, lat0, kx, ky)
+        return cls(lon0, lat0, east_m_per_deg(lat0), north_m_per_deg(lat0))
 
     def coords_to_plane(self, coords: FloatArray, *, wrap: bool = True) -> FloatArray:
         """Frame coordinates; `wrap=False` skips the antimeridian wrap when none is near."""
@@ -73,15 +73,8 @@ class LocalFrame:
         East-west the true scale is N(φ)cos φ, north-south M(φ); both are monotone in |φ|,
         so their extremes over an interval lie at its ends or at the equator.
         """
-        abs_lo = 0.0 if lat_lo <= 0.0 <= lat_hi else min(abs(lat_lo), abs(lat_hi))
-        abs_hi = min(max(abs(lat_lo), abs(lat_hi)), 90.0)
+        abs_lo, abs_hi = abs_lat_range(lat_lo, lat_hi)
         return (
-            min(self._east_ratio(abs_hi), self._north_ratio(abs_lo)),
-            max(self._east_ratio(abs_lo), self._north_ratio(abs_hi)),
+            min(east_m_per_deg(abs_hi) / self.kx, north_m_per_deg(abs_lo) / self.ky),
+            max(east_m_per_deg(abs_lo) / self.kx, north_m_per_deg(abs_hi) / self.ky),
         )
-
-    def _east_ratio(self, lat: float) -> float:
-        return normal_radius_m(lat) * math.cos(lat * _DEG) * _DEG / self.kx
-
-    def _north_ratio(self, lat: float) -> float:
-        return meridional_radius_m(lat) * _DEG / self.ky

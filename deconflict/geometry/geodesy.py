@@ -20,6 +20,7 @@ E2 = 0.00669437999014133
 M_MIN_M = A_M * (1.0 - E2)
 
 FloatArray = npt.NDArray[np.float64]
+_RAD_PER_DEG = math.pi / 180.0
 
 
 def meridional_radius_m(lat_deg: float) -> float:
@@ -32,6 +33,35 @@ def normal_radius_m(lat_deg: float) -> float:
     """Radius of curvature in the prime vertical, N(φ)."""
     s = math.sin(math.radians(lat_deg))
     return A_M / math.sqrt(1.0 - E2 * s * s)
+
+
+def east_m_per_deg(lat_deg: float) -> float:
+    """Metres along a parallel per degree of longitude: N(φ) cos φ, falling with |φ|."""
+    return normal_radius_m(lat_deg) * math.cos(math.radians(lat_deg)) * _RAD_PER_DEG
+
+
+def north_m_per_deg(lat_deg: float) -> float:
+    """Metres along a meridian per degree of latitude: M(φ), rising with |φ|."""
+    return meridional_radius_m(lat_deg) * _RAD_PER_DEG
+
+
+def abs_lat_range(lat_lo: float, lat_hi: float) -> tuple[float, float]:
+    """The least and greatest |φ| between two latitudes (0 if they straddle the equator)."""
+    abs_lo = 0.0 if lat_lo <= 0.0 <= lat_hi else min(abs(lat_lo), abs(lat_hi))
+    return abs_lo, min(max(abs(lat_lo), abs(lat_hi)), 90.0)
+
+
+def degree_scale_range_m(lat_lo: float, lat_hi: float) -> tuple[float, float]:
+    """Least and greatest metres per degree, in any direction, between two latitudes.
+
+    The metric is ds² = (N cos φ dλ)² + (M dφ)², so a curve in the band is at least the
+    least and at most the greatest of the two scales times its length in lon/lat degrees.
+    """
+    abs_lo, abs_hi = abs_lat_range(lat_lo, lat_hi)
+    return (
+        min(east_m_per_deg(abs_hi), north_m_per_deg(abs_lo)),
+        max(east_m_per_deg(abs_lo), north_m_per_deg(abs_hi)),
+    )
 
 
 def lat_span_deg(distance_m: float) -> float:

@@ -19,7 +19,12 @@ from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.geometry.distance import core_distance_m, nearest_points_lonlat
 from deconflict.geometry.frame import LocalFrame
-from deconflict.geometry.geodesy import GEOD, M_MIN_M, geodesic_distance_m
+from deconflict.geometry.geodesy import (
+    GEOD,
+    M_MIN_M,
+    degree_scale_range_m,
+    geodesic_distance_m,
+)
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
 from deconflict.geometry.values import AltitudeBand, Reach, TimeWindow
 
@@ -32,6 +37,10 @@ _BOW_DEG = 0.05
 _POINT = 0  # shapely's type id of a Point
 
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+#: Widest spread of longitudes measured in plain degrees: any way round the antimeridian
+#: is then longer in degrees (over 270°) than the direct one (at most hypot(90°, 180°)).
+_MAX_LON_SPREAD_DEG = 90.0
 
 
 class Overlap:
@@ -167,10 +176,11 @@ def within_reach(
 ) -> BoolArray:
     """For each stored core and margin, whether it comes within reach of the query's core.
 
-    Cheapest test first: cores that touch the query's core are in reach whatever the
-    margins (an exact lon/lat test); two circle centres are measured geodesically at once;
-    the rest are placed in one affine frame at the query, which decides most pairs from
-    bounds on its length distortion; only pairs inside that error band are refined.
+    Cheapest test first: in lon/lat degrees as they are, pairs far closer or far farther
+    apart than the threshold (touching ones included) are decided with no projection; two
+    circle centres are measured geodesically at once; the rest are placed in one affine
+    frame at the query, which decides most pairs from bounds on its length distortion;
+    only pairs inside that error band are refined.
     """
     count = len(cores)
     if count == 0:
@@ -182,25 +192,70 @@ def within_reach(
     shapely.prepare(core)
     result = shapely.intersects(core, cores)
     rest = np.flatnonzero(~result)
+    bounds = shapely.bounds(cores[rest])
+    decided = _decided_in_degrees(query, cores[rest], bounds, threshold[rest])
+    if decided is not None:
+        in_reach, undecided = decided
+        result[rest[in_reach]] = True
+        rest, bounds = rest[undecided], bounds[undecided]
     if rest.size and isinstance(core, shapely.Point):
-        points = rest[shapely.get_type_id(cores[rest]) == _POINT]
+        is_point = shapely.get_type_id(cores[rest]) == _POINT
+        points = rest[is_point]
         if points.size:
             xy = shapely.get_coordinates(cores[points])
             n = len(points)
             _, _, dist = GEOD.inv(np.full(n, core.x), np.full(n, core.y), xy[:, 0], xy[:, 1])
             result[points] = np.asarray(dist) <= threshold[points]
-            rest = np.setdiff1d(rest, points, assume_unique=True)
+            rest, bounds = rest[~is_point], bounds[~is_point]
     if rest.size:
-        result[rest] = _in_reach_by_frame(query, cores[rest], threshold[rest])
+        result[rest] = _in_reach_by_frame(query, cores[rest], bounds, threshold[rest])
     return np.asarray(result, dtype=np.bool_)
 
 
+def _decided_in_degrees(
+    query: Reach,
+    cores: npt.NDArray[np.object_],
+    bounds: npt.NDArray[np.float64],
+    threshold: npt.NDArray[np.float64],
+) -> tuple[BoolArray, BoolArray] | None:
+    """Which cores are surely in reach, and which are undecided, measured in lon/lat
+    degrees; None where degrees do not measure: across the antimeridian, or at a pole.
+
+    In a band of latitudes a curve's true length lies between the least and the greatest
+    metres per degree (in any direction) times its length in degrees. A connection no
+    longer than the threshold cannot leave the band grown by the threshold's span of
+    latitude, so cores farther apart in degrees than threshold / least are out of reach;
+    and the straight connection in degrees between the nearest points stays inside the
+    band, so cores closer than threshold / greatest are in reach. With no projection to
+    make, this settles all but a few pairs for the price of one distance each.
+    """
+    if not len(cores):
+        return None
+    q_lon_lo, q_lat_lo, q_lon_hi, q_lat_hi = query.core.bounds
+    lon_lo = min(q_lon_lo, float(bounds[:, 0].min()))
+    lon_hi = max(q_lon_hi, float(bounds[:, 2].max()))
+    if lon_hi - lon_lo > _MAX_LON_SPREAD_DEG:
+        return None
+    slack = math.degrees(float(threshold.max()) / M_MIN_M) * 1.001
+    least, greatest = degree_scale_range_m(
+        min(q_lat_lo, float(bounds[:, 1].min())) - slack,
+        max(q_lat_hi, float(bounds[:, 3].max())) + slack,
+    )
+    if least <= 0.0:
+        return None
+    degrees = shapely.distance(query.core, cores)
+    in_reach = degrees * greatest <= threshold
+    return in_reach, ~in_reach & (degrees * least <= threshold)
+
+
 def _in_reach_by_frame(
-    query: Reach, cores: npt.NDArray[np.object_], threshold: npt.NDArray[np.float64]
+    query: Reach,
+    cores: npt.NDArray[np.object_],
+    bounds: npt.NDArray[np.float64],
+    threshold: npt.NDArray[np.float64],
 ) -> BoolArray:
     q_lon_lo, q_lat_lo, q_lon_hi, q_lat_hi = query.volume.footprint.continuous_bounds
     frame = LocalFrame.at((q_lon_lo + q_lon_hi) / 2.0, (q_lat_lo + q_lat_hi) / 2.0)
-    bounds = shapely.bounds(cores)
     # Decided on the shapes as stored, cut at the antimeridian: a query that crosses it has
     # a piece near -180 however continuous its own bounds look.
     core_lon_lo, _, core_lon_hi, _ = query.core.bounds

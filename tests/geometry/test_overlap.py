@@ -32,8 +32,18 @@ from deconflict.geometry import (
     reaches_meet,
     within_reach,
 )
+from deconflict.geometry.distance import core_distance_m
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
-from tests.specimens import FIELD, GEOD, PAIRS, Pair, circle_json, polygon_json, reach
+from tests.specimens import (
+    FIELD,
+    GEOD,
+    PAIRS,
+    Pair,
+    circle_json,
+    destination,
+    polygon_json,
+    reach,
+)
 from tests.strategies import DETERMINISTIC, centres, nearby_pairs, reaches, same_time_and_band
 
 FloatArray = np.ndarray
@@ -282,6 +292,32 @@ def test_within_reach_decides_each_stored_core() -> None:
     cores = np.array([b.core, b.core, PAIRS["touching_edges"].b.core], dtype=object)
     hits = within_reach(a, cores, np.array([0.0, 31.0, 0.0]))
     assert hits.tolist() == [False, True, True]
+
+
+@pytest.mark.parametrize("lat", [-63.0, -0.004, 0.0, 47.3, 71.0])
+def test_within_reach_decides_many_cores_at_once_as_their_distances_say(lat: float) -> None:
+    """Cores all round the query, touching, near and far, each with margins just short of,
+    just past and far from its distance, in one call: most are settled in plain degrees,
+    the rest in the frame or geodesically, and every answer is the one the distance gives."""
+    ring = [[10.0, lat], [10.02, lat], [10.015, lat + 0.01], [10.0, lat + 0.006], [10.0, lat]]
+    query = reach(polygon_json(ring))
+    cores: list[shapely.Geometry] = []
+    margins: list[float] = []
+    expected: list[bool] = []
+    for azimuth in range(0, 360, 30):
+        for gap_m in (0.0, 40.0, 1_500.0, 30_000.0):
+            lon, la = destination(10.01, lat + 0.004, azimuth, 900.0 + gap_m)
+            core = shapely.Polygon(
+                [(lon, la), (lon + 0.004, la + 0.001), (lon + 0.001, la + 0.003)]
+            )
+            d = core_distance_m(query.core, core)
+            for factor in (0.0, 0.5, 0.9995, 1.0005, 3.0):
+                cores.append(core)
+                margins.append(d * factor)
+                expected.append(d <= d * factor + DISTANCE_TOLERANCE_M)
+    hits = within_reach(query, np.array(cores, dtype=object), np.array(margins))
+    assert hits.tolist() == expected
+    assert 0 < sum(expected) < len(expected)
 
 
 # --- properties ---------------------------------------------------------------------------
