@@ -11,11 +11,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from deconflict import errors
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
@@ -31,8 +32,33 @@ T = TypeVar("T")
 #: How long a writer waits for the lock before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
 _BUSY = "the store is busy with other writes; try again shortly"
+#: Most writes committed together: each waits for the ones run before it in its group.
+MAX_GROUP = 16
 #: Address space each connection may map the file into (not memory it takes).
 MMAP_BYTES = 4 * 1024**3
+
+
+class _Pending(Generic[T]):
+    """One write waiting to be run by whichever writer takes the lock next."""
+
+    __slots__ = ("committed", "done", "error", "result", "work")
+
+    def __init__(self, work: Callable[[SqliteTransaction], T]) -> None:
+        self.work = work
+        self.result: T | None = None
+        self.error: BaseException | None = None
+        self.committed = False
+        self.done = threading.Event()
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+
+    def outcome(self) -> T:
+        if self.error is not None:
+            raise self.error
+        if not self.committed:  # its group was abandoned half way, by an interrupt say
+            raise errors.StoreBusy(_BUSY)
+        return self.result  # type: ignore[return-value]  # committed, so it ran
 
 
 class SqliteTransaction(RecordRepositories):
@@ -68,6 +94,8 @@ class SqliteStore:
         self._closed = False
         self._epoch = EpochSlot()
         self._writers = threading.Lock()
+        self._queue: deque[_Pending[Any]] = deque()
+        self._queue_lock = threading.Lock()
         self._other_processes = WriterLock(self.path.with_name(self.path.name + "-writer.lock"))
         self._checkpointer = Checkpointer(self.path, BUSY_TIMEOUT_MS)
         self._busy_timeout_s = busy_timeout_s
@@ -75,34 +103,87 @@ class SqliteStore:
         _migrate(conn)
 
     def write(self, work: Callable[[SqliteTransaction], T]) -> T:
-        conn = self._connection()
+        """Run `work` in a write transaction and commit it before answering.
+
+        Writes that arrive while another is running are committed together (group
+        commit): the next thread to take the writer lock runs every write waiting by then,
+        each under a savepoint of its own, and commits them with one sync of the log. A
+        write that fails rolls back to its savepoint and fails alone; a failed commit
+        fails them all. Either way each caller hears only after the commit.
+        """
+        pending: _Pending[T] = _Pending(work)
+        with self._queue_lock:
+            self._queue.append(pending)
         # Writers queue on locks of ours, threads of this process on one, processes on a
         # file lock: SQLite's busy handler sleeps and polls for milliseconds, leaving the
         # database idle between writers and timing some out under load. Its own lock
         # (BEGIN IMMEDIATE) still orders any other program writing to the file.
         deadline = time.monotonic() + self._busy_timeout_s
-        if not self._writers.acquire(timeout=self._busy_timeout_s):
+        if self._writers.acquire(timeout=self._busy_timeout_s):
+            try:
+                if not pending.done.is_set():
+                    self._run_waiting(self._connection(), deadline)
+            finally:
+                self._writers.release()
+        elif not self._withdrawn(pending):
+            pending.done.wait()  # a leader has taken it: its answer comes with that commit
+        else:
             raise errors.StoreBusy(_BUSY)
+        return pending.outcome()
+
+    def _withdrawn(self, pending: _Pending[Any]) -> bool:
+        """Take back a write no leader has started on; False when one has."""
+        with self._queue_lock:
+            if pending in self._queue:
+                self._queue.remove(pending)
+                return True
+            return False
+
+    def _run_waiting(self, conn: sqlite3.Connection, deadline: float) -> None:
+        with self._queue_lock:
+            batch = list(self._queue)[:MAX_GROUP]
+            for _ in batch:
+                self._queue.popleft()
         try:
             if not self._other_processes.acquire(deadline):
                 raise errors.StoreBusy(_BUSY)
             try:
-                return self._write_locked(conn, work)
+                self._commit_group(conn, batch)
             finally:
                 self._other_processes.release()
+        except Exception as failed:
+            for item in batch:
+                if not item.done.is_set():
+                    item.fail(failed)
         finally:
-            self._writers.release()
+            for item in batch:
+                item.done.set()
 
-    def _write_locked(self, conn: sqlite3.Connection, work: Callable[[SqliteTransaction], T]) -> T:
+    def _commit_group(self, conn: sqlite3.Connection, batch: list[_Pending[Any]]) -> None:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as busy:
             if "locked" not in str(busy) and "busy" not in str(busy):
                 raise
             raise errors.StoreBusy(_BUSY) from None
-        result = self._run(conn, work)
+        try:
+            for item in batch:
+                conn.execute("SAVEPOINT one_write")
+                try:
+                    tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
+                    item.result = item.work(tx)
+                    tx.finish()
+                except Exception as failed:
+                    conn.execute("ROLLBACK TO one_write")
+                    item.fail(failed)
+                conn.execute("RELEASE one_write")
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+        for item in batch:
+            item.committed = item.error is None
         self._checkpointer.committed()
-        return result
 
     def read(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()

@@ -1,0 +1,112 @@
+"""SQLite's group commit: writes waiting for the lock are run together and committed once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from deconflict import errors
+from deconflict.store.sqlite import SqliteStore, SqliteTransaction
+from tests.store.test_contract import BASE, NOW, count, owner, reach
+
+WAITING = 5
+
+
+class Held:
+    """A first write that keeps the lock until told, so that others queue behind it."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.inside, self.release = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=store.write, args=(self._hold,))
+
+    def _hold(self, tx: SqliteTransaction) -> None:
+        del tx
+        self.inside.set()
+        self.release.wait(10)
+
+    def __enter__(self) -> Held:
+        self.thread.start()
+        assert self.inside.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self.thread.join(10)
+
+
+def _writes_behind(store: SqliteStore, held: Held, n: int, *, failing: int = -1) -> list[object]:
+    """`n` writes started while `held` holds the lock; each stores a volume and answers its
+    number and the thread it ran on (write `failing` stores and then fails)."""
+    answers: list[object] = [None] * n
+
+    def writer(i: int) -> None:
+        def work(tx: SqliteTransaction) -> tuple[int, int]:
+            tx.volumes.replace(owner(f"op-{i}"), [reach(BASE)])
+            if i == failing:
+                raise errors.InvalidInput("refused on purpose", "/volumes/0")
+            return i, threading.get_ident()
+
+        try:
+            answers[i] = store.write(work)
+        except errors.DeconflictError as error:
+            answers[i] = error
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)  # every writer is queued behind the held lock by now
+    held.release.set()
+    for thread in threads:
+        thread.join(10)
+    return answers
+
+
+def test_writes_waiting_together_are_run_by_one_writer_and_all_committed(
+    sqlite_path: Path,
+) -> None:
+    store = SqliteStore(sqlite_path)
+    try:
+        with Held(store) as held:
+            answers = _writes_behind(store, held, WAITING)
+        assert [a[0] for a in answers if isinstance(a, tuple)] == list(range(WAITING))
+        # Grouped: fewer threads ran them than there were writes.
+        assert len({a[1] for a in answers if isinstance(a, tuple)}) < WAITING
+        assert count(store) == WAITING
+        # Each is stored as its own write made it, visible to a search.
+        found = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW))
+        assert {h.owner.entity.entity_id for h in found} == {f"op-{i}" for i in range(WAITING)}
+    finally:
+        store.close()
+
+
+def test_a_write_that_fails_in_a_group_fails_alone_and_leaves_nothing(sqlite_path: Path) -> None:
+    store = SqliteStore(sqlite_path)
+    try:
+        with Held(store) as held:
+            answers = _writes_behind(store, held, WAITING, failing=2)
+        assert isinstance(answers[2], errors.InvalidInput)
+        assert [a[0] for a in answers if isinstance(a, tuple)] == [0, 1, 3, 4]
+        found = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW))
+        assert {h.owner.entity.entity_id for h in found} == {"op-0", "op-1", "op-3", "op-4"}
+    finally:
+        store.close()
+
+
+def test_a_write_that_gave_up_waiting_is_never_run(sqlite_path: Path) -> None:
+    store = SqliteStore(sqlite_path, busy_timeout_s=0.2)
+    ran = threading.Event()
+
+    def late(tx: SqliteTransaction) -> None:
+        ran.set()
+        tx.volumes.replace(owner("op-late"), [reach(BASE)])
+
+    try:
+        with Held(store), pytest.raises(errors.StoreBusy):
+            store.write(late)
+        assert store.write(lambda tx: tx.volumes.count()) == 0
+        assert not ran.is_set()
+    finally:
+        store.close()
