@@ -34,6 +34,8 @@ class AltitudeBand:
     reference: AltitudeReference = AltitudeReference.WGS84
 
     def inflated(self, vertical_m: float) -> AltitudeBand:
+        if vertical_m == 0.0:  # most reaches carry no vertical buffer; the band is immutable
+            return self
         return AltitudeBand(self.lower_m - vertical_m, self.upper_m + vertical_m, self.reference)
 
 

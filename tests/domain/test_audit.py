@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import cast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deconflict.domain.audit import (
     GENESIS_HASH,
@@ -95,6 +97,33 @@ def test_the_hash_is_sha256_over_the_canonical_content() -> None:
     )
     assert first.hash == hashlib.sha256(content.encode()).hexdigest()
     assert chain_hash(GENESIS_HASH, first) == first.hash
+
+
+_JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.text())
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    seq=st.integers(min_value=0, max_value=2**62),
+    at=st.datetimes(timezones=st.just(UTC)),
+    kind=st.sampled_from(AuditKind),
+    texts=st.lists(st.text(), min_size=4, max_size=4),
+    data=st.dictionaries(st.text(), _JSON, max_size=4),
+)
+def test_the_hash_is_spelled_as_the_canonical_encoding_of_the_content(
+    seq: int, at: datetime, kind: AuditKind, texts: list[str], data: dict[str, JsonValue]
+) -> None:
+    """Hashing writes the content out field by field; quotes, control characters and any
+    script spell exactly as `canonical` spells the whole content."""
+    party_id, actor, subject, prev_hash = texts
+    entry = AuditEntry(seq, at, kind, party_id, actor, subject, data, prev_hash, "")
+    expected = hashlib.sha256(canonical(entry.content())).hexdigest()
+    assert chain_hash(prev_hash, entry) == expected
 
 
 def test_an_intact_chain_verifies() -> None:
