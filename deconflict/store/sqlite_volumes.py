@@ -19,6 +19,8 @@ BOXES_PER_VOLUME = 4
 EPOCH_KEY = "index_epoch"
 #: Rows inserted per executemany in bulk loads.
 _BATCH = 5_000
+#: Most volumes stored since a search's mark that a search `after` it reads one by one.
+SCAN_NEWER_LIMIT = 256
 #: Ids bound per statement when checking which volumes are still stored.
 _LIVE_BATCH = 500
 
@@ -138,6 +140,12 @@ class SqliteVolumeIndex:
             tail += (exclude.kind.value, exclude.entity_id)
         if after is not None:
             tail += (after,)
+            if self.high_water() - after <= SCAN_NEWER_LIMIT:
+                # A few volumes stored since a search's mark (a submission's top-up inside
+                # its write): reading them by id beats walking the index, and the exact
+                # check decides them wherever they lie.
+                newer = _newer_sql(len(kind_values), exclude is not None)
+                return exact_hits(query, self._conn.execute(newer, tail).fetchall())
         boxes = index_boxes(query, self._epoch(), self._model)
         if len(boxes) == 1:
             rows = self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
@@ -204,6 +212,24 @@ def _search_sql(kind_count: int, excluding: bool, after: bool) -> str:
     if after:
         sql += " AND v.id > ?"
     return sql
+
+
+@lru_cache(maxsize=16)
+def _newer_sql(kind_count: int, excluding: bool) -> str:
+    """`_search_sql` with `after`, reading volumes by id instead of through the index.
+
+    NOT INDEXED keeps the planner off the indexes on kind and end time, either of which
+    would read most of the table: only the range of ids past the mark is to be read.
+    """
+    columns = ", ".join(f"v.{c.strip()}" for c in CANDIDATE_COLUMNS.split(","))
+    sql = (
+        f"SELECT {columns} FROM volumes v NOT INDEXED "
+        f"WHERE v.start_us < ? AND v.end_us > ? AND v.end_us > ? AND {ALTITUDE_MATCH} "
+        f"AND v.kind IN ({', '.join('?' * kind_count)})"
+    )
+    if excluding:
+        sql += " AND NOT (v.kind = ? AND v.entity_id = ?)"
+    return sql + " AND v.id > ?"
 
 
 def _row_values(row: VolumeRow) -> tuple[object, ...]:

@@ -337,6 +337,33 @@ def test_search_after_a_mark_sees_only_what_was_stored_since(store: Store) -> No
     assert all(h.volume_id > mark for h in after)
 
 
+@pytest.mark.parametrize("newer", [12, 300], ids=["a-few-newer", "many-newer"])
+def test_search_after_a_mark_is_the_search_of_the_newer_volumes(store: Store, newer: int) -> None:
+    """Whether a few volumes are newer than the mark (read by id) or many (through the
+    index), the answer is the full search's, narrowed to ids past the mark."""
+    put(store, owner("op-old"), reach(BASE))
+    mark = store.read(lambda tx: tx.volumes.high_water())
+    entries = []
+    for n in range(newer):
+        # Near and far, early and late, low and high, and one entity the search excludes.
+        lon = 10.0 + 0.02 * (n % 7) - (2.0 if n % 5 == 0 else 0.0)
+        shape = circle(lon, 50.01, 300 + n) if n % 2 else rectangle(lon, 50.0, lon + 0.03, 50.02)
+        minutes = (0.0, 60.0) if n % 3 else (130.0, 200.0)
+        alt_m = (0.0, 120.0) if n % 4 else (500.0, 900.0)
+        name = "op-mine" if n == 1 else f"op-{n}"
+        entries.append((owner(name), [reach(shape, minutes=minutes, alt_m=alt_m)]))
+    store.write(lambda tx: tx.volumes.add_many(entries))
+    mine = EntityRef(EntityKind.OPERATION, "op-mine")
+
+    def ids(hits: list[VolumeHit]) -> set[int]:
+        return {h.volume_id for h in hits}
+
+    full = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW, exclude=mine))
+    after = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW, exclude=mine, after=mark))
+    assert ids(after) == {i for i in ids(full) if i > mark}
+    assert 0 < len(after) < newer
+
+
 def test_live_names_the_volumes_still_stored(store: Store) -> None:
     put(store, owner("op-1"), reach(BASE))
     put(store, owner("op-2"), reach(BASE))
