@@ -121,7 +121,9 @@ class SqliteStore:
         deadline = time.monotonic() + self._busy_timeout_s
         if self._writers.acquire(timeout=self._busy_timeout_s):
             try:
-                if not pending.done.is_set():
+                # A group takes at most MAX_GROUP writes from the front of the queue, so
+                # with more waiting, this one may be a later group's.
+                while not pending.done.is_set():
                     self._run_waiting(self._connection(), deadline)
             finally:
                 self._writers.release()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from deconflict import errors
-from deconflict.store.sqlite import SqliteStore, SqliteTransaction
+from deconflict.store.sqlite import MAX_GROUP, SqliteStore, SqliteTransaction, _Pending
 from tests.store.test_contract import BASE, NOW, count, owner, reach
 
 WAITING = 5
@@ -80,6 +81,27 @@ def test_writes_waiting_together_are_run_by_one_writer_and_all_committed(
         assert {h.owner.entity.entity_id for h in found} == {f"op-{i}" for i in range(WAITING)}
     finally:
         store.close()
+
+
+def test_a_write_queued_behind_more_than_one_group_is_still_run(sqlite_path: Path) -> None:
+    """The thread that takes the lock runs groups until its own write is done, even when
+    more writes queued before it than one group takes. The queue is filled directly: which
+    of many waiting threads gets the lock first is the scheduler's choice, not the test's."""
+    store = SqliteStore(sqlite_path)
+    ahead = 2 * MAX_GROUP + 1
+    earlier = [_Pending(partial(_store_one, f"op-{i}")) for i in range(ahead)]
+    try:
+        store._queue.extend(earlier)
+        assert store.write(partial(_store_one, "op-last")) == "op-last"
+        assert [p.outcome() for p in earlier] == [f"op-{i}" for i in range(ahead)]
+        assert count(store) == ahead + 1
+    finally:
+        store.close()
+
+
+def _store_one(name: str, tx: SqliteTransaction) -> str:
+    tx.volumes.replace(owner(name), [reach(BASE)])
+    return name
 
 
 def test_a_write_that_fails_in_a_group_fails_alone_and_leaves_nothing(sqlite_path: Path) -> None:
