@@ -155,7 +155,7 @@ class SqliteStore:
                 self._other_processes.release()
         except Exception as failed:
             for item in batch:
-                if not item.done.is_set():
+                if not item.committed:  # an answer must never deny a committed write
                     item.fail(failed)
         finally:
             for item in batch:
