@@ -96,7 +96,7 @@ def _hash(
     """SHA-256 of `canonical(entry.content())`, written out field by field.
 
     A use case appends dozens of entries inside the one writer's turn, and encoding the
-    whole content through `json.dumps` with sorted keys cost three times this. The keys
+    whole content through `json.dumps` with sorted keys cost nearly twice this. The keys
     below are in sorted order and each value is encoded as `json.dumps` would encode it;
     a test holds the two spellings equal.
     """

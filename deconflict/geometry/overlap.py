@@ -37,7 +37,6 @@ _BOW_DEG = 0.05
 _POINT = 0  # shapely's type id of a Point
 
 BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.intp]
 #: Widest spread of longitudes measured in plain degrees: any way round the antimeridian
 #: is then longer in degrees (over 270°) than the direct one (at most hypot(90°, 180°)).
 _MAX_LON_SPREAD_DEG = 90.0
