@@ -198,20 +198,16 @@ class SqliteVolumeIndex:
         return self._epoch_slot.value
 
 
+_COLUMNS = ", ".join(f"v.{c.strip()}" for c in CANDIDATE_COLUMNS.split(","))
+
+
 @lru_cache(maxsize=64)
 def _search_sql(kind_count: int, excluding: bool, after: bool) -> str:
-    columns = ", ".join(f"v.{c.strip()}" for c in CANDIDATE_COLUMNS.split(","))
     sql = (
-        f"SELECT {columns} FROM volume_boxes b JOIN volumes v ON v.id = b.id / 4 "
-        f"WHERE {_BOX_MATCH} AND v.start_us < ? AND v.end_us > ? AND v.end_us > ? "
-        f"AND {ALTITUDE_MATCH} "
-        f"AND v.kind IN ({', '.join('?' * kind_count)})"
+        f"SELECT {_COLUMNS} FROM volume_boxes b JOIN volumes v ON v.id = b.id / 4 "
+        f"WHERE {_BOX_MATCH} AND {_row_match(kind_count, excluding)}"
     )
-    if excluding:
-        sql += " AND NOT (v.kind = ? AND v.entity_id = ?)"
-    if after:
-        sql += " AND v.id > ?"
-    return sql
+    return sql + " AND v.id > ?" if after else sql
 
 
 @lru_cache(maxsize=16)
@@ -221,15 +217,21 @@ def _newer_sql(kind_count: int, excluding: bool) -> str:
     NOT INDEXED keeps the planner off the indexes on kind and end time, either of which
     would read most of the table: only the range of ids past the mark is to be read.
     """
-    columns = ", ".join(f"v.{c.strip()}" for c in CANDIDATE_COLUMNS.split(","))
-    sql = (
-        f"SELECT {columns} FROM volumes v NOT INDEXED "
-        f"WHERE v.start_us < ? AND v.end_us > ? AND v.end_us > ? AND {ALTITUDE_MATCH} "
-        f"AND v.kind IN ({', '.join('?' * kind_count)})"
+    return (
+        f"SELECT {_COLUMNS} FROM volumes v NOT INDEXED "
+        f"WHERE {_row_match(kind_count, excluding)} AND v.id > ?"
     )
-    if excluding:
-        sql += " AND NOT (v.kind = ? AND v.entity_id = ?)"
-    return sql + " AND v.id > ?"
+
+
+def _row_match(kind_count: int, excluding: bool) -> str:
+    """What a candidate row must be beyond its box: time, expiry, altitude, kind, and not
+    the excluded entity. Bind: the query's end, start, now, `ALTITUDE_MATCH`'s five, the
+    kinds, and the excluded kind and entity id."""
+    sql = (
+        "v.start_us < ? AND v.end_us > ? AND v.end_us > ? "
+        f"AND {ALTITUDE_MATCH} AND v.kind IN ({', '.join('?' * kind_count)})"
+    )
+    return sql + " AND NOT (v.kind = ? AND v.entity_id = ?)" if excluding else sql
 
 
 def _row_values(row: VolumeRow) -> tuple[object, ...]:
