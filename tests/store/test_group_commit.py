@@ -58,7 +58,9 @@ def _writes_behind(store: SqliteStore, held: Held, n: int, *, failing: int = -1)
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(n)]
     for thread in threads:
         thread.start()
-    time.sleep(0.3)  # every writer is queued behind the held lock by now
+    deadline = time.monotonic() + 10
+    while len(store._queue) < n and time.monotonic() < deadline:
+        time.sleep(0.01)  # until every writer is queued behind the held lock
     held.release.set()
     for thread in threads:
         thread.join(10)
