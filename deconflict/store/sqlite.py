@@ -236,7 +236,20 @@ class SqliteStore:
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    """Apply the packaged schema files not yet recorded, each in its own transaction."""
+    """Apply the packaged schema files not yet recorded, in one transaction.
+
+    Foreign keys are off while they run, as SQLite's documented way of changing what ALTER
+    TABLE cannot (rebuild, drop, rename) requires of a table others refer to, and are
+    checked before the commit whenever a file was applied.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        _apply_scripts(conn)
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _apply_scripts(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(
@@ -244,6 +257,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
         )
         done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
         scripts = resources.files("deconflict.store").joinpath("sql", "sqlite")
+        applied = False
         for script in sorted(scripts.iterdir(), key=lambda p: p.name):
             if not script.name.endswith(".sql") or script.name in done:
                 continue
@@ -253,6 +267,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                 (script.name, datetime.now(UTC).isoformat()),
             )
+            applied = True
+        if applied and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise RuntimeError("the schema files left rows whose foreign keys point nowhere")
         # The R*Tree keeps float32 seconds since this epoch: midnight of the day the file
         # was made is near the data it will hold, so rounding stays within seconds.
         midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -13,6 +13,7 @@ import pytest
 from psycopg import sql
 
 from deconflict.domain.audit import (
+    GENESIS_HASH,
     AuditEntry,
     AuditKind,
     JsonValue,
@@ -164,6 +165,68 @@ def test_the_postgres_log_refuses_changes_after_the_fact(pg_url: str, pg_schema:
             conn.execute("UPDATE audit_entries SET subject = 'operation:forged'")
         with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
             conn.execute("DELETE FROM audit_entries")
+
+
+_INSERT = (
+    "INSERT INTO audit_entries (seq, at_us, kind, party_id, actor, subject, data, prev_hash, "
+    "hash) VALUES ({0}, 0, 'state_change', '', '', 'operation:forged', '{{}}', {0}, {0})"
+)
+#: (seq, prev_hash) of entries the log must refuse after `record(store, 0..1)`.
+BADLY_LINKED = [
+    pytest.param(2, "f" * 64, id="wrong link"),
+    pytest.param(3, "second", id="gap after the head"),
+    pytest.param(1, "first", id="second entry after the same one"),
+]
+
+
+def _forge(entries: list[AuditEntry], seq: int, prev: str) -> tuple[int, str, str]:
+    """The seq, prev_hash and hash of a hand-made entry; "first"/"second" name real hashes."""
+    named = {"first": entries[0].hash, "second": entries[1].hash}
+    return seq, named.get(prev, prev), "e" * 64
+
+
+@pytest.mark.parametrize(("seq", "prev"), BADLY_LINKED)
+def test_the_sqlite_log_refuses_an_entry_that_does_not_follow_the_one_before(
+    sqlite_path: Path, seq: int, prev: str
+) -> None:
+    store = SqliteStore(sqlite_path)
+    try:
+        entries = [record(store, 0), record(store, 1)]
+    finally:
+        store.close()
+    with sqlite3.connect(sqlite_path) as conn:
+        with pytest.raises(sqlite3.IntegrityError, match=r"follow the entry before it|UNIQUE"):
+            conn.execute(_INSERT.format("?"), _forge(entries, seq, prev))
+        conn.execute(_INSERT.format("?"), (2, entries[1].hash, "e" * 64))  # a true link
+        assert conn.execute("SELECT max(seq) FROM audit_entries").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(("seq", "prev"), BADLY_LINKED)
+def test_the_postgres_log_refuses_an_entry_that_does_not_follow_the_one_before(
+    pg_url: str, pg_schema: str, seq: int, prev: str
+) -> None:
+    store = PostgresStore(pg_url, schema=pg_schema)
+    try:
+        entries = [record(store, 0), record(store, 1)]
+    finally:
+        store.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(pg_schema)))
+        with pytest.raises(
+            (psycopg.errors.RaiseException, psycopg.errors.UniqueViolation),
+            match=r"follow the entry before it|duplicate key",
+        ):
+            conn.execute(_INSERT.format("%s"), _forge(entries, seq, prev))
+        conn.execute(_INSERT.format("%s"), (2, entries[1].hash, "e" * 64))  # a true link
+        assert conn.execute("SELECT max(seq) FROM audit_entries").fetchone() == (2,)
+
+
+def test_the_first_entry_must_follow_the_genesis_hash(sqlite_path: Path) -> None:
+    SqliteStore(sqlite_path).close()
+    with sqlite3.connect(sqlite_path) as conn:
+        with pytest.raises(sqlite3.IntegrityError, match="follow the entry before it"):
+            conn.execute(_INSERT.format("?"), (0, "f" * 64, "e" * 64))
+        conn.execute(_INSERT.format("?"), (0, GENESIS_HASH, "e" * 64))
 
 
 def entry_at(store: Store, at_s: int, subject: str, party_id: str, *audience: PartyId) -> None:

@@ -1,7 +1,8 @@
 """The audit log: entries chained onto the head, and who may read each of them.
 
-Two writers that read the same head build entries with the same `seq` and `prev_hash`,
-and the unique constraints on both let only one of them commit. SQLite never gets there,
+Two writers that read the same head build entries with the same `seq`, and its key lets
+only one of them commit; a trigger refuses any entry that does not name the hash of the
+entry just before it (schema file 006). SQLite never gets there,
 as its writers are serialised; on PostgreSQL the loser's transaction fails as a
 serialisation failure and the store runs its work again on the new head.
 """
