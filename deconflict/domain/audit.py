@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 #: The previous hash of the first entry.
 GENESIS_HASH = "0" * 64
@@ -63,8 +64,14 @@ class AuditEntry:
         }
 
 
+@lru_cache(maxsize=1024)
 def rfc3339(instant: datetime) -> str:
-    """Always UTC, always microseconds, always 'Z': one instant, one spelling."""
+    """Always UTC, always microseconds, always 'Z': one instant, one spelling.
+
+    Cached: a use case spells its one `now` for each of the dozens of entries it appends,
+    and `strftime` costs microseconds; equal instants share a spelling, so caching by
+    equality (aware datetimes compare as instants) cannot change an answer.
+    """
     if instant.utcoffset() is None:
         raise ValueError("audit timestamps must be timezone-aware")
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
