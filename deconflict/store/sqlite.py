@@ -238,9 +238,9 @@ class SqliteStore:
 def _migrate(conn: sqlite3.Connection) -> None:
     """Apply the packaged schema files not yet recorded, in one transaction.
 
-    Foreign keys are off while they run, as SQLite's documented way of changing what ALTER
-    TABLE cannot (rebuild, drop, rename) requires of a table others refer to, and are
-    checked before the commit whenever a file was applied.
+    Foreign keys are off while they run: SQLite's documented way to change what ALTER TABLE
+    cannot (make the table anew, copy, drop, rename) needs them off for a table that others
+    refer to. They are checked before the commit whenever a file was applied.
     """
     conn.execute("PRAGMA foreign_keys = OFF")
     try:

@@ -2,9 +2,8 @@
 
 Two writers that read the same head build entries with the same `seq`, and its key lets
 only one of them commit; a trigger refuses any entry that does not name the hash of the
-entry just before it (schema file 006). SQLite never gets there,
-as its writers are serialised; on PostgreSQL the loser's transaction fails as a
-serialisation failure and the store runs its work again on the new head.
+entry just before it (schema file 006). Neither store gets there in practice: SQLite's
+writers are serialised, and PostgreSQL's queue on an advisory lock per schema.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ class SqlAuditRecords:
     transaction reads the log or is about to commit (`flush`), so that a use case's
     entries go in with two statements rather than two each. Safe because writers are
     serialised and the object lives no longer than its transaction; a clash with another
-    writer's entries still fails on the unique columns, only at the flush.
+    writer's entries still fails on the key or the link check, only at the flush.
     """
 
     def __init__(self, session: SqlSession) -> None:
