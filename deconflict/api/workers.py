@@ -4,8 +4,8 @@ uvicorn's own `workers` share one listening socket, and whichever process wakes 
 accepts what is waiting: 8 clients keeping their connections open were found 7 on one
 process and 1 on the other, which left the second core idle. With `SO_REUSEPORT` each
 worker listens on a socket of its own and the kernel spreads new connections over them.
-The parent starts the workers, restarts one that dies, and stops them all on SIGINT or
-SIGTERM.
+The parent brings the schema up to date, starts the workers, restarts one that dies, and
+stops them all on SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 import uvicorn
 
 from deconflict import errors
+from deconflict.api.compose import open_store
 from deconflict.api.process import server_app, settings_environment
 from deconflict.api.settings import Settings
 
@@ -46,6 +47,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 def run_workers(settings: Settings, options: dict[str, Any]) -> None:
     """Serve with `settings.workers` processes until SIGINT or SIGTERM."""
+    # The schema is brought up to date here, once, before any worker opens the database:
+    # workers opening a file from an earlier release together queue on its migration's
+    # lock, and one kept waiting past its busy timeout (a large table being rebuilt)
+    # would fail to start, which ends the command.
+    open_store(settings).close()
     # Workers are fresh interpreters: they build their settings from the environment.
     os.environ.update(settings_environment(settings))
     context = multiprocessing.get_context("spawn")

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
+import pytest
 
+from deconflict.api import workers
+from deconflict.api.settings import Settings
 from deconflict.store.sqlite import SqliteStore
 from tests.delivery.servers import ServerProcess, free_port
+from tests.store.earlier_files import BEFORE_AUDIT_LINKS, made_by_release_of
 
 STARTED = re.compile(r"Started server process \[(\d+)\]")
 
@@ -102,3 +110,50 @@ def test_workers_that_cannot_start_end_the_command_with_a_clear_error(tmp_path: 
         )
     assert done.returncode == 2
     assert "a server process exited as it started" in done.stderr
+
+
+class _NotedStart:
+    """Stands in for a spawned worker: notes the schema files applied when it is started,
+    then asks the parent to stop, as SIGTERM would."""
+
+    started: list[set[str]]
+    path: Path
+
+    def __init__(self, **kwargs: object) -> None:
+        del kwargs
+        self.exitcode: int | None = None
+        self.pid: int | None = None
+
+    def start(self) -> None:
+        with sqlite3.connect(self.path) as conn:
+            self.started.append(
+                {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
+            )
+        conn.close()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def join(self, timeout: float | None = None) -> None:
+        del timeout
+
+    def kill(self) -> None:
+        pass
+
+
+def test_the_parent_brings_the_schema_up_to_date_before_any_worker_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "earlier.sqlite"
+    made_by_release_of(path, BEFORE_AUDIT_LINKS)
+    _NotedStart.started, _NotedStart.path = [], path
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # the parent exports its settings
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda method: SimpleNamespace(Process=_NotedStart)
+    )
+    workers.run_workers(Settings(database=str(path), workers=2), {})
+    shipped = {
+        f.name
+        for f in resources.files("deconflict.store").joinpath("sql", "sqlite").iterdir()
+        if f.name.endswith(".sql")
+    }
+    assert len(_NotedStart.started) == 2
+    assert all(applied == shipped for applied in _NotedStart.started)

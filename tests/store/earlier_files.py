@@ -1,0 +1,49 @@
+"""SQLite files as an earlier release left them, for tests of what opens them now."""
+
+from __future__ import annotations
+
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+from deconflict.domain.audit import AuditKind
+from deconflict.domain.ids import PartyId
+from deconflict.store.records.audit import SqlAuditRecords
+from deconflict.store.sql_session import SqliteSession
+from deconflict.store.sqlite import _statements
+from tests.domain import NORTHMERE, OSTERBY, T0
+
+#: The last schema file of the release before the audit link check.
+BEFORE_AUDIT_LINKS = "005_volume_rows.sql"
+
+
+def made_by_release_of(path: Path, last_script: str) -> None:
+    """A file as an earlier release left it: the schema files up to `last_script` only."""
+    folder = resources.files("deconflict.store").joinpath("sql", "sqlite")
+    scripts = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN")
+        conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        for script in scripts:
+            if script.name > last_script:
+                break
+            for statement in _statements(script.read_text(encoding="utf-8")):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, 'earlier')", (script.name,))
+        audit = SqlAuditRecords(SqliteSession(conn))
+        for n in range(5):
+            audit.append(
+                at=T0,
+                kind=AuditKind.STATE_CHANGE,
+                party_id=NORTHMERE,
+                actor="m-tamsin-planner",
+                subject=f"operation:op-{n}",
+                data={"n": n},
+                audience=[PartyId(OSTERBY)],
+            )
+        audit.flush()
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
