@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from deconflict.domain.agreement import Agreement
 from deconflict.domain.ids import PartyId
@@ -30,7 +31,7 @@ class SqlAgreementRecords:
         rows = self._session.execute(
             "SELECT document FROM agreements WHERE party_lo = ? AND party_hi = ?", (lo, hi)
         )
-        return agreement_from_json(loads(rows[0][0])) if rows else None
+        return _agreement(rows[0][0]) if rows else None
 
     def of_party(self, party_id: PartyId) -> list[Agreement]:
         rows = self._session.execute(
@@ -38,4 +39,11 @@ class SqlAgreementRecords:
             "ORDER BY party_lo, party_hi",
             (party_id, party_id),
         )
-        return [agreement_from_json(loads(row[0])) for row in rows]
+        return [_agreement(row[0]) for row in rows]
+
+
+@lru_cache(maxsize=4096)
+def _agreement(document: str) -> Agreement:
+    """An agreement from its stored document. Cached by the text: every submission reads
+    all of its party's agreements, which seldom change, and an `Agreement` is immutable."""
+    return agreement_from_json(loads(document))
