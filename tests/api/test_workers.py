@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,7 +21,7 @@ from deconflict.api import workers
 from deconflict.api.settings import Settings
 from deconflict.store.sqlite import SqliteStore
 from tests.delivery.servers import ServerProcess, free_port
-from tests.store.earlier_files import BEFORE_AUDIT_LINKS, made_by_release_of
+from tests.store.earlier_files import BEFORE_AUDIT_LINKS, made_by_release_of, shipped_scripts
 
 STARTED = re.compile(r"Started server process \[(\d+)\]")
 
@@ -150,10 +149,6 @@ def test_the_parent_brings_the_schema_up_to_date_before_any_worker_starts(
         multiprocessing, "get_context", lambda method: SimpleNamespace(Process=_NotedStart)
     )
     workers.run_workers(Settings(database=str(path), workers=2), {})
-    shipped = {
-        f.name
-        for f in resources.files("deconflict.store").joinpath("sql", "sqlite").iterdir()
-        if f.name.endswith(".sql")
-    }
+    shipped = {script.name for script in shipped_scripts()}
     assert len(_NotedStart.started) == 2
     assert all(applied == shipped for applied in _NotedStart.started)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from deconflict.domain.audit import AuditKind
@@ -17,10 +18,15 @@ from tests.domain import NORTHMERE, OSTERBY, T0
 BEFORE_AUDIT_LINKS = "005_volume_rows.sql"
 
 
+def shipped_scripts() -> list[Traversable]:
+    """The SQLite schema files this release ships, in the order they apply."""
+    folder = resources.files("deconflict.store").joinpath("sql", "sqlite")
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+
+
 def made_by_release_of(path: Path, last_script: str) -> None:
     """A file as an earlier release left it: the schema files up to `last_script` only."""
-    folder = resources.files("deconflict.store").joinpath("sql", "sqlite")
-    scripts = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    scripts = shipped_scripts()
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
