@@ -10,6 +10,7 @@ candidates, and per-row objects cost more than the geometry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -54,21 +55,25 @@ def exact_hits(query: Reach, rows: Sequence[Row]) -> list[VolumeHit]:
 
 
 def _hit(r: Row, core: BaseGeometry) -> VolumeHit:
-    def load() -> Reach:
-        return reach_from_columns(
-            r[_JSON],
-            r[_WKB],
-            r[_MARGIN],
-            r[_H_BUF],
-            r[_V_BUF],
-            r[_LOWER],
-            r[_UPPER],
-            r[_REF],
-            r[_START],
-            r[_END],
-            core,
-        )
-
     return VolumeHit(
-        owner_from_columns(r[_KIND], r[_ENTITY], r[_PARTY], r[_VERSION]), r[_IDX], load, r[_ID]
+        owner_from_columns(r[_KIND], r[_ENTITY], r[_PARTY], r[_VERSION]),
+        r[_IDX],
+        partial(_reach, r, core),
+        r[_ID],
+    )
+
+
+def _reach(r: Row, core: BaseGeometry) -> Reach:
+    return reach_from_columns(
+        r[_JSON],
+        r[_WKB],
+        r[_MARGIN],
+        r[_H_BUF],
+        r[_V_BUF],
+        r[_LOWER],
+        r[_UPPER],
+        r[_REF],
+        r[_START],
+        r[_END],
+        core,
     )
