@@ -59,25 +59,26 @@ class Conflict:
 
 
 def conflict_with_volumes(
-    operation: Operation,
-    target: Target,
-    found: Iterable[tuple[int, int, Reach]],
-    *,
-    decided: bool = False,
+    operation: Operation, target: Target, found: Iterable[tuple[int, int, Reach]]
 ) -> Conflict | None:
-    """A conflict from pairs (operation volume, target volume, target reach).
-
-    The store's exact search names the pairs that meet (`decided`): only their band,
-    window and region are measured here, so a target's other volumes are never loaded or
-    compared. Without `decided` each pair is decided here first.
-    """
+    """A conflict from pairs (operation volume, target volume, target reach), each decided
+    here: only the pairs given are compared, so a target's other volumes are never loaded."""
     reaches = operation.version.reaches
     overlaps = tuple(
         VolumeOverlap(i, j, found_overlap)
         for i, j, reach in found
-        if (found_overlap := overlap(reaches[i], reach, known_to_meet=decided)) is not None
+        if (found_overlap := overlap(reaches[i], reach)) is not None
     )
     return _made(operation, target, overlaps)
+
+
+def conflict_from_overlaps(
+    operation: Operation, target: Target, overlaps: Iterable[VolumeOverlap]
+) -> Conflict | None:
+    """A conflict from volume pairs already measured (by an exact search, say), put in the
+    order of their volumes so that it is the same whichever search measured them."""
+    ordered = sorted(overlaps, key=lambda o: (o.operation_volume, o.target_volume))
+    return _made(operation, target, tuple(ordered))
 
 
 def conflict_with_zone(operation: Operation, zone: Zone) -> Conflict | None:

@@ -10,17 +10,22 @@ from deconflict.domain.conflict import (
     Conflict,
     Target,
     TargetKind,
+    VolumeOverlap,
+    conflict_from_overlaps,
     conflict_with_area,
-    conflict_with_volumes,
 )
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.operation import Operation
-from deconflict.geometry import Reach, Volume4D
+from deconflict.geometry import Overlap, Reach, Volume4D, overlap
 from deconflict.store.interface import Transaction, VolumeHit
 
 #: How far before the write's clock a presearch looks for live volumes: a clock stepped
 #: back between the read and the write must not hide a volume the write would still see.
 PRESEARCH_SLACK = timedelta(minutes=5)
+
+
+#: A search hit and where it meets the query volume (None: it turned out not to).
+Measured = tuple[VolumeHit, Overlap | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +34,14 @@ class Presearch:
 
     The write then needs to search only what was stored since (`high_water`) and check that
     these hits are still stored: writers queue for one lock, and this keeps the costly
-    part of a submission out of the queue.
+    part of a submission (the search, decoding what it hit, measuring each overlap) out of
+    the queue.
     """
 
     volumes: tuple[Volume4D, ...]
     exclude: EntityRef | None
     high_water: int
-    hits: tuple[tuple[VolumeHit, ...], ...]  # per volume, in order
+    found: tuple[tuple[Measured, ...], ...]  # per volume, in order
 
 
 def presearch(
@@ -44,10 +50,11 @@ def presearch(
     """Run in a read transaction; the mark is read before the search (see `high_water`)."""
     mark = tx.volumes.high_water()
     since = now - PRESEARCH_SLACK
-    hits = tuple(
-        tuple(tx.volumes.search(Reach(volume), now=since, exclude=exclude)) for volume in volumes
-    )
-    return Presearch(volumes, exclude, mark, hits)
+    found = []
+    for volume in volumes:
+        reach = Reach(volume)
+        found.append(tuple(_measured(reach, tx.volumes.search(reach, now=since, exclude=exclude))))
+    return Presearch(volumes, exclude, mark, tuple(found))
 
 
 def find_conflicts(
@@ -66,21 +73,21 @@ def find_conflicts(
     per_volume = (
         _brought_up_to_date(tx, prior, reaches, now, own)
         if prior is not None and _covers(prior, operation, own)
-        else [tx.volumes.search(reach, now=now, exclude=own) for reach in reaches]
+        else [_measured(reach, tx.volumes.search(reach, now=now, exclude=own)) for reach in reaches]
     )
-    found: dict[EntityRef, tuple[VolumeOwner, list[tuple[int, int, Reach]]]] = {}
-    for i, hits in enumerate(per_volume):
-        for hit in hits:
-            pairs = found.setdefault(hit.owner.entity, (hit.owner, []))[1]
-            pairs.append((i, hit.index, hit.reach))
+    found: dict[EntityRef, tuple[VolumeOwner, list[VolumeOverlap]]] = {}
+    for i, measured in enumerate(per_volume):
+        for hit, met in measured:
+            if met is not None:
+                overlaps = found.setdefault(hit.owner.entity, (hit.owner, []))[1]
+                overlaps.append(VolumeOverlap(i, hit.index, met))
     conflicts: list[Conflict] = []
     for entity in sorted(found, key=lambda e: (e.kind.value, e.entity_id)):
-        owner, pairs = found[entity]
-        pairs.sort(key=lambda pair: pair[:2])  # the same order whichever search found them
+        owner, overlaps = found[entity]
         target = Target(
             TargetKind(entity.kind.value), entity.entity_id, owner.party_id, owner.version
         )
-        conflict = conflict_with_volumes(operation, target, pairs, decided=True)
+        conflict = conflict_from_overlaps(operation, target, overlaps)
         if conflict is not None:
             conflicts.append(conflict)
     for authority in tx.parties.authorities():
@@ -89,6 +96,11 @@ def find_conflicts(
             if area_conflict is not None:
                 conflicts.append(area_conflict)
     return conflicts
+
+
+def _measured(reach: Reach, hits: Sequence[VolumeHit]) -> list[Measured]:
+    """Each hit with its overlap: the search applied the overlap rule, so this measures."""
+    return [(hit, overlap(reach, hit.reach, known_to_meet=True)) for hit in hits]
 
 
 def _covers(prior: Presearch, operation: Operation, own: EntityRef) -> bool:
@@ -101,20 +113,21 @@ def _brought_up_to_date(
     reaches: Sequence[Reach],
     now: datetime,
     own: EntityRef,
-) -> list[list[VolumeHit]]:
+) -> list[list[Measured]]:
     """What a search now would return: the prior hits still stored and unexpired, and the
     hits among volumes stored since the prior's mark (a volume gone and stored again under
     a new version has a new id, so it is found there)."""
-    live = tx.volumes.live({hit.volume_id for hits in prior.hits for hit in hits})
-    result: list[list[VolumeHit]] = []
-    for reach, earlier in zip(reaches, prior.hits, strict=True):
+    live = tx.volumes.live({hit.volume_id for found in prior.found for hit, _ in found})
+    result: list[list[Measured]] = []
+    for reach, earlier in zip(reaches, prior.found, strict=True):
         kept = {
-            hit.volume_id: hit
-            for hit in earlier
+            hit.volume_id: (hit, met)
+            for hit, met in earlier
             if hit.volume_id in live and hit.owner.entity != own and hit.reach.time.end > now
         }
-        for hit in tx.volumes.search(reach, now=now, exclude=own, after=prior.high_water):
-            kept[hit.volume_id] = hit
+        since = tx.volumes.search(reach, now=now, exclude=own, after=prior.high_water)
+        for hit, met in _measured(reach, since):
+            kept[hit.volume_id] = (hit, met)
         result.append(list(kept.values()))
     return result
 

@@ -10,6 +10,7 @@ import pytest
 from deconflict.domain.conflict import (
     Target,
     TargetKind,
+    conflict_from_overlaps,
     conflict_with_area,
     conflict_with_operation,
     conflict_with_volumes,
@@ -183,3 +184,14 @@ def test_candidate_pairs_become_the_same_conflict_as_a_full_comparison() -> None
     offered = [(i, j, theirs[j]) for i in range(3) for j in range(2)]
     assert conflict_with_volumes(legs, target, offered) == full
     assert conflict_with_volumes(legs, target, [(0, 1, theirs[1])]) is None
+
+
+def test_measured_overlaps_make_the_same_conflict_in_whatever_order_they_come() -> None:
+    legs = operation("op-legs", NORTHMERE, circle(), circle(start=T0 + timedelta(hours=1)))
+    other = operation("op-other", VALECREST, circle(), circle(lon=KESSMOOR_LON + 0.001))
+    full = conflict_with_operation(legs, other)
+    assert full is not None
+    assert len(full.overlaps) == 4
+    target = Target(TargetKind.OPERATION, "op-other", VALECREST, 1)
+    assert conflict_from_overlaps(legs, target, reversed(full.overlaps)) == full
+    assert conflict_from_overlaps(legs, target, []) is None

@@ -53,7 +53,7 @@ def test_the_write_sees_what_changed_since_its_presearch(cast: Cast) -> None:
     )
     cast.clock.set(T0 + timedelta(minutes=5))
     prior = svc.read(lambda tx: presearch(tx, ours.volumes, cast.clock.now(), None))
-    assert len(prior.hits[0]) == 4
+    assert len(prior.found[0]) == 4
 
     # Between the read and the write: one leaves, one is revised away and back under a
     # new version, a newcomer arrives, and one's window ends.
