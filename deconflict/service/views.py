@@ -113,12 +113,9 @@ class OperationCounts:
 def operation_counts(tx: Transaction, operation: Operation) -> OperationCounts:
     """What a bulk submitter needs back: nothing is drawn or named, only counted."""
     version = operation.version.number
-    notices = tx.consultations.notices_of_operation(operation.id)
+    consulted, notified = tx.consultations.count_of_version(operation.id, version)
     return OperationCounts(
-        operation,
-        tx.conflicts.count_of_operation(operation.id, version),
-        len(tx.consultations.of_operation(operation.id, version=version)),
-        sum(1 for n in notices if n.operation_version == version),
+        operation, tx.conflicts.count_of_operation(operation.id, version), consulted, notified
     )
 
 

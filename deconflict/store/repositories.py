@@ -119,6 +119,9 @@ class ConsultationRecords(Protocol):
 
     def notices_of_operation(self, operation_id: OperationId) -> list[Notice]: ...
 
+    def count_of_version(self, operation_id: OperationId, version: int) -> tuple[int, int]:
+        """How many consultations and notices the version has, without reading them."""
+
     def past_deadline(self, *, now: datetime, limit: int) -> list[Consultation]:
         """Open, unanswered consultations whose deadline is at or before `now`."""
 

@@ -84,6 +84,24 @@ def test_a_notice_reads_back_by_party_and_by_operation(store: Store) -> None:
     ) == [notice("n-2", VALECREST, 2)]
 
 
+def test_a_versions_consultations_and_notices_are_counted_apart(store: Store) -> None:
+    put(
+        store,
+        consultation("c-a", VALECREST),
+        consultation("c-b", OSTERBY),
+        replace(consultation("c-c", VALECREST), operation_version=2),
+        consultation("c-0", VALECREST, "op-elsewhere"),
+    )
+
+    def add(tx: Transaction) -> None:
+        for each in (notice("n-1", VALECREST), notice("n-2", LOWFEN, 2), notice("n-3", LOWFEN)):
+            tx.consultations.add_notice(each)
+
+    store.write(add)
+    counts = store.read(lambda tx: [tx.consultations.count_of_version(OP, v) for v in (1, 2, 3)])
+    assert counts == [(2, 2), (1, 1), (0, 0)]
+
+
 def test_pages_cover_the_notices_of_a_party(store: Store) -> None:
     ids = [f"n-{n:02d}" for n in range(8)]
 

@@ -118,6 +118,15 @@ class SqlConsultationRecords:
         )
         return [notice_from_json(loads(row[0])) for row in rows]
 
+    def count_of_version(self, operation_id: OperationId, version: int) -> tuple[int, int]:
+        rows = self._session.execute(
+            "SELECT (SELECT count(*) FROM consultations "
+            "WHERE operation_id = ? AND operation_version = ?), "
+            "(SELECT count(*) FROM notices WHERE operation_id = ? AND operation_version = ?)",
+            (operation_id, version, operation_id, version),
+        )
+        return int(rows[0][0]), int(rows[0][1])
+
     def notices_of_operation(self, operation_id: OperationId) -> list[Notice]:
         """Oldest version first, then by id."""
         rows = self._session.execute(
