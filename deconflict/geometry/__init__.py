@@ -5,7 +5,13 @@ No I/O, no clock, no database: everything here is a function of its arguments.
 
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.geometry.envelope import Box4D, index_boxes
-from deconflict.geometry.overlap import Overlap, overlap, reaches_meet, within_reach
+from deconflict.geometry.overlap import (
+    Overlap,
+    overlap,
+    overlap_found,
+    reaches_meet,
+    within_reach,
+)
 from deconflict.geometry.parse import (
     parse_buffer,
     parse_footprint,
@@ -41,6 +47,7 @@ __all__ = [
     "Volume4D",
     "index_boxes",
     "overlap",
+    "overlap_found",
     "parse_buffer",
     "parse_footprint",
     "parse_reach",

@@ -9,6 +9,7 @@ so touching bands do), and their cores come within the sum of their margins plus
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,7 @@ _BOW_DEG = 0.05
 _POINT = 0  # shapely's type id of a Point
 
 BoolArray = npt.NDArray[np.bool_]
+ReachPair = tuple[Reach, Reach]
 #: Widest spread of longitudes measured in plain degrees: any way round the antimeridian
 #: is then longer in degrees (over 270°) than the direct one (at most hypot(90°, 180°)).
 _MAX_LON_SPREAD_DEG = 90.0
@@ -60,13 +62,14 @@ class Overlap:
         time: TimeWindow,
         separation_m: float | None,
         *,
-        drawn_from: tuple[Reach, Reach] | None = None,
+        drawn_from: ReachPair | Callable[[], ReachPair] | None = None,
     ) -> None:
         if (footprint is None or separation_m is None) and drawn_from is None:
             raise ValueError("an overlap needs its footprint or what to draw it from")
         self._footprint = footprint  # lon/lat, cut at the antimeridian; a point if they touch
         self._separation_m = separation_m
         self._centre: tuple[float, float] | None = None
+        # The reaches, or how to get them: a stored reach is decoded only to draw.
         self._reaches = drawn_from
         self.altitude = altitude
         self.time = time
@@ -83,22 +86,29 @@ class Overlap:
         if self._footprint is None:
             if self._centre is None:
                 self._separation_m, self._centre = self._measured()
-            a, b = self._inputs()
+            a, b = self.reaches()
             self._footprint = _overlap_footprint(a, b, self._centre)
         return self._footprint
 
     @property
-    def drawn_from(self) -> tuple[Reach, Reach] | None:
+    def is_drawn(self) -> bool:
+        return self._footprint is not None
+
+    @property
+    def drawn_from(self) -> ReachPair | None:
         """The two reaches, while the footprint has not been drawn."""
-        return None if self._footprint is not None else self._reaches
+        return None if self._footprint is not None else self.reaches()
 
     def _measured(self) -> tuple[float, tuple[float, float]]:
-        a, b = self._inputs()
+        a, b = self.reaches()
         return _separation_and_centre(a.core, b.core)
 
-    def _inputs(self) -> tuple[Reach, Reach]:
+    def reaches(self) -> ReachPair:
+        """The two reaches it lies between, for an overlap made from them."""
         if self._reaches is None:  # the constructor allows this only with both given
             raise RuntimeError("an overlap given its footprint has nothing to draw")
+        if callable(self._reaches):
+            self._reaches = self._reaches()
         return self._reaches
 
     def __eq__(self, other: object) -> bool:
@@ -125,23 +135,39 @@ def reaches_meet(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MOD
     return bool(within_reach(a, np.array([b.core]), np.array([b.margin_m]))[0])
 
 
-def overlap(
-    a: Reach,
-    b: Reach,
-    model: VerticalModel = DEFAULT_VERTICAL_MODEL,
-    *,
-    known_to_meet: bool = False,
-) -> Overlap | None:
-    """The overlap of two reaches, or None when they do not conflict.
-
-    `known_to_meet` skips the decision for a pair an exact search has just made (the
-    store's, which applies this same rule), leaving only the band, window and centre.
-    """
-    if not known_to_meet and not reaches_meet(a, b, model):
+def overlap(a: Reach, b: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL) -> Overlap | None:
+    """The overlap of two reaches, or None when they do not conflict."""
+    if not reaches_meet(a, b, model):
         return None
-    window = TimeWindow(max(a.time.start, b.time.start), min(a.time.end, b.time.end))
-    band = model.common_band(a.band, b.band)
-    return Overlap(None, band, window, None, drawn_from=(a, b))
+    return _undrawn(a, b.band, b.time, (a, b), model)
+
+
+def overlap_found(
+    a: Reach,
+    band: AltitudeBand,
+    window: TimeWindow,
+    b: Callable[[], Reach],
+    model: VerticalModel = DEFAULT_VERTICAL_MODEL,
+) -> Overlap:
+    """The overlap of `a` with a reach an exact search has found to meet it (the store's
+    search applies this module's rule), from that reach's inflated `band` and `window`.
+
+    Nothing is decided and `b` is called only if the overlap is drawn: a submission
+    records dozens of overlaps and decoding each stored footprint cost more than the
+    search that found it.
+    """
+    return _undrawn(a, band, window, lambda: (a, b()), model)
+
+
+def _undrawn(
+    a: Reach,
+    band: AltitudeBand,
+    window: TimeWindow,
+    drawn_from: ReachPair | Callable[[], ReachPair],
+    model: VerticalModel,
+) -> Overlap:
+    common = TimeWindow(max(a.time.start, window.start), min(a.time.end, window.end))
+    return Overlap(None, model.common_band(a.band, band), common, None, drawn_from=drawn_from)
 
 
 def _separation_and_centre(a: BaseGeometry, b: BaseGeometry) -> tuple[float, tuple[float, float]]:

@@ -16,7 +16,7 @@ from deconflict.domain.conflict import (
 )
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.operation import Operation
-from deconflict.geometry import Overlap, Reach, Volume4D, overlap
+from deconflict.geometry import Overlap, Reach, Volume4D, overlap_found
 from deconflict.store.interface import Transaction, VolumeHit
 
 #: How far before the write's clock a presearch looks for live volumes: a clock stepped
@@ -24,8 +24,8 @@ from deconflict.store.interface import Transaction, VolumeHit
 PRESEARCH_SLACK = timedelta(minutes=5)
 
 
-#: A search hit and where it meets the query volume (None: it turned out not to).
-Measured = tuple[VolumeHit, Overlap | None]
+#: A search hit and where it meets the query volume.
+Measured = tuple[VolumeHit, Overlap]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +78,8 @@ def find_conflicts(
     found: dict[EntityRef, tuple[VolumeOwner, list[VolumeOverlap]]] = {}
     for i, measured in enumerate(per_volume):
         for hit, met in measured:
-            if met is not None:
-                overlaps = found.setdefault(hit.owner.entity, (hit.owner, []))[1]
-                overlaps.append(VolumeOverlap(i, hit.index, met))
+            overlaps = found.setdefault(hit.owner.entity, (hit.owner, []))[1]
+            overlaps.append(VolumeOverlap(i, hit.index, met))
     conflicts: list[Conflict] = []
     for entity in sorted(found, key=lambda e: (e.kind.value, e.entity_id)):
         owner, overlaps = found[entity]
@@ -99,8 +98,9 @@ def find_conflicts(
 
 
 def _measured(reach: Reach, hits: Sequence[VolumeHit]) -> list[Measured]:
-    """Each hit with its overlap: the search applied the overlap rule, so this measures."""
-    return [(hit, overlap(reach, hit.reach, known_to_meet=True)) for hit in hits]
+    """Each hit with its overlap: the search applied the overlap rule, so this measures
+    (from the hit's band and window: its footprint is decoded only if somebody draws)."""
+    return [(hit, overlap_found(reach, hit.band, hit.time, hit.load_reach)) for hit in hits]
 
 
 def _covers(prior: Presearch, operation: Operation, own: EntityRef) -> bool:
@@ -123,7 +123,7 @@ def _brought_up_to_date(
         kept = {
             hit.volume_id: (hit, met)
             for hit, met in earlier
-            if hit.volume_id in live and hit.owner.entity != own and hit.reach.time.end > now
+            if hit.volume_id in live and hit.owner.entity != own and hit.time.end > now
         }
         since = tx.volumes.search(reach, now=now, exclude=own, after=prior.high_water)
         for hit, met in _measured(reach, since):

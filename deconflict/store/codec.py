@@ -196,6 +196,19 @@ def reach_from_columns(
     )
 
 
+def extent_from_columns(
+    v_buffer_m: float,
+    alt_lower_m: float,
+    alt_upper_m: float,
+    alt_ref: str,
+    start_us: int,
+    end_us: int,
+) -> tuple[AltitudeBand, TimeWindow]:
+    """A stored reach's band (its vertical buffer included) and window, as `Reach` gives."""
+    band = AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref))
+    return band.inflated(v_buffer_m), TimeWindow(from_us(start_us), from_us(end_us))
+
+
 def _reach(
     footprint: Footprint,
     h_buffer_m: float,

@@ -93,14 +93,13 @@ def overlap_to_json(found: Overlap, reference: str | None = None) -> Document:
         "altitude": band_to_json(found.altitude),
         "time": window_to_json(found.time),
     }
-    reaches = found.drawn_from
-    if reaches is None:
+    if found.is_drawn:
         document["footprint"] = mapping(found.footprint)
         document["separation_m"] = found.separation_m
     elif reference is not None:
         document["drawn_from"] = reference
     else:
-        a, b = reaches
+        a, b = found.reaches()
         document["drawn_from"] = {"a": reach_to_json(a), "b": reach_to_json(b)}
     return document
 
@@ -117,6 +116,7 @@ def overlap_from_json(
     if isinstance(reaches, str):
         if referenced is None:
             raise ValueError(f"this overlap's reaches are kept in {reaches}: none was given")
+        # Called now, inside the reading transaction: the resolver reads records.
         return Overlap(None, band, window, None, drawn_from=referenced())
     drawn_from = (reach_from_json(reaches["a"]), reach_from_json(reaches["b"]))
     return Overlap(None, band, window, None, drawn_from=drawn_from)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Reach
+from deconflict.geometry import AltitudeBand, Reach, TimeWindow
 from deconflict.store.repositories import (
     AgreementRecords,
     AuditRecords,
@@ -33,26 +33,52 @@ T = TypeVar("T")
 class VolumeHit:
     """A stored volume that conflicts with a query: whose it is, which one, and its reach.
 
-    The reach is decoded from its stored columns on first use: most callers only need
-    to know whose volume was hit.
+    The reach, and its band and window, are decoded from the stored columns on first use:
+    most callers only need to know whose volume was hit, and measuring an overlap needs
+    the band and window but not the footprint, the costly part.
     """
 
-    __slots__ = ("_load", "_reach", "index", "owner", "volume_id")
+    __slots__ = ("_extent", "_load", "_reach", "_span", "index", "owner", "volume_id")
 
     def __init__(
-        self, owner: VolumeOwner, index: int, load: Callable[[], Reach], volume_id: int
+        self,
+        owner: VolumeOwner,
+        index: int,
+        load: Callable[[], Reach],
+        volume_id: int,
+        extent: Callable[[], tuple[AltitudeBand, TimeWindow]],
     ) -> None:
         self.owner = owner
         self.index = index
         self.volume_id = volume_id  # never given to another volume, even once this one is gone
         self._load = load
         self._reach: Reach | None = None
+        self._extent = extent
+        self._span: tuple[AltitudeBand, TimeWindow] | None = None
 
     @property
     def reach(self) -> Reach:
         if self._reach is None:
             self._reach = self._load()
         return self._reach
+
+    def load_reach(self) -> Reach:
+        """`reach`, as a callable to hand on."""
+        return self.reach
+
+    @property
+    def band(self) -> AltitudeBand:
+        """The reach's band, its vertical buffer included."""
+        return self._extents()[0]
+
+    @property
+    def time(self) -> TimeWindow:
+        return self._extents()[1]
+
+    def _extents(self) -> tuple[AltitudeBand, TimeWindow]:
+        if self._span is None:
+            self._span = self._extent()
+        return self._span
 
     def __repr__(self) -> str:
         return f"VolumeHit({self.owner!r}, {self.index})"

@@ -17,8 +17,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.geometry import Reach, within_reach
-from deconflict.store.codec import owner_from_columns, reach_from_columns
+from deconflict.geometry import AltitudeBand, Reach, TimeWindow, within_reach
+from deconflict.store.codec import extent_from_columns, owner_from_columns, reach_from_columns
 from deconflict.store.interface import VolumeHit
 
 #: The column list every store selects, in this order.
@@ -60,7 +60,12 @@ def _hit(r: Row, core: BaseGeometry) -> VolumeHit:
         r[_IDX],
         partial(_reach, r, core),
         r[_ID],
+        partial(_extent, r),
     )
+
+
+def _extent(r: Row) -> tuple[AltitudeBand, TimeWindow]:
+    return extent_from_columns(r[_V_BUF], r[_LOWER], r[_UPPER], r[_REF], r[_START], r[_END])
 
 
 def _reach(r: Row, core: BaseGeometry) -> Reach:

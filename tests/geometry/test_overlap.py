@@ -28,6 +28,7 @@ from deconflict.geometry import (
     TimeWindow,
     Volume4D,
     overlap,
+    overlap_found,
     parse_volume,
     reaches_meet,
     within_reach,
@@ -223,6 +224,27 @@ def test_overlap_reports_shared_band_window_and_region() -> None:
     assert found.altitude == AltitudeBand(0.0, 120.0)
     assert found.separation_m == 0.0
     assert found.footprint.area == pytest.approx(shapely.area(pair.a.core))
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_an_overlap_found_by_a_search_is_the_overlap_and_loads_its_reach_to_draw(
+    name: str,
+) -> None:
+    pair = PAIRS[name]
+    expected = overlap(pair.a, pair.b)
+    if expected is None:
+        return  # a search never finds such a pair
+    loaded: list[Reach] = []
+
+    def load() -> Reach:
+        loaded.append(pair.b)
+        return pair.b
+
+    found = overlap_found(pair.a, pair.b.band, pair.b.time, load)
+    assert (found.altitude, found.time) == (expected.altitude, expected.time)
+    assert loaded == []
+    assert found == expected
+    assert loaded == [pair.b]
 
 
 def test_overlap_of_touching_edges_is_on_the_shared_edge() -> None:

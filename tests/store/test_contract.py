@@ -100,6 +100,15 @@ def test_replace_then_search_finds_it(store: Store) -> None:
     assert count(store) == 1
 
 
+def test_a_hit_gives_its_band_and_window_as_its_reach_does(store: Store) -> None:
+    buffered = reach(BASE, alt_m=(40.0, 90.0), buffer_m=(200.0, 35.0))
+    put(store, owner("zone-1", EntityKind.ZONE), buffered)
+    hits = store.read(lambda tx: tx.volumes.search(reach(circle(10.04, 50.01, 100)), now=NOW))
+    assert [(h.band, h.time) for h in hits] == [(buffered.band, buffered.time)]
+    assert (hits[0].band.lower_m, hits[0].band.upper_m) == (5.0, 125.0)
+    assert hits[0].reach == buffered
+
+
 def test_new_version_supersedes_old_volumes(store: Store) -> None:
     put(store, owner("op-1", version=1), reach(BASE), reach(circle(10.5, 50.5, 300)))
     put(store, owner("op-1", version=2), reach(circle(11.0, 51.0, 300)))
