@@ -152,6 +152,21 @@ def _creates_operation(entry: AuditEntry, party_id: PartyId) -> bool:
     )
 
 
+def _told_about(entry: AuditEntry) -> str | None:
+    """The operation another party was consulted or notified about by this entry, if any.
+
+    Such an entry says what it disclosed; until 2026-12-03 a separate `disclosure` entry
+    about the operation said so, and records from then still hold those.
+    """
+    if entry.kind is AuditKind.DISCLOSURE:
+        kind, ident = _about(entry)
+        return ident if kind == "operation" else None
+    if entry.kind in (AuditKind.NOTICE, AuditKind.CONSULTATION) and "disclosed" in entry.data:
+        operation = entry.data.get("operation")
+        return operation if isinstance(operation, str) else None
+    return None
+
+
 def _operations(within: Sequence[AuditEntry], own: set[str]) -> OperationFigures:
     submitted: set[str] = set()
     conflicted: set[str] = set()
@@ -159,12 +174,14 @@ def _operations(within: Sequence[AuditEntry], own: set[str]) -> OperationFigures
     revised: set[str] = set()
     overridden: set[str] = set()
     for entry in within:
+        told = _told_about(entry)
+        if told is not None and told in own:
+            conflicted.add(told)
+            continue
         kind, ident = _about(entry)
         if kind != "operation" or ident not in own:
             continue
-        if entry.kind is AuditKind.DISCLOSURE:
-            conflicted.add(ident)
-        elif entry.kind is AuditKind.STATE_CHANGE:
+        if entry.kind is AuditKind.STATE_CHANGE:
             before, after = entry.data.get("from"), entry.data.get("to")
             if after == OperationState.SUBMITTED:
                 submitted.add(ident)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from deconflict.domain.agreement import Mode
-from deconflict.domain.audit import AuditKind, rfc3339
+from deconflict.domain.audit import AuditKind, JsonValue, rfc3339
 from deconflict.domain.consultation import (
     Closure,
     Consultation,
@@ -53,6 +53,12 @@ def check_and_consult(
     opened: list[Consultation] = []
     for involvement in involved:
         party = involvement.party_id
+        # What the party is shown goes in the entry that tells it: one entry a party told.
+        disclosed: dict[str, JsonValue] = {
+            "regions": sum(len(c.overlaps) for c in involvement.conflicts),
+            "identity": str(involvement.agreement.disclosure),
+            "purpose_shared": operation.version.plan.shared_purpose is not None,
+        }
         if involvement.mode is Mode.CONSULT:
             consultation = open_consultation(
                 ConsultationId(svc.new_id()), operation, party, involvement.agreement, now
@@ -70,6 +76,7 @@ def check_and_consult(
                     "operation": operation.id,
                     "version": operation.version.number,
                     "deadline": rfc3339(consultation.deadline),
+                    "disclosed": disclosed,
                 },
                 [party],
             )
@@ -93,23 +100,10 @@ def check_and_consult(
                     "operation": operation.id,
                     "version": operation.version.number,
                     "reason": str(notice.reason),
+                    "disclosed": disclosed,
                 },
                 [party],
             )
-        record(
-            tx,
-            now,
-            AuditKind.DISCLOSURE,
-            by,
-            f"operation:{operation.id}",
-            {
-                "version": operation.version.number,
-                "regions": sum(len(c.overlaps) for c in involvement.conflicts),
-                "identity": str(involvement.agreement.disclosure),
-                "purpose_shared": operation.version.plan.shared_purpose is not None,
-            },
-            [party],
-        )
     return settle(tx, by, evaluate(operation, opened, now), opened, now)
 
 

@@ -152,7 +152,7 @@ def test_kill_9_with_events_pending_loses_and_doubles_nothing(tmp_path: Path) ->
     port = free_port()
     log = tmp_path / "server.log"
 
-    with Receiver(fail_first=6) as receiver:
+    with Receiver(fail_first=12) as receiver:
         server = ServerProcess(database, port, log)
         with _client(server, keys.relief_liaison) as liaison:
             made = liaison.post("/v1/webhooks", json={"url": receiver.url, "description": "ops"})

@@ -145,6 +145,41 @@ def test_operation_figures_count_own_operations_once_per_event_in_the_period() -
     )
 
 
+def test_the_entry_that_told_a_party_marks_the_operation_conflicted() -> None:
+    # Since 2026-12-03 the notice or consultation entry says what it disclosed; the
+    # separate disclosure entries of older records count as before (above).
+    r = Record()
+    shown: dict[str, JsonValue] = {"regions": 1, "identity": "pseudonym", "purpose_shared": False}
+    for op in ("op-noticed", "op-consulted", "op-theirs"):
+        r.move(START, op, None, "draft", by=OSTERBY if op == "op-theirs" else NORTHMERE)
+    told: dict[str, JsonValue] = {
+        "operation": "op-noticed",
+        "version": 1,
+        "reason": "conflict",
+        "disclosed": shown,
+    }
+    r.add(START + H, AuditKind.NOTICE, "notice:n-1", told)
+    opened: dict[str, JsonValue] = {
+        "event": "opened",
+        "operation": "op-consulted",
+        "version": 1,
+        "disclosed": shown,
+    }
+    r.add(START + H, AuditKind.CONSULTATION, "consultation:c-1", opened)
+    # Northmere told of Osterby's operation, and a consultation closing: neither counts.
+    theirs: dict[str, JsonValue] = {
+        "operation": "op-theirs",
+        "version": 1,
+        "reason": "conflict",
+        "disclosed": shown,
+    }
+    r.add(START + H, AuditKind.NOTICE, "notice:n-2", theirs, by=OSTERBY)
+    closed: dict[str, JsonValue] = {"event": "closed", "operation": "op-noticed", "version": 1}
+    r.add(START + 2 * H, AuditKind.CONSULTATION, "consultation:c-0", closed)
+    report = coordination_report(NORTHMERE, r.entries, START, END)
+    assert report.operations.conflicted == 2
+
+
 def test_an_operation_whose_creation_is_not_given_is_not_taken_for_own() -> None:
     r = operations_record()
     without = [e for e in r.entries if not (e.subject == "operation:op-old" and e.at < START)]
