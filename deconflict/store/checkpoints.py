@@ -60,12 +60,14 @@ class Checkpointer:
             conn.execute("PRAGMA synchronous = FULL")
             while True:
                 self._committed.wait()
-                if self._stopping:
-                    return
                 # Let the next few commits join this copy rather than each start one.
                 if self._stop.wait(self._delay_s):
                     return
                 self._committed.clear()
+                # `stop` sets the stop flag before the commit flag: had it come before the
+                # clear just now, its wake-up is gone, and only this check sees it.
+                if self._stop.is_set():
+                    return
                 try:
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.OperationalError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -62,3 +63,30 @@ def test_the_log_is_copied_shortly_after_a_commit(tmp_path: Path) -> None:
     finally:
         checkpointer.stop()
         conn.close()
+
+
+def test_a_stop_landing_between_the_delay_and_the_next_wait_still_stops(tmp_path: Path) -> None:
+    """The race that hung a CI run: `stop` signalled just before the thread cleared its
+    commit flag, and the thread then waited for a commit that would never come."""
+    path = tmp_path / "r.sqlite"
+    sqlite3.connect(path).close()
+    checkpointer = Checkpointer(path, busy_timeout_ms=1_000, delay_s=0.0)
+    stopper = threading.Thread(target=checkpointer.stop, daemon=True)
+
+    class StopBeforeClear(threading.Event):
+        def clear(self) -> None:
+            if stopper.ident is None:  # the first clear: let stop() signal, then go on
+                stopper.start()
+                checkpointer_stopped.wait(timeout=5)
+                time.sleep(0.05)  # stop() sets the commit flag right after the stop flag
+            super().clear()
+
+    checkpointer_stopped = checkpointer._stop
+    checkpointer._committed = StopBeforeClear()
+    checkpointer.committed()
+    deadline = time.monotonic() + 5
+    while stopper.ident is None:
+        assert time.monotonic() < deadline, "the thread never got to clear its flag"
+        time.sleep(0.01)
+    stopper.join(timeout=5)
+    assert not stopper.is_alive(), "stop() is still waiting for the checkpoint thread"
