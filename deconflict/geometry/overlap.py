@@ -92,12 +92,8 @@ class Overlap:
 
     @property
     def is_drawn(self) -> bool:
+        """Whether the footprint is known: given, or drawn since from the two reaches."""
         return self._footprint is not None
-
-    @property
-    def drawn_from(self) -> ReachPair | None:
-        """The two reaches, while the footprint has not been drawn."""
-        return None if self._footprint is not None else self.reaches()
 
     def _measured(self) -> tuple[float, tuple[float, float]]:
         a, b = self.reaches()

@@ -205,8 +205,8 @@ def extent_from_columns(
     end_us: int,
 ) -> tuple[AltitudeBand, TimeWindow]:
     """A stored reach's band (its vertical buffer included) and window, as `Reach` gives."""
-    band = AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref))
-    return band.inflated(v_buffer_m), TimeWindow(from_us(start_us), from_us(end_us))
+    band, window = _band_and_window(alt_lower_m, alt_upper_m, alt_ref, start_us, end_us)
+    return band.inflated(v_buffer_m), window
 
 
 def _reach(
@@ -219,12 +219,15 @@ def _reach(
     start_us: int,
     end_us: int,
 ) -> Reach:
-    volume = Volume4D(
-        footprint,
-        AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref)),
-        TimeWindow(from_us(start_us), from_us(end_us)),
-    )
-    return Reach(volume, Buffer(h_buffer_m, v_buffer_m))
+    band, window = _band_and_window(alt_lower_m, alt_upper_m, alt_ref, start_us, end_us)
+    return Reach(Volume4D(footprint, band, window), Buffer(h_buffer_m, v_buffer_m))
+
+
+def _band_and_window(
+    alt_lower_m: float, alt_upper_m: float, alt_ref: str, start_us: int, end_us: int
+) -> tuple[AltitudeBand, TimeWindow]:
+    band = AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref))
+    return band, TimeWindow(from_us(start_us), from_us(end_us))
 
 
 #: Kinds by stored value: a dict lookup, where calling the enum costs microseconds a row.

@@ -142,10 +142,10 @@ def test_an_undrawn_overlap_is_stored_as_what_draws_it_and_reads_back_equal() ->
     with pytest.raises(ValueError, match="resolver"):
         conflict_from_json(document)
     read = conflict_from_records(document)
-    assert read.overlaps[0].overlap.drawn_from is not None
+    assert not read.overlaps[0].overlap.is_drawn
     # Drawn from what was stored, it is the region the original draws.
     assert read == conflict
-    assert read.overlaps[0].overlap.drawn_from is None
+    assert read.overlaps[0].overlap.is_drawn
 
 
 def test_an_undrawn_overlap_with_an_authority_area_keeps_both_reaches() -> None:
