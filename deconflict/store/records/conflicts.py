@@ -8,7 +8,8 @@ from functools import partial
 from deconflict.domain.conflict import Conflict, TargetKind
 from deconflict.domain.ids import OperationId, ZoneId
 from deconflict.geometry import Reach
-from deconflict.store.documents import conflict_from_json, conflict_to_json, dumps, loads
+from deconflict.store.conflict_text import conflict_text
+from deconflict.store.documents import conflict_from_json, loads
 from deconflict.store.records.operations import SqlOperationRecords
 from deconflict.store.records.zones import SqlZoneRecords
 from deconflict.store.sql_session import SqlSession
@@ -38,7 +39,7 @@ class SqlConflictRecords:
             "INSERT INTO conflicts (operation_id, operation_version, position, document) "
             "VALUES (?, ?, ?, ?)",
             [
-                (operation_id, operation_version, position, dumps(conflict_to_json(conflict)))
+                (operation_id, operation_version, position, conflict_text(conflict))
                 for position, conflict in enumerate(conflicts)
             ],
         )
