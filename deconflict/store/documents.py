@@ -33,10 +33,12 @@ from deconflict.store.documents_geo import (
     volume_to_json,
 )
 
+#: NaN and infinity are not JSON; they never pass validation, so meeting one is a bug.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
 
 def dumps(document: Mapping[str, Any]) -> str:
-    # NaN and infinity are not JSON; they never pass validation, so meeting one is a bug.
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _ENCODER.encode(document)
 
 
 def loads(text: str) -> Document:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import cast
 
 import pytest
@@ -18,6 +19,7 @@ from deconflict.domain.audit import (
     JsonValue,
     PartyEntry,
     append,
+    append_spelt,
     canonical,
     chain_hash,
     party_link,
@@ -51,7 +53,17 @@ def test_canonical_encoding_sorts_keys_and_has_no_whitespace() -> None:
     assert canonical(value) == '{"a":{"y":"","z":"é"},"b":[1,true,null]}'.encode()
 
 
-@pytest.mark.parametrize("value", [1.5, {"a": 0.1}, [1, [2.0]], {"a": {"b": float("nan")}}])
+@pytest.mark.parametrize(
+    "value",
+    [
+        1.5,
+        {"a": 0.1},
+        [1, [2.0]],
+        {"a": {"b": float("nan")}},
+        ("x", (1, 2.5)),
+        MappingProxyType({"a": [True, None, -0.0]}),
+    ],
+)
 def test_floats_are_refused_anywhere(value: JsonValue) -> None:
     with pytest.raises(TypeError, match="no floats"):
         canonical(value)
@@ -124,6 +136,20 @@ def test_the_hash_is_spelled_as_the_canonical_encoding_of_the_content(
     entry = AuditEntry(seq, at, kind, party_id, actor, subject, data, prev_hash, "")
     expected = hashlib.sha256(canonical(entry.content())).hexdigest()
     assert chain_hash(prev_hash, entry) == expected
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(data=st.dictionaries(st.text(), _JSON, max_size=4))
+def test_appending_spells_the_data_as_its_hash_covers_it(data: dict[str, JsonValue]) -> None:
+    """A store keeps the spelling `append_spelt` gives; it is the data's canonical text."""
+    spelt, text = append_spelt(
+        None, at=T0, kind=AuditKind.NOTICE, party_id=NORTHMERE, actor="", subject="s", data=data
+    )
+    assert text.encode() == canonical(data)
+    assert spelt == append(
+        None, at=T0, kind=AuditKind.NOTICE, party_id=NORTHMERE, actor="", subject="s", data=data
+    )
+    assert chain_hash(GENESIS_HASH, spelt) == spelt.hash
 
 
 def test_an_intact_chain_verifies() -> None:

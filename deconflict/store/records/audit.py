@@ -17,12 +17,12 @@ from deconflict.domain.audit import (
     AuditKind,
     JsonValue,
     PartyEntry,
-    append,
+    append_spelt,
     party_link,
 )
 from deconflict.domain.ids import PartyId
 from deconflict.store.codec import from_us, to_us
-from deconflict.store.documents import dumps, loads
+from deconflict.store.documents import loads
 from deconflict.store.records.paging import check_limit
 from deconflict.store.sql_session import Row, SqlSession
 
@@ -82,7 +82,8 @@ class SqlAuditRecords:
         data: dict[str, JsonValue],
         audience: Iterable[PartyId],
     ) -> AuditEntry:
-        entry = append(
+        # The data is kept as the hash spells it (keys sorted): it reads back equal.
+        entry, data_text = append_spelt(
             self._head if self._head is not None else self.head(),
             at=at,
             kind=kind,
@@ -99,7 +100,7 @@ class SqlAuditRecords:
                 entry.party_id,
                 entry.actor,
                 entry.subject,
-                dumps(entry.data),
+                data_text,
                 entry.prev_hash,
                 entry.hash,
             )
