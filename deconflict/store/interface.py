@@ -33,33 +33,25 @@ T = TypeVar("T")
 class VolumeHit:
     """A stored volume that conflicts with a query: whose it is, which one, and its reach.
 
-    The reach, and its band and window, are decoded from the stored columns on first use:
-    most callers only need to know whose volume was hit, and measuring an overlap needs
-    the band and window but not the footprint, the costly part.
+    The reach, and its band and window, are decoded from what the store read on first
+    use: most callers only need to know whose volume was hit, and measuring an overlap
+    needs the band and window but not the footprint, the costly part. A store makes its
+    hits by giving the two decoders.
     """
 
-    __slots__ = ("_extent", "_load", "_reach", "_span", "index", "owner", "volume_id")
+    __slots__ = ("_reach", "_span", "index", "owner", "volume_id")
 
-    def __init__(
-        self,
-        owner: VolumeOwner,
-        index: int,
-        load: Callable[[], Reach],
-        volume_id: int,
-        extent: Callable[[], tuple[AltitudeBand, TimeWindow]],
-    ) -> None:
+    def __init__(self, owner: VolumeOwner, index: int, volume_id: int) -> None:
         self.owner = owner
         self.index = index
         self.volume_id = volume_id  # never given to another volume, even once this one is gone
-        self._load = load
         self._reach: Reach | None = None
-        self._extent = extent
         self._span: tuple[AltitudeBand, TimeWindow] | None = None
 
     @property
     def reach(self) -> Reach:
         if self._reach is None:
-            self._reach = self._load()
+            self._reach = self._decode_reach()
         return self._reach
 
     def load_reach(self) -> Reach:
@@ -77,8 +69,15 @@ class VolumeHit:
 
     def _extents(self) -> tuple[AltitudeBand, TimeWindow]:
         if self._span is None:
-            self._span = self._extent()
+            self._span = self._decode_extent()
         return self._span
+
+    def _decode_reach(self) -> Reach:
+        raise NotImplementedError
+
+    def _decode_extent(self) -> tuple[AltitudeBand, TimeWindow]:
+        """The band (vertical buffer included) and window, without decoding the footprint."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"VolumeHit({self.owner!r}, {self.index})"

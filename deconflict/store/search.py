@@ -10,7 +10,6 @@ candidates, and per-row objects cost more than the geometry.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -48,37 +47,40 @@ def exact_hits(query: Reach, rows: Sequence[Row]) -> list[VolumeHit]:
     margins = np.fromiter((r[_MARGIN] for r in rows), dtype=np.float64, count=len(rows))
     mask = within_reach(query, cores, margins)
     return [
-        _hit(row, core)
+        _RowHit(row, core)
         for row, core, hit in zip(rows, cores.tolist(), mask.tolist(), strict=True)
         if hit
     ]
 
 
-def _hit(r: Row, core: BaseGeometry) -> VolumeHit:
-    return VolumeHit(
-        owner_from_columns(r[_KIND], r[_ENTITY], r[_PARTY], r[_VERSION]),
-        r[_IDX],
-        partial(_reach, r, core),
-        r[_ID],
-        partial(_extent, r),
-    )
+class _RowHit(VolumeHit):
+    """A hit that keeps its candidate row and decoded core, and decodes from them: a row
+    object and two methods cost less per hit than two loader closures."""
 
+    __slots__ = ("_core", "_row")
 
-def _extent(r: Row) -> tuple[AltitudeBand, TimeWindow]:
-    return extent_from_columns(r[_V_BUF], r[_LOWER], r[_UPPER], r[_REF], r[_START], r[_END])
+    def __init__(self, row: Row, core: BaseGeometry) -> None:
+        owner = owner_from_columns(row[_KIND], row[_ENTITY], row[_PARTY], row[_VERSION])
+        super().__init__(owner, row[_IDX], row[_ID])
+        self._row = row
+        self._core = core
 
+    def _decode_extent(self) -> tuple[AltitudeBand, TimeWindow]:
+        r = self._row
+        return extent_from_columns(r[_V_BUF], r[_LOWER], r[_UPPER], r[_REF], r[_START], r[_END])
 
-def _reach(r: Row, core: BaseGeometry) -> Reach:
-    return reach_from_columns(
-        r[_JSON],
-        r[_WKB],
-        r[_MARGIN],
-        r[_H_BUF],
-        r[_V_BUF],
-        r[_LOWER],
-        r[_UPPER],
-        r[_REF],
-        r[_START],
-        r[_END],
-        core,
-    )
+    def _decode_reach(self) -> Reach:
+        r = self._row
+        return reach_from_columns(
+            r[_JSON],
+            r[_WKB],
+            r[_MARGIN],
+            r[_H_BUF],
+            r[_V_BUF],
+            r[_LOWER],
+            r[_UPPER],
+            r[_REF],
+            r[_START],
+            r[_END],
+            self._core,
+        )
