@@ -169,16 +169,14 @@ class SqliteStore:
                 raise
             raise errors.StoreBusy(_BUSY) from None
         try:
-            for item in batch:
-                conn.execute("SAVEPOINT one_write")
-                try:
-                    tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
-                    item.result = item.work(tx)
-                    tx.finish()
-                except Exception as failed:
-                    conn.execute("ROLLBACK TO one_write")
-                    item.fail(failed)
-                conn.execute("RELEASE one_write")
+            if len(batch) == 1:
+                # Alone, a write needs no savepoint (a failure rolls the whole transaction
+                # back), and without one SQLite journals none of the pages it changes.
+                if not self._run_alone(conn, batch[0]):
+                    return
+            else:
+                for item in batch:
+                    self._run_in_savepoint(conn, item)
         except BaseException:
             conn.rollback()
             raise
@@ -186,6 +184,30 @@ class SqliteStore:
         for item in batch:
             item.committed = item.error is None
         self._checkpointer.committed()
+
+    def _run_alone(self, conn: sqlite3.Connection, item: _Pending[Any]) -> bool:
+        """Run one write in the open transaction; False when it failed and was rolled back."""
+        try:
+            tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
+            item.result = item.work(tx)
+            tx.finish()
+        except Exception as failed:
+            conn.rollback()
+            item.fail(failed)
+            return False
+        return True
+
+    def _run_in_savepoint(self, conn: sqlite3.Connection, item: _Pending[Any]) -> None:
+        """Run one write of a group; a failure takes back its own changes only."""
+        conn.execute("SAVEPOINT one_write")
+        try:
+            tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
+            item.result = item.work(tx)
+            tx.finish()
+        except Exception as failed:
+            conn.execute("ROLLBACK TO one_write")
+            item.fail(failed)
+        conn.execute("RELEASE one_write")
 
     def read(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()
@@ -232,6 +254,7 @@ class SqliteStore:
             # Each write of a group runs under a savepoint, and SQLite keeps the pages a
             # savepoint changes in a statement journal: a temporary file (two system calls
             # a page, ~200 a submission at 1M) unless temporary storage is in memory.
+            # (A write alone takes no savepoint; see `_commit_group`.)
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA foreign_keys = ON")
             self._connections.append(conn)

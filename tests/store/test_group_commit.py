@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from deconflict import errors
+from deconflict.domain.audit import AuditKind
 from deconflict.store.sqlite import MAX_GROUP, SqliteStore, SqliteTransaction, _Pending
 from tests.store.test_contract import BASE, NOW, count, owner, reach
 
@@ -115,6 +116,37 @@ def test_a_write_that_fails_in_a_group_fails_alone_and_leaves_nothing(sqlite_pat
         assert [a[0] for a in answers if isinstance(a, tuple)] == [0, 1, 3, 4]
         found = store.read(lambda tx: tx.volumes.search(reach(BASE), now=NOW))
         assert {h.owner.entity.entity_id for h in found} == {"op-0", "op-1", "op-3", "op-4"}
+    finally:
+        store.close()
+
+
+def test_a_write_alone_that_fails_leaves_nothing_and_the_next_one_commits(
+    sqlite_path: Path,
+) -> None:
+    """A write with nobody queued behind it runs without a savepoint; its failure must
+    still take back what it stored, and leave the connection ready for the next."""
+    store = SqliteStore(sqlite_path)
+
+    def failing(tx: SqliteTransaction) -> None:
+        _store_one("op-refused", tx)
+        tx.audit.append(
+            at=NOW,
+            kind=AuditKind.STATE_CHANGE,
+            party_id="northmere",
+            actor="",
+            subject="operation:op-refused",
+            data={},
+            audience=[],
+        )
+        raise errors.InvalidInput("refused on purpose", "/volumes/0")
+
+    try:
+        with pytest.raises(errors.InvalidInput):
+            store.write(failing)
+        assert count(store) == 0
+        assert store.read(lambda tx: tx.audit.all(after_seq=-1, limit=10)) == []
+        assert store.write(partial(_store_one, "op-next")) == "op-next"
+        assert count(store) == 1
     finally:
         store.close()
 
