@@ -188,9 +188,7 @@ class SqliteStore:
     def _run_alone(self, conn: sqlite3.Connection, item: _Pending[Any]) -> bool:
         """Run one write in the open transaction; False when it failed and was rolled back."""
         try:
-            tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
-            item.result = item.work(tx)
-            tx.finish()
+            self._apply(conn, item)
         except Exception as failed:
             conn.rollback()
             item.fail(failed)
@@ -201,13 +199,16 @@ class SqliteStore:
         """Run one write of a group; a failure takes back its own changes only."""
         conn.execute("SAVEPOINT one_write")
         try:
-            tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
-            item.result = item.work(tx)
-            tx.finish()
+            self._apply(conn, item)
         except Exception as failed:
             conn.execute("ROLLBACK TO one_write")
             item.fail(failed)
         conn.execute("RELEASE one_write")
+
+    def _apply(self, conn: sqlite3.Connection, item: _Pending[Any]) -> None:
+        tx = SqliteTransaction(conn, SqliteVolumeIndex(conn, self.model, self._epoch))
+        item.result = item.work(tx)
+        tx.finish()
 
     def read(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()
