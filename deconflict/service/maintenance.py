@@ -19,6 +19,8 @@ from deconflict.store.interface import Transaction
 
 #: Volumes are kept this long after their window ends, for late reads of recent history.
 DEFAULT_PURGE_GRACE = timedelta(hours=24)
+#: Expired volumes deleted per write transaction.
+PURGE_BATCH = 10_000
 #: Delivered webhook deliveries are listed this long; the events stay in the record for good.
 DELIVERED_RETENTION = timedelta(days=7)
 _log = logging.getLogger(__name__)
@@ -31,15 +33,26 @@ class Purged:
     deliveries: int = 0
 
 
-def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE) -> Purged:
-    def work(tx: Transaction) -> Purged:
+def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE, batch: int = PURGE_BATCH) -> Purged:
+    """Expired volumes go `batch` at a time, each batch a write of its own: a backlog of
+    millions (a server down for a week) must not hold the one writer for minutes."""
+
+    def first(tx: Transaction) -> Purged:
         now = svc.clock.now()
-        volumes = tx.volumes.purge_expired(now=now, grace=grace)
+        volumes = tx.volumes.purge_expired(now=now, grace=grace, limit=batch)
         answers = tx.idempotency.purge(before=now - timedelta(hours=RETENTION_HOURS))
         deliveries = tx.webhooks.purge_delivered(before=now - DELIVERED_RETENTION)
         return Purged(volumes, answers, deliveries)
 
-    return svc.write(work)
+    def more(tx: Transaction) -> int:
+        return tx.volumes.purge_expired(now=svc.clock.now(), grace=grace, limit=batch)
+
+    purged = svc.write(first)
+    total, last = purged.volumes, purged.volumes
+    while last == batch:
+        last = svc.write(more)
+        total += last
+    return Purged(total, purged.idempotency_answers, purged.deliveries)
 
 
 class PurgeSchedule:

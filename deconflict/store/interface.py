@@ -129,8 +129,9 @@ class VolumeIndex(Protocol):
     ) -> int:
         """How many boxes the 4D index alone returns: the bare prefilter, for benchmarks."""
 
-    def purge_expired(self, *, now: datetime, grace: timedelta) -> int:
-        """Delete volumes whose window ended more than `grace` before `now`; returns how many."""
+    def purge_expired(self, *, now: datetime, grace: timedelta, limit: int | None = None) -> int:
+        """Delete volumes whose window ended more than `grace` before `now`, at most `limit`
+        of them when given; returns how many."""
 
     def count(self) -> int:
         """Live volumes stored, expired but unpurged ones included."""

@@ -198,8 +198,16 @@ class PgVolumeIndex:
         assert row is not None
         return int(row[0])
 
-    def purge_expired(self, *, now: datetime, grace: timedelta) -> int:
-        cur = self._conn.execute("DELETE FROM volumes WHERE end_us < %s", (to_us(now - grace),))
+    def purge_expired(self, *, now: datetime, grace: timedelta, limit: int | None = None) -> int:
+        cut = to_us(now - grace)
+        if limit is None:
+            cur = self._conn.execute("DELETE FROM volumes WHERE end_us < %s", (cut,))
+        else:
+            cur = self._conn.execute(
+                "DELETE FROM volumes WHERE id IN "
+                "(SELECT id FROM volumes WHERE end_us < %s LIMIT %s)",
+                (cut, limit),
+            )
         return cur.rowcount
 
     def count(self) -> int:

@@ -168,9 +168,10 @@ class SqliteVolumeIndex:
             for box in index_boxes(query, self._epoch(), self._model)
         )
 
-    def purge_expired(self, *, now: datetime, grace: timedelta) -> int:
+    def purge_expired(self, *, now: datetime, grace: timedelta, limit: int | None = None) -> int:
         rows = self._conn.execute(
-            "SELECT id, box_count FROM volumes WHERE end_us < ?", (to_us(now - grace),)
+            "SELECT id, box_count FROM volumes WHERE end_us < ? LIMIT ?",
+            (to_us(now - grace), -1 if limit is None else limit),
         ).fetchall()
         self._delete(rows)
         return len(rows)

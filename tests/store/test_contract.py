@@ -154,6 +154,20 @@ def test_purge_deletes_only_volumes_ended_more_than_grace_ago(store: Store) -> N
     }
 
 
+def test_purge_takes_at_most_its_limit_and_the_rest_later(store: Store) -> None:
+    for n in range(5):
+        put(store, owner(f"ended-{n}"), reach(BASE, minutes=(0, 10)))
+    put(store, owner("live"), reach(BASE, minutes=(0, 120)))
+    now, grace = T0 + timedelta(minutes=60), timedelta(minutes=30)
+
+    def purge(limit: int) -> int:
+        return store.write(lambda tx: tx.volumes.purge_expired(now=now, grace=grace, limit=limit))
+
+    assert [purge(2), purge(2), purge(2), purge(2)] == [2, 2, 1, 0]
+    assert count(store) == 1
+    assert found(store, reach(BASE, minutes=(0, 200)), now=T0) == {("live", 0)}
+
+
 def test_kinds_filter(store: Store) -> None:
     put(store, owner("zone-1", EntityKind.ZONE), reach(BASE))
     put(store, owner("op-1", EntityKind.OPERATION), reach(BASE))
