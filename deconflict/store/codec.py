@@ -29,16 +29,16 @@ from deconflict.geometry import (
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.geometry.polygon import unwrapped_polygon
 
-_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
+UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def to_us(instant: datetime) -> int:
     """Microseconds since the Unix epoch: exact for every datetime the limits allow."""
-    return (instant - _UNIX) // timedelta(microseconds=1)
+    return (instant - UNIX_EPOCH) // timedelta(microseconds=1)
 
 
 def from_us(us: int) -> datetime:
-    return _UNIX + timedelta(microseconds=us)
+    return UNIX_EPOCH + timedelta(microseconds=us)
 
 
 @dataclass(frozen=True, slots=True)

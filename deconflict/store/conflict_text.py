@@ -1,6 +1,6 @@
-"""A conflict's stored text, spelt field by field when its overlaps are undrawn references.
+"""The stored text of an operation version's conflicts, spelt field by field where it can be.
 
-At a busy spot a submission records a conflict with each of ~150 targets inside the
+At a busy spot a submission records a conflict with each of ~100 targets inside the
 writer's turn, and building each document and passing it through `json.dumps` was the
 largest part of that turn (~20 µs a conflict). Nearly every one names the version records
 its overlaps lie between and has drawn none of them, so its text has one shape: written
@@ -11,18 +11,27 @@ holds the two equal). Any other conflict goes through its document.
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 
-from deconflict.domain.conflict import Conflict
-from deconflict.store.codec import to_us
+from deconflict.domain.conflict import Conflict, TargetKind, VolumeOverlap
+from deconflict.geometry import AltitudeReference
+from deconflict.store.codec import UNIX_EPOCH
 from deconflict.store.documents import KEPT_VERSIONS, conflict_to_json, dumps
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
+_KINDS = {kind: _STRING(kind.value) for kind in TargetKind}
+_REFERENCES = {reference: _STRING(reference.value) for reference in AltitudeReference}
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class _Unusual(Exception):
     """A value whose spelling is left to `json.dumps`."""
+
+
+def conflicts_text(conflicts: Sequence[Conflict]) -> str:
+    """The conflicts as one JSON array, in their order: how a version's are stored."""
+    return "[" + ",".join(map(conflict_text, conflicts)) + "]"
 
 
 def conflict_text(conflict: Conflict) -> str:
@@ -32,31 +41,36 @@ def conflict_text(conflict: Conflict) -> str:
     ):
         try:
             return _by_reference(conflict)
-        except _Unusual:
+        except (_Unusual, KeyError):  # KeyError: a kind or reference that is no member
             pass
     return dumps(conflict_to_json(conflict))
 
 
 def _by_reference(conflict: Conflict) -> str:
     target = conflict.target
-    overlaps = ",".join(
-        f'{{"operation_volume":{_int(o.operation_volume)},'
-        f'"target_volume":{_int(o.target_volume)},'
-        f'"overlap":{{"altitude":{{"lower_m":{_number(o.overlap.altitude.lower_m)},'
-        f'"upper_m":{_number(o.overlap.altitude.upper_m)},'
-        f'"reference":{_text(o.overlap.altitude.reference.value)}}},'
-        f'"time":{{"start_us":{_int(to_us(o.overlap.time.start))},'
-        f'"end_us":{_int(to_us(o.overlap.time.end))}}},'
-        '"drawn_from":"records"}}'
-        for o in conflict.overlaps
-    )
     return (
         f'{{"operation_id":{_text(conflict.operation_id)},'
         f'"operation_party_id":{_text(conflict.operation_party_id)},'
         f'"operation_version":{_int(conflict.operation_version)},'
-        f'"target":{{"kind":{_text(target.kind.value)},"id":{_text(target.id)},'
+        f'"target":{{"kind":{_KINDS[target.kind]},"id":{_text(target.id)},'
         f'"party_id":{_text(target.party_id)},"version":{_int(target.version)}}},'
-        f'"overlaps":[{overlaps}]}}'
+        f'"overlaps":[{",".join(map(_overlap_by_reference, conflict.overlaps))}]}}'
+    )
+
+
+def _overlap_by_reference(found: VolumeOverlap) -> str:
+    band = found.overlap.altitude
+    window = found.overlap.time
+    # A window's ends are aware datetimes, so their distance from the epoch in whole
+    # microseconds is an int (as `codec.to_us` computes it, spelt here without a call).
+    return (
+        f'{{"operation_volume":{_int(found.operation_volume)},'
+        f'"target_volume":{_int(found.target_volume)},'
+        f'"overlap":{{"altitude":{{"lower_m":{_number(band.lower_m)},'
+        f'"upper_m":{_number(band.upper_m)},"reference":{_REFERENCES[band.reference]}}},'
+        f'"time":{{"start_us":{(window.start - UNIX_EPOCH) // _MICROSECOND},'
+        f'"end_us":{(window.end - UNIX_EPOCH) // _MICROSECOND}}},'
+        '"drawn_from":"records"}}'
     )
 
 
@@ -73,8 +87,11 @@ def _int(value: int) -> str:
 
 
 def _number(value: float) -> str:
-    if type(value) is int:
+    kind = type(value)
+    if kind is float:
+        if value - value != 0.0:  # NaN or infinity: `dumps` refuses them with its own error
+            raise _Unusual
+        return float.__repr__(value)
+    if kind is int:
         return int.__repr__(value)
-    if type(value) is not float or not math.isfinite(value):
-        raise _Unusual  # `dumps` refuses NaN and infinity with its own error
-    return float.__repr__(value)
+    raise _Unusual

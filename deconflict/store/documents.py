@@ -46,6 +46,12 @@ def loads(text: str) -> Document:
     return loaded
 
 
+def loads_list(text: str) -> list[Document]:
+    """A JSON array of documents, such as an operation version's conflicts."""
+    loaded: list[Document] = json.loads(text)
+    return loaded
+
+
 def us_or_none(instant: datetime | None) -> int | None:
     return None if instant is None else to_us(instant)
 

@@ -1,4 +1,5 @@
-"""The conflicts found for each operation version, in the order they were found."""
+"""The conflicts found for each operation version, in the order they were found: one row
+a version, holding them all (see sql/*/007_conflict_sets.sql)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from functools import partial
 from deconflict.domain.conflict import Conflict, TargetKind
 from deconflict.domain.ids import OperationId, ZoneId
 from deconflict.geometry import Reach
-from deconflict.store.conflict_text import conflict_text
-from deconflict.store.documents import conflict_from_json, loads
+from deconflict.store.conflict_text import conflicts_text
+from deconflict.store.documents import conflict_from_json, loads_list
 from deconflict.store.records.operations import SqlOperationRecords
 from deconflict.store.records.zones import SqlZoneRecords
 from deconflict.store.sql_session import SqlSession
@@ -31,29 +32,30 @@ class SqlConflictRecords:
                     f"a conflict of {conflict.operation_id} version {conflict.operation_version} "
                     f"cannot be recorded under {operation_id} version {operation_version}"
                 )
+        if not conflicts:
+            self._session.execute(
+                "DELETE FROM conflict_sets WHERE operation_id = ? AND operation_version = ?",
+                (operation_id, operation_version),
+            )
+            return
         self._session.execute(
-            "DELETE FROM conflicts WHERE operation_id = ? AND operation_version = ?",
-            (operation_id, operation_version),
-        )
-        self._session.executemany(
-            "INSERT INTO conflicts (operation_id, operation_version, position, document) "
-            "VALUES (?, ?, ?, ?)",
-            [
-                (operation_id, operation_version, position, conflict_text(conflict))
-                for position, conflict in enumerate(conflicts)
-            ],
+            "INSERT INTO conflict_sets "
+            "(operation_id, operation_version, conflict_count, documents) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (operation_id, operation_version) DO UPDATE "
+            "SET conflict_count = excluded.conflict_count, documents = excluded.documents",
+            (operation_id, operation_version, len(conflicts), conflicts_text(conflicts)),
         )
 
     def of_operation(self, operation_id: OperationId, operation_version: int) -> list[Conflict]:
         rows = self._session.execute(
-            "SELECT document FROM conflicts WHERE operation_id = ? AND operation_version = ? "
-            "ORDER BY position",
+            "SELECT documents FROM conflict_sets WHERE operation_id = ? AND operation_version = ?",
             (operation_id, operation_version),
         )
+        if not rows:
+            return []
         versions = _VersionReaches(self._session, operation_id, operation_version)
         conflicts = []
-        for row in rows:
-            data = loads(row[0])
+        for data in loads_list(rows[0][0]):
             target = data["target"]
             pair = partial(
                 versions.pair, TargetKind(target["kind"]), target["id"], target["version"]
@@ -63,10 +65,11 @@ class SqlConflictRecords:
 
     def count_of_operation(self, operation_id: OperationId, operation_version: int) -> int:
         rows = self._session.execute(
-            "SELECT count(*) FROM conflicts WHERE operation_id = ? AND operation_version = ?",
+            "SELECT conflict_count FROM conflict_sets "
+            "WHERE operation_id = ? AND operation_version = ?",
             (operation_id, operation_version),
         )
-        return int(rows[0][0])
+        return int(rows[0][0]) if rows else 0
 
 
 class _VersionReaches:
