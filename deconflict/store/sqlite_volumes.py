@@ -94,12 +94,14 @@ class SqliteVolumeIndex:
         for first in range(0, len(ids), _LIVE_BATCH):
             chunk = ids[first : first + _LIVE_BATCH]
             marks = ", ".join("?" * len(chunk))
-            found.update(
-                row[0]
-                for row in self._conn.execute(
-                    f"SELECT id FROM volumes WHERE id IN ({marks})", chunk
-                )
-            )
+            # One row, so one statement step: inside the writer's turn each step lets the
+            # process's other threads take the GIL, and at a busy spot, with a row per id,
+            # the write waited to get it back ~100 times a submission (docs/performance.md).
+            (ids_text,) = self._conn.execute(
+                f"SELECT group_concat(id) FROM volumes WHERE id IN ({marks})", chunk
+            ).fetchone()
+            if ids_text:
+                found.update(map(int, ids_text.split(",")))
         return found
 
     def remove(self, entity: EntityRef) -> int:
