@@ -113,8 +113,9 @@ def test_other_conflicts_go_through_their_document(case: str) -> None:
     assert conflict_text(conflict) == document_text(conflict)
 
 
-def test_a_non_finite_height_is_refused_as_the_document_refuses_it() -> None:
-    band = AltitudeBand(float("nan"), 10.0)
+@pytest.mark.parametrize("height", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_height_is_refused_as_the_document_refuses_it(height: float) -> None:
+    band = AltitudeBand(height, 10.0)
     window = TimeWindow(EPOCH, EPOCH + timedelta(hours=1))
     target = Target(TargetKind.ZONE, "zone-ford", PartyId("valecrest"), 1)
     conflict = Conflict(
