@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
@@ -37,6 +38,7 @@ from deconflict.store.sqlite import SqliteStore
 #: Fictional, fixed: the bench's pseudonyms need not be secret.
 SECRET = "bench-only-pseudonym-secret-0123456789abcdef"
 _ROOT = Path(__file__).resolve().parents[1]
+WORKER_PATH = "/bench/worker"
 
 
 def open_store(database: str, schema: str | None) -> Store:
@@ -51,7 +53,35 @@ def service_over(store: Store) -> Service:
 
 def app_over(database: str, service: Service) -> FastAPI:
     settings = Settings(database=database, pseudonym_secret=SecretStr(SECRET))
-    return create_app(settings, service)
+    app = create_app(settings, service)
+
+    # Which process answered: the bench's own route, so that it can wait for every worker.
+    @app.get(WORKER_PATH, include_in_schema=False)
+    def worker() -> int:
+        return os.getpid()
+
+    return app
+
+
+def wait_for_workers(base_url: str, workers: int, timeout_s: float = 120.0) -> None:
+    """Return once `workers` processes have answered. Each worker starts listening when
+    it has started, and the kernel spreads connections only over the sockets listening:
+    clients that connected as soon as the first answered once all landed on it, and a
+    run "with 2 processes" was served by one."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + timeout_s
+    while len(seen) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(seen)} of {workers} server processes answered")
+        try:
+            # A new connection each time, so that the kernel chooses a socket each time.
+            answer = httpx.get(base_url + WORKER_PATH, timeout=10.0)
+            if answer.status_code == 200:
+                seen.add(int(answer.json()))
+                continue
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
 
 
 def _listening_socket() -> socket.socket:
@@ -107,7 +137,9 @@ def in_process(database: str, schema: str | None, workers: int = 1) -> Iterator[
         line = child.stdout.readline()
         if not line.strip().isdigit():
             raise RuntimeError(f"the API server process did not start: {line!r}")
-        yield f"http://127.0.0.1:{int(line)}"
+        base_url = f"http://127.0.0.1:{int(line)}"
+        wait_for_workers(base_url, workers)
+        yield base_url
     finally:
         _signal_group(child.pid, signal.SIGTERM)
         try:
