@@ -22,6 +22,7 @@ from deconflict import errors
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.store.checkpoints import WRITER_CHECKPOINT_PAGES, Checkpointer
 from deconflict.store.codec import to_us
+from deconflict.store.log_sync import LogSync
 from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import SqliteSession
 from deconflict.store.sqlite_volumes import EPOCH_KEY, EpochSlot, SqliteVolumeIndex
@@ -82,12 +83,10 @@ class SqliteStore:
         path: Path | str,
         *,
         model: VerticalModel = DEFAULT_VERTICAL_MODEL,
-        synchronous: str = "FULL",
         busy_timeout_s: float = BUSY_TIMEOUT_MS / 1000,
     ) -> None:
         self.path = Path(path)
         self.model = model
-        self._synchronous = synchronous
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
@@ -98,18 +97,21 @@ class SqliteStore:
         self._queue_lock = threading.Lock()
         self._other_processes = WriterLock(self.path.with_name(self.path.name + "-writer.lock"))
         self._checkpointer = Checkpointer(self.path, BUSY_TIMEOUT_MS)
+        self._log = LogSync(self.path)
         self._busy_timeout_s = busy_timeout_s
         conn = self._connection()
         _migrate(conn)
+        self._log.sync()
 
     def write(self, work: Callable[[SqliteTransaction], T]) -> T:
         """Run `work` in a write transaction and commit it before answering.
 
         Writes that arrive while another is running are committed together (group
         commit): the next thread to take the writer lock runs every write waiting by then,
-        each under a savepoint of its own, and commits them with one sync of the log. A
-        write that fails rolls back to its savepoint and fails alone; a failed commit
-        fails them all. Either way each caller hears only after the commit.
+        each under a savepoint of its own, commits them, and once it has let go of the lock
+        syncs the log for all of them (`log_sync`). A write that fails rolls back to its
+        savepoint and fails alone; a failed commit fails them all. Either way each caller
+        hears only after the commit and its sync.
         """
         pending: _Pending[T] = _Pending(work)
         with self._queue_lock:
@@ -153,6 +155,8 @@ class SqliteStore:
                 self._commit_group(conn, batch)
             finally:
                 self._other_processes.release()
+            if any(item.committed for item in batch):
+                self._make_durable(batch)
         except Exception as failed:
             for item in batch:
                 if not item.committed:  # an answer must never deny a committed write
@@ -160,6 +164,16 @@ class SqliteStore:
         finally:
             for item in batch:
                 item.done.set()
+
+    def _make_durable(self, batch: list[_Pending[Any]]) -> None:
+        """Sync the log after the commit, outside the lock (see `log_sync`)."""
+        try:
+            self._log.sync()
+        except OSError as failed:
+            # Committed, but not known to be on disk: no caller may hear that it succeeded
+            # (nor that it failed; the answer is an internal error).
+            for item in batch:
+                item.fail(failed)
 
     def _commit_group(self, conn: sqlite3.Connection, batch: list[_Pending[Any]]) -> None:
         try:
@@ -223,6 +237,7 @@ class SqliteStore:
                 conn.close()
             self._connections.clear()
             self._other_processes.close()
+            self._log.close()
 
     def _run(self, conn: sqlite3.Connection, work: Callable[[SqliteTransaction], T]) -> T:
         try:
@@ -247,7 +262,8 @@ class SqliteStore:
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+            # Commits sync nothing; the writer syncs the log after it lets go of the lock.
+            conn.execute("PRAGMA synchronous = NORMAL")
             # Reads through a memory map skip a system call and a copy per page: at a
             # million volumes a search reads dozens of rows, and this cut its SQL by ~30%.
             conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
