@@ -49,6 +49,7 @@ from bench.conflicts import Bench, postgres_bench, postgres_reachable, sqlite_be
 from bench.report import console, percentiles_us, results_table, write_json
 from bench.workload import DEFAULT_CACHE_DIR, DEFAULT_SEED, Entry, Json, Workload
 from deconflict.api.schemas.operations import OperationIn
+from deconflict.api.settings import Settings
 from deconflict.geometry import Reach
 from deconflict.service import operations, parties
 from deconflict.store.postgres import PostgresStore
@@ -136,6 +137,7 @@ class Served:
     schema: str | None
     planners: list[api_world.Planner]
     workers: int  # server processes, in the "process" mode
+    threads: int | None  # threads running requests per process (None: the default)
 
     @property
     def keys(self) -> list[str]:
@@ -162,15 +164,15 @@ def built(
         console().print(
             f"{backend}: loaded {stored:,} volumes in {time.perf_counter() - started:.1f} s"
         )
-        yield Served(bench, database, schema, planners, args.workers)
+        yield Served(bench, database, schema, planners, args.workers, args.threads)
 
 
 def server(served: Served, mode: str) -> AbstractContextManager[str]:
     if mode == "process":
-        return api_server.in_process(served.database, served.schema, served.workers)
+        return api_server.in_process(served.database, served.schema, served.workers, served.threads)
     store = served.bench.store
     assert isinstance(store, SqliteStore | PostgresStore)
-    app = api_server.app_over(served.database, api_server.service_over(store))
+    app = api_server.app_over(served.database, api_server.service_over(store), served.threads)
     return api_server.in_thread(app)
 
 
@@ -341,7 +343,8 @@ def one_run(
     submitted += made
     workers = served.workers if mode == "process" else 1
     answer = "receipt" if minimal else "full"
-    row = {"server": mode, "workers": workers, "answer": answer, **row}
+    threads = served.threads or Settings.model_fields["request_threads"].default
+    row = {"server": mode, "workers": workers, "threads": threads, "answer": answer, **row}
     row["conflicts_verified"] = None
     if stored.oracle is not None:
         store = served.bench.store
@@ -445,6 +448,8 @@ def goals_table(rows: Sequence[dict[str, object]]) -> Table:
 
 def column(row: dict[str, object]) -> str:
     server = f"{row['server']}" if row.get("workers", 1) == 1 else f"{row['workers']} processes"
+    if row.get("threads") == 1:
+        server += " × 1 thread"
     return f"{row['backend']} {row['scenario']} x{row['clients']} {server}"
 
 
@@ -471,6 +476,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=1,
         help="server processes on the port with --server process (deconflict serve --workers)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="threads running requests per server process (deconflict serve --threads)",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--planners", type=int, default=HOT_CLIENTS, help="submitting parties")

@@ -51,8 +51,11 @@ def service_over(store: Store) -> Service:
     return Service(store=store, pseudonym_secret=SECRET.encode())
 
 
-def app_over(database: str, service: Service) -> FastAPI:
+def app_over(database: str, service: Service, threads: int | None = None) -> FastAPI:
+    """`threads`: `Settings.request_threads` (None: its default)."""
     settings = Settings(database=database, pseudonym_secret=SecretStr(SECRET))
+    if threads is not None:
+        settings = settings.model_copy(update={"request_threads": threads})
     app = create_app(settings, service)
 
     # Which process answered: the bench's own route, so that it can wait for every worker.
@@ -121,12 +124,14 @@ def in_thread(app: FastAPI) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def in_process(database: str, schema: str | None, workers: int = 1) -> Iterator[str]:
+def in_process(
+    database: str, schema: str | None, workers: int = 1, threads: int | None = None
+) -> Iterator[str]:
     """The app served by a child Python process over the same database (and by `workers`
-    - 1 more, which it starts on its listening socket, as `deconflict serve --workers`)."""
+    - 1 more, which it starts on its listening socket, as `deconflict serve --workers`),
+    each running requests on `threads` threads (`deconflict serve --threads`)."""
     command = [sys.executable, "-m", "bench.api_server", database, "--workers", str(workers)]
-    if schema is not None:
-        command += ["--schema", schema]
+    command += _optional(schema, threads)
     # A session of its own, so that its workers are stopped with it: uvicorn ends a process
     # on SIGTERM by raising the signal again, before any `finally` could stop them.
     child = subprocess.Popen(
@@ -162,12 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--schema")
     parser.add_argument("--workers", type=int, default=1, help="processes on the socket")
     parser.add_argument("--port", type=int, help="share this port (SO_REUSEPORT) with others")
+    parser.add_argument("--threads", type=int, help="threads running requests, per process")
     args = parser.parse_args(argv)
     # Several workers each listen on a socket of their own (see deconflict.api.workers).
     sock = listening_socket("127.0.0.1", args.port or 0)
     others = [_another_worker(args, sock) for _ in range(args.workers - 1)]
     store = open_store(args.database, args.schema)
-    app = app_over(args.database, service_over(store))
+    app = app_over(args.database, service_over(store), args.threads)
     if args.port is None:
         print(sock.getsockname()[1], flush=True)
     try:
@@ -184,9 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _another_worker(args: argparse.Namespace, sock: socket.socket) -> subprocess.Popen[bytes]:
     port = str(sock.getsockname()[1])
     command = [sys.executable, "-m", "bench.api_server", args.database, "--port", port]
-    if args.schema is not None:
-        command += ["--schema", args.schema]
-    return subprocess.Popen(command, cwd=_ROOT)
+    return subprocess.Popen(command + _optional(args.schema, args.threads), cwd=_ROOT)
+
+
+def _optional(schema: str | None, threads: int | None) -> list[str]:
+    given = [] if schema is None else ["--schema", schema]
+    return given + ([] if threads is None else ["--threads", str(threads)])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from starlette.types import Lifespan
 
 from deconflict.api import handlers
 from deconflict.api.limits import BodyPolicy
+from deconflict.api.request_threads import RequestThreads
 from deconflict.api.routes import (
     audit,
     events,
@@ -63,6 +64,8 @@ def create_app(
     # failure in BodyPolicy is a problem answer; BodyPolicy bounds bodies before any read.
     app.add_middleware(BodyPolicy, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(handlers.CatchAll)
+    # Outside CatchAll, and fails at nothing: it only sizes the loop's thread pool.
+    app.add_middleware(RequestThreads, threads=settings.request_threads)
     _build_routes_now(app)
     return app
 

@@ -43,6 +43,18 @@ class Settings(BaseSettings):
             "side; each process also runs the delivery loop and the purge schedule."
         ),
     )
+    request_threads: int = Field(
+        default=40,
+        ge=1,
+        le=1000,
+        description=(
+            "Threads of one server process that run requests' use cases. Python runs one "
+            "of them at a time: with many, a slow request holds up nobody, but requests "
+            "contend for the interpreter and a writer's turn in the database stretches "
+            "while others run; with 1, and a process per core (`workers`), each process "
+            "works on one request at a time and writes go fastest."
+        ),
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,

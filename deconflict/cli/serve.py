@@ -20,9 +20,13 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Server processes on the port (one per core).")
     ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(help="Threads per process running requests (1: fastest writes)."),
+    ] = None,
 ) -> None:
     """Serve the REST API (docs at /docs) until interrupted."""
-    run_server(settings_for(db, host=host, port=port, workers=workers))
+    run_server(settings_for(db, host=host, port=port, workers=workers, request_threads=threads))
 
 
 def run_server(settings: Settings) -> None:
