@@ -4,7 +4,7 @@ No I/O, no clock, no database: everything here is a function of its arguments.
 """
 
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
-from deconflict.geometry.envelope import Box4D, index_boxes
+from deconflict.geometry.envelope import Box4D, index_boxes, index_boxes_many
 from deconflict.geometry.overlap import (
     Overlap,
     overlap,
@@ -46,6 +46,7 @@ __all__ = [
     "VerticalModel",
     "Volume4D",
     "index_boxes",
+    "index_boxes_many",
     "overlap",
     "overlap_found",
     "parse_buffer",

@@ -7,12 +7,16 @@ antimeridian is split into boxes inside [-180, 180]. The exact check decides aft
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+import shapely
+
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
-from deconflict.geometry.geodesy import lat_span_deg, lon_span_deg
-from deconflict.geometry.values import Reach
+from deconflict.geometry.geodesy import A_M, M_MIN_M, lat_span_deg, lon_span_deg
+from deconflict.geometry.values import CircleFootprint, Reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +74,53 @@ def index_boxes(
         Box4D(lo, hi, lat_lo, lat_hi, alt_lo, alt_hi, t_lo, t_hi)
         for lo, hi in lon_ranges(lon_lo, lon_hi)
     )
+
+
+#: Below this many reaches, one by one is quicker than numpy's fixed cost per call.
+FEW = 8
+
+
+def index_boxes_many(
+    reaches: Sequence[Reach], epoch: datetime, model: VerticalModel = DEFAULT_VERTICAL_MODEL
+) -> list[tuple[Box4D, ...]]:
+    """`index_boxes` of each reach, its spans in degrees worked out for all at once (a bulk
+    load of a million volumes spent a tenth of its time on them one by one). The same
+    bounds; the arithmetic in numpy may round a last bit differently, far inside the
+    margins both keep."""
+    count = len(reaches)
+    if count < FEW:
+        return [index_boxes(reach, epoch, model) for reach in reaches]
+    bounds = np.empty((count, 4), dtype=np.float64)
+    shaped: list[int] = []
+    shapes = []
+    for i, reach in enumerate(reaches):
+        footprint = reach.volume.footprint
+        if isinstance(footprint, CircleFootprint):
+            bounds[i] = (footprint.center_lon, footprint.center_lat) * 2
+        else:
+            shaped.append(i)
+            shapes.append(footprint.unwrapped)
+    if shapes:
+        bounds[shaped] = shapely.bounds(np.asarray(shapes, dtype=object))
+    margins = np.fromiter((r.margin_m for r in reaches), dtype=np.float64, count=count)
+    grown = margins > 0.0
+    dlat = np.where(grown, np.degrees(margins / M_MIN_M) * 1.001 + 1e-7, 0.0)
+    lat_lo = np.maximum(bounds[:, 1] - dlat, -90.0)
+    lat_hi = np.minimum(bounds[:, 3] + dlat, 90.0)
+    cos_lat = np.cos(np.radians(np.minimum(np.maximum(np.abs(lat_lo), np.abs(lat_hi)), 89.9)))
+    dlon = np.where(grown, np.degrees(margins / (A_M * cos_lat)) * 1.02 + 1e-7, 0.0)
+    lon_lo, lon_hi = bounds[:, 0] - dlon, bounds[:, 2] + dlon
+    boxes: list[tuple[Box4D, ...]] = []
+    for reach, lo, hi, south, north in zip(
+        reaches, lon_lo.tolist(), lon_hi.tolist(), lat_lo.tolist(), lat_hi.tolist(), strict=True
+    ):
+        alt_lo, alt_hi = model.ellipsoid_bounds(reach.band)
+        window = reach.volume.time
+        t_lo = (window.start - epoch).total_seconds()
+        t_hi = (window.end - epoch).total_seconds()
+        # What `lon_ranges` gives inside [-180, 180) without its loops: nearly every box.
+        ranges = [(lo, hi)] if -180.0 <= lo < 180.0 and hi <= 180.0 else lon_ranges(lo, hi)
+        boxes.append(
+            tuple(Box4D(a, b, south, north, alt_lo, alt_hi, t_lo, t_hi) for a, b in ranges)
+        )
+    return boxes

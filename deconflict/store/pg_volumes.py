@@ -16,7 +16,7 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_boxes
+from deconflict.geometry import Box4D, Reach, index_boxes, index_boxes_many
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.codec import VolumeRow, in_batches, to_row, to_rows, to_us
 from deconflict.store.interface import VolumeHit
@@ -101,12 +101,11 @@ class PgVolumeIndex:
         boxes: list[tuple[object, str, str]] = []
         with self._conn.cursor().copy(_COPY_VOLUMES) as copy:
             rows = to_rows(batch, self._model)
-            for volume_id, (_, _, reach), row in zip(ids, batch, rows, strict=True):
+            reaches = [reach for _, _, reach in batch]
+            all_boxes = index_boxes_many(reaches, self._epoch, self._model)
+            for volume_id, row, reach_boxes in zip(ids, rows, all_boxes, strict=True):
                 copy.write_row((volume_id, *dataclasses.astuple(row)))
-                boxes.extend(
-                    (volume_id, row.kind, cube_text(box))
-                    for box in index_boxes(reach, self._epoch, self._model)
-                )
+                boxes.extend((volume_id, row.kind, cube_text(box)) for box in reach_boxes)
         with self._conn.cursor().copy(
             "COPY volume_boxes (volume_id, kind, box) FROM STDIN"
         ) as copy:

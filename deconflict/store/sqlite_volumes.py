@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_boxes
+from deconflict.geometry import Box4D, Reach, index_boxes, index_boxes_many
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.codec import VolumeRow, from_us, in_batches, to_rows, to_us
 from deconflict.store.interface import VolumeHit
@@ -67,9 +67,10 @@ class SqliteVolumeIndex:
         for batch in in_batches(placed, _BATCH):
             volumes: list[tuple[object, ...]] = []
             boxes: list[tuple[object, ...]] = []
-            for (_, _, reach), row in zip(batch, to_rows(batch, self._model), strict=True):
+            rows = to_rows(batch, self._model)
+            all_boxes = index_boxes_many([reach for _, _, reach in batch], epoch, self._model)
+            for row, reach_boxes in zip(rows, all_boxes, strict=True):
                 next_id += 1
-                reach_boxes = index_boxes(reach, epoch, self._model)
                 volumes.append((next_id, *_row_values(row), len(reach_boxes)))
                 boxes.extend(
                     (next_id * BOXES_PER_VOLUME + k, *_box_values(box))

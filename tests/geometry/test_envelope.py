@@ -10,9 +10,17 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from deconflict.errors import InvalidInput
-from deconflict.geometry import Box4D, Buffer, Reach, Volume4D, index_boxes, reaches_meet
+from deconflict.geometry import (
+    Box4D,
+    Buffer,
+    Reach,
+    Volume4D,
+    index_boxes,
+    index_boxes_many,
+    reaches_meet,
+)
 from deconflict.geometry.altitude import GEOID_UNDULATION_MAX_M, GEOID_UNDULATION_MIN_M
-from deconflict.geometry.envelope import footprint_bounds, lon_ranges
+from deconflict.geometry.envelope import FEW, footprint_bounds, lon_ranges
 from deconflict.geometry.values import AltitudeBand, AltitudeReference, CircleFootprint
 from tests.specimens import (
     DATELINE_ISLAND,
@@ -195,3 +203,20 @@ def test_boxes_cover_large_buffered_polygons(v: Volume4D, buffer: Buffer) -> Non
     boxes = index_boxes(r, EPOCH)
     for lon, lat in _reach_edge_points(r):
         assert _covered(boxes, float(lon), float(lat)), (lon, lat, boxes)
+
+
+@DETERMINISTIC
+@given(st.lists(reaches(), min_size=FEW, max_size=2 * FEW))
+def test_boxes_of_a_batch_are_each_reachs_own(drawn: list[Reach]) -> None:
+    assert index_boxes_many(drawn, EPOCH) == [index_boxes(r, EPOCH) for r in drawn]
+
+
+def test_boxes_of_a_batch_across_the_antimeridian_and_unbuffered() -> None:
+    drawn = [
+        reach(polygon_json(DATELINE_ISLAND), horizontal_m=800.0),
+        reach(polygon_json(FIELD)),
+        reach(circle_json(179.999, -16.8, 400.0)),
+    ] * FEW  # enough to be worked out together
+    boxes = index_boxes_many(drawn, EPOCH)
+    assert boxes == [index_boxes(r, EPOCH) for r in drawn]
+    assert [len(b) for b in boxes] == [2, 1, 2] * FEW

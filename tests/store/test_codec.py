@@ -6,17 +6,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import shapely
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import PartyId
-from deconflict.geometry import Buffer, Reach, parse_reach, parse_volume
+from deconflict.geometry import Buffer, Reach, Volume4D, parse_reach, parse_volume
+from deconflict.geometry.envelope import FEW
 from deconflict.store.codec import (
     from_us,
     owner_from_columns,
     reach_from_columns,
+    rebuilt_from_core,
+    rebuilt_from_core_many,
     to_row,
     to_us,
 )
+from tests.strategies import DETERMINISTIC, buffers, volumes
 
 WINDOW = {"start": "2026-12-01T10:00:00.000001Z", "end": "2026-12-01T11:59:59.999999Z"}
 ALTITUDE = {"altitude_lower_m": 12.5, "altitude_upper_m": 130.0, "altitude_reference": "AMSL"}
@@ -118,3 +124,17 @@ def test_microseconds_count_from_the_unix_epoch_in_any_offset() -> None:
     athens = datetime.fromisoformat("2026-12-01T12:00:00.000001+02:00")
     assert to_us(athens) == to_us(datetime(2026, 12, 1, 10, 0, 0, 1, tzinfo=UTC))
     assert from_us(to_us(athens)).tzinfo == UTC
+
+
+@DETERMINISTIC
+@given(st.lists(st.tuples(volumes(), buffers()), min_size=FEW, max_size=2 * FEW))
+def test_a_batch_is_judged_rebuilt_as_each_would_be(drawn: list[tuple[Volume4D, Buffer]]) -> None:
+    reaches = [Reach(volume, buffer) for volume, buffer in drawn]
+    assert rebuilt_from_core_many(reaches) == [rebuilt_from_core(r) for r in reaches]
+
+
+def test_a_batch_tells_cut_polygons_from_whole_ones() -> None:
+    named = [*FOOTPRINTS.values(), FOOTPRINTS["antimeridian polygon"], FOOTPRINTS["circle"]]
+    reaches = [Reach(parse_volume({"footprint": f, **ALTITUDE, **WINDOW})) for f in named] * FEW
+    # Cut at the antimeridian, a polygon's core is not its rings as given.
+    assert rebuilt_from_core_many(reaches) == [True, True, False, False, True] * FEW
