@@ -1,18 +1,21 @@
-"""Concurrent HTTP clients for the API benchmark: one httpx client per thread, timed calls."""
+"""Concurrent HTTP clients for the API benchmark: one keep-alive connection per thread.
+
+The clients share the machine with the server they measure, so they are kept light: the
+standard library's `http.client` on one persistent connection each, ~0.35 ms of the
+clients' CPU a submission where `httpx` took ~1 ms (of the ~8 ms the server spends).
+"""
 
 from __future__ import annotations
 
+import http.client
+import json
 import socket
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
-
-#: Clients set TCP_NODELAY too: a request's headers and body are separate writes.
-_NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+from typing import Any, cast
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,33 +52,55 @@ class Run:
         return len(self.latencies_ns(label)) / (self.wall_ns / 1e9)
 
 
-def client(base_url: str, api_key: str | None = None) -> httpx.Client:
-    headers = {"Content-Type": "application/json"}
-    if api_key is not None:
-        headers["Authorization"] = f"Bearer {api_key}"
-    transport = httpx.HTTPTransport(socket_options=_NODELAY)
-    return httpx.Client(base_url=base_url, headers=headers, transport=transport, timeout=120.0)
+class Connection:
+    """One persistent HTTP/1.1 connection, with the JSON and key headers of every call."""
+
+    def __init__(self, base_url: str, api_key: str | None = None) -> None:
+        url = urlsplit(base_url)
+        self._conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=120.0)
+        self._headers = {"Content-Type": "application/json"}
+        if api_key is not None:
+            self._headers["Authorization"] = f"Bearer {api_key}"
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: Sequence[Any] = ()
+    ) -> tuple[int, bytes]:
+        """The status and body of one call; the connection stays open for the next."""
+        if self._conn.sock is None:
+            self._conn.connect()
+            sock = cast(socket.socket, self._conn.sock)  # connect() just set it
+            # A request's headers and body go out in one write (http.client joins them),
+            # and its answer must not wait on Nagle.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._conn.request(method, path, body=body, headers={**self._headers, **dict(headers)})
+        answer = self._conn.getresponse()
+        return answer.status, answer.read()
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 def wait_ready(base_url: str, timeout_s: float = 120.0) -> None:
     deadline = time.monotonic() + timeout_s
-    with client(base_url) as c:
-        while True:
-            try:
-                if c.get("/healthz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the API at {base_url} did not answer /healthz")
-            time.sleep(0.05)
+    while True:
+        c = Connection(base_url)
+        try:
+            if c.request("GET", "/healthz")[0] == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            c.close()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the API at {base_url} did not answer /healthz")
+        time.sleep(0.05)
 
 
 def run(base_url: str, api_keys: Sequence[str], jobs: Sequence[Sequence[Call]]) -> Run:
     """Client k makes `jobs[k]` in order with `api_keys[k]`; all start together."""
-    clients = [client(base_url, api_keys[k % len(api_keys)]) for k in range(len(jobs))]
+    clients = [Connection(base_url, api_keys[k % len(api_keys)]) for k in range(len(jobs))]
     for c in clients:  # open each connection before the clock starts
-        c.get("/healthz")
+        c.request("GET", "/healthz")
     barrier = threading.Barrier(len(jobs))
     results: list[list[Sample]] = [[] for _ in jobs]
     spans: list[tuple[int, int]] = [(0, 0)] * len(jobs)
@@ -89,16 +114,15 @@ def run(base_url: str, api_keys: Sequence[str], jobs: Sequence[Sequence[Call]]) 
         try:
             for call in jobs[k]:
                 t0 = clock()
-                answer = c.request(
-                    call.method, call.path, content=call.body, headers=dict(call.headers)
-                )
+                status, content = c.request(call.method, call.path, call.body, call.headers)
                 t1 = clock()
-                if answer.status_code != call.expect:
+                if status != call.expect:
                     # Counted, not fatal: a server that fails under load is a finding.
-                    errors.append(f"{call.method} {call.path}: {answer.status_code} {answer.text}")
+                    text = content.decode(errors="replace")
+                    errors.append(f"{call.method} {call.path}: {status} {text}")
                     out.append(Sample(f"{call.label}:failed", call.index, t1 - t0, None))
                     continue
-                body = answer.json() if call.method == "POST" else None
+                body = json.loads(content) if call.method == "POST" else None
                 out.append(Sample(call.label, call.index, t1 - t0, body))
         except BaseException as failure:  # reported once every client has stopped
             failures.append(failure)
