@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -17,6 +18,7 @@ from deconflict.domain.audit import (
     AuditEntry,
     AuditKind,
     JsonValue,
+    PartyEntry,
     verify_chain,
     verify_party_chain,
 )
@@ -106,6 +108,39 @@ def test_a_party_reads_what_it_did_and_what_it_was_told_and_nothing_else(store: 
     assert [(link.party_seq, link.entry.seq) for link in for_osterby] == [(0, 2)]
     nobody = store.read(lambda tx: tx.audit.for_party(PartyId(""), after_seq=-1, limit=10))
     assert nobody == []
+
+
+def test_one_write_telling_many_parties_continues_each_partys_chain(store: Store) -> None:
+    record(store, 0, NORTHMERE, audience=(LOWFEN,))
+    record(store, 1, VALECREST)
+    told = [LOWFEN, OSTERBY, VALECREST, LOWFEN, OSTERBY]
+
+    def tell_each(tx: Transaction) -> list[int]:
+        seen = []
+        for n, party in enumerate(told):
+            tx.audit.append(
+                at=T0 + (2 + n) * US,
+                kind=AuditKind.NOTICE,
+                party_id=NORTHMERE,
+                actor="m-tamsin-planner",
+                subject=f"notice:n-{n}",
+                data={"n": n},
+                audience=(party,),
+            )
+            if n == 2:  # a read half way links what came before; the rest follows on
+                seen.append(tx.audit.last_party_seq(OSTERBY))
+        seen.append(tx.audit.last_party_seq(LOWFEN))
+        return seen
+
+    assert store.write(tell_each) == [0, 2]
+    for party, links in [(NORTHMERE, 6), (LOWFEN, 3), (OSTERBY, 2), (VALECREST, 2)]:
+        record_of = store.read(partial(_record_of, PartyId(party)))
+        assert [link.party_seq for link in record_of] == list(range(links))
+        assert verify_party_chain(record_of) is None
+
+
+def _record_of(party: PartyId, tx: Transaction) -> list[PartyEntry]:
+    return tx.audit.for_party(party, after_seq=-1, limit=10)
 
 
 def test_concurrent_appends_make_one_unbroken_chain(store: Store) -> None:
