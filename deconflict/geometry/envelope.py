@@ -84,9 +84,8 @@ def index_boxes_many(
     reaches: Sequence[Reach], epoch: datetime, model: VerticalModel = DEFAULT_VERTICAL_MODEL
 ) -> list[tuple[Box4D, ...]]:
     """`index_boxes` of each reach, its spans in degrees worked out for all at once (a bulk
-    load of a million volumes spent a tenth of its time on them one by one). The same
-    bounds; the arithmetic in numpy may round a last bit differently, far inside the
-    margins both keep."""
+    load of a million volumes spent a tenth of its time on them one by one). The very same
+    boxes: numpy's arithmetic here rounds as `math`'s does, and a test holds them equal."""
     count = len(reaches)
     if count < FEW:
         return [index_boxes(reach, epoch, model) for reach in reaches]

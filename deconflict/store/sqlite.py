@@ -171,9 +171,11 @@ class SqliteStore:
             self._log.sync()
         except OSError as failed:
             # Committed, but not known to be on disk: no caller may hear that it succeeded
-            # (nor that it failed; the answer is an internal error).
+            # (nor that it failed; the answer is an internal error). A write that failed
+            # on its own keeps its own answer.
             for item in batch:
-                item.fail(failed)
+                if item.committed:
+                    item.fail(failed)
 
     def _commit_group(self, conn: sqlite3.Connection, batch: list[_Pending[Any]]) -> None:
         try:
