@@ -51,6 +51,7 @@ def test_each_write_is_synced_after_the_lock_is_let_go_and_before_it_answers(
 ) -> None:
     store = SqliteStore(sqlite_path)
     watched = WatchedSync(sqlite_path)
+    store._log.close()
     store._log = watched
     try:
         assert store.write(_store_one) == 1
@@ -73,6 +74,7 @@ def test_a_write_whose_log_cannot_be_synced_is_not_answered_as_a_success(
     sqlite_path: Path,
 ) -> None:
     store = SqliteStore(sqlite_path)
+    store._log.close()
     store._log = WatchedSync(sqlite_path, fail=True)
     try:
         with pytest.raises(OSError, match="the disk refused"):
