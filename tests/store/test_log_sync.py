@@ -20,11 +20,12 @@ class WatchedSync(LogSync):
 
     def __init__(self, database: Path, *, fail: bool = False) -> None:
         super().__init__(database)
+        self.database = database
         self.lock_free_at_sync: list[bool] = []
         self._fail = fail
 
     def sync(self) -> None:
-        self.lock_free_at_sync.append(_lock_is_free(self.path.with_name(self.path.name[:-4])))
+        self.lock_free_at_sync.append(_lock_is_free(self.database))
         if self._fail:
             raise OSError(errno.EIO, "the disk refused")
         super().sync()
