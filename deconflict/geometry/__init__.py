@@ -4,7 +4,7 @@ No I/O, no clock, no database: everything here is a function of its arguments.
 """
 
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
-from deconflict.geometry.envelope import Box4D, index_boxes, index_boxes_many
+from deconflict.geometry.envelope import Box4D, BoxColumns, index_box_columns, index_boxes
 from deconflict.geometry.overlap import (
     Overlap,
     overlap,
@@ -36,6 +36,7 @@ __all__ = [
     "AltitudeBand",
     "AltitudeReference",
     "Box4D",
+    "BoxColumns",
     "Buffer",
     "CircleFootprint",
     "Footprint",
@@ -46,7 +47,7 @@ __all__ = [
     "VerticalModel",
     "Volume4D",
     "index_boxes",
-    "index_boxes_many",
+    "index_box_columns",
     "overlap",
     "overlap_found",
     "parse_buffer",

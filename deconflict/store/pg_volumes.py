@@ -16,9 +16,9 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_boxes, index_boxes_many
+from deconflict.geometry import Box4D, Reach, index_box_columns, index_boxes
 from deconflict.geometry.altitude import VerticalModel
-from deconflict.store.codec import VolumeRow, in_batches, to_row, to_rows, to_us
+from deconflict.store.codec import VolumeRow, in_batches, to_row, to_us, to_value_rows
 from deconflict.store.interface import VolumeHit
 from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
@@ -100,12 +100,12 @@ class PgVolumeIndex:
         ]
         boxes: list[tuple[object, str, str]] = []
         with self._conn.cursor().copy(_COPY_VOLUMES) as copy:
-            rows = to_rows(batch, self._model)
-            reaches = [reach for _, _, reach in batch]
-            all_boxes = index_boxes_many(reaches, self._epoch, self._model)
-            for volume_id, row, reach_boxes in zip(ids, rows, all_boxes, strict=True):
-                copy.write_row((volume_id, *dataclasses.astuple(row)))
-                boxes.extend((volume_id, row.kind, cube_text(box)) for box in reach_boxes)
+            columns = index_box_columns([reach for _, _, reach in batch], self._epoch, self._model)
+            rows = to_value_rows(batch, columns.bounds[columns.first, 4:6].tolist())
+            for volume_id, row, reach_boxes in zip(ids, rows, columns.boxes(), strict=True):
+                copy.write_row((volume_id, *row))
+                kind = str(row[0])
+                boxes.extend((volume_id, kind, cube_text(box)) for box in reach_boxes)
         with self._conn.cursor().copy(
             "COPY volume_boxes (volume_id, kind, box) FROM STDIN"
         ) as copy:

@@ -6,11 +6,15 @@ import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import count
+
+import numpy as np
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_boxes, index_boxes_many
+from deconflict.geometry import Box4D, Reach, index_box_columns, index_boxes
 from deconflict.geometry.altitude import VerticalModel
-from deconflict.store.codec import VolumeRow, from_us, in_batches, to_rows, to_us
+from deconflict.geometry.envelope import FEW
+from deconflict.store.codec import Placed, from_us, in_batches, to_us, to_value_rows
 from deconflict.store.interface import VolumeHit
 from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
@@ -65,18 +69,10 @@ class SqliteVolumeIndex:
         placed = ((o, idx, reach) for o, reaches in entries for idx, reach in enumerate(reaches))
         total = 0
         for batch in in_batches(placed, _BATCH):
-            volumes: list[tuple[object, ...]] = []
-            boxes: list[tuple[object, ...]] = []
-            rows = to_rows(batch, self._model)
-            all_boxes = index_boxes_many([reach for _, _, reach in batch], epoch, self._model)
-            for row, reach_boxes in zip(rows, all_boxes, strict=True):
-                next_id += 1
-                volumes.append((next_id, *_row_values(row), len(reach_boxes)))
-                boxes.extend(
-                    (next_id * BOXES_PER_VOLUME + k, *_box_values(box))
-                    for k, box in enumerate(reach_boxes)
-                )
+            rows = _few_rows if len(batch) < FEW else _bulk_rows
+            volumes, boxes = rows(batch, next_id + 1, epoch, self._model)
             self._flush(volumes, boxes)
+            next_id += len(batch)
             total += len(batch)
         return total
 
@@ -238,30 +234,59 @@ def _row_match(kind_count: int, excluding: bool) -> str:
     return sql + " AND NOT (v.kind = ? AND v.entity_id = ?)" if excluding else sql
 
 
-def _row_values(row: VolumeRow) -> tuple[object, ...]:
-    return (
-        row.kind,
-        row.entity_id,
-        row.party_id,
-        row.version,
-        row.idx,
-        row.footprint_json,
-        row.core_wkb,
-        row.margin_m,
-        row.h_buffer_m,
-        row.v_buffer_m,
-        row.alt_lower_m,
-        row.alt_upper_m,
-        row.alt_ref,
-        row.ell_lower_m,
-        row.ell_upper_m,
-        row.start_us,
-        row.end_us,
+def _few_rows(
+    batch: Sequence[Placed], first_id: int, epoch: datetime, model: VerticalModel
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Volume and box rows of a handful of volumes (a submission's), ids from `first_id`."""
+    values = to_value_rows(batch, [model.ellipsoid_bounds(reach.band) for _, _, reach in batch])
+    volumes: list[tuple[object, ...]] = []
+    boxes: list[tuple[object, ...]] = []
+    for volume_id, (_, _, reach), row in zip(count(first_id), batch, values, strict=False):
+        reach_boxes = index_boxes(reach, epoch, model)
+        volumes.append((volume_id, *row, len(reach_boxes)))
+        boxes.extend(
+            (volume_id * BOXES_PER_VOLUME + k, *_box_values(box))
+            for k, box in enumerate(reach_boxes)
+        )
+    return volumes, boxes
+
+
+def _bulk_rows(
+    batch: Sequence[Placed], first_id: int, epoch: datetime, model: VerticalModel
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """`_few_rows` of many volumes, worked out as columns, ids handed out along a Hilbert
+    curve: the R*Tree then takes neighbours one after another (a load of 400k ~8% faster)."""
+    columns = index_box_columns([reach for _, _, reach in batch], epoch, model)
+    order = columns.spatial_order()
+    values = to_value_rows(
+        [batch[j] for j in order.tolist()], columns.bounds[columns.first[order], 4:6].tolist()
     )
+    counts = np.bincount(columns.owner, minlength=len(batch))[order].tolist()
+    volumes = [
+        (volume_id, *row, boxes_of)
+        for volume_id, row, boxes_of in zip(count(first_id), values, counts, strict=False)
+    ]
+    rank = np.empty(len(batch), dtype=np.int64)
+    rank[order] = np.arange(len(batch))
+    owner = columns.owner
+    nth = np.arange(len(owner)) - columns.first[owner]  # which of its reach's boxes
+    box_ids = (first_id + rank[owner]) * BOXES_PER_VOLUME + nth
+    stored = columns.bounds / _STORED_UNITS
+    inserted = np.argsort(box_ids, kind="stable")
+    boxes = [
+        (box_id, *row)
+        for box_id, row in zip(box_ids[inserted].tolist(), stored[inserted].tolist(), strict=True)
+    ]
+    return volumes, boxes
+
+
+#: What each of `Box4D`'s fields is divided by to store it: degrees, kilometres, hours (see
+#: the schema for why).
+_STORED_UNITS = np.array([1.0, 1.0, 1.0, 1.0, 1000.0, 1000.0, 3600.0, 3600.0])
 
 
 def _box_values(box: Box4D) -> tuple[float, ...]:
-    """Stored units: degrees, kilometres, hours (see the schema for why)."""
+    """`box` in stored units (`_STORED_UNITS`)."""
     return (
         box.lon_min,
         box.lon_max,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -15,12 +16,12 @@ from deconflict.geometry import (
     Buffer,
     Reach,
     Volume4D,
+    index_box_columns,
     index_boxes,
-    index_boxes_many,
     reaches_meet,
 )
 from deconflict.geometry.altitude import GEOID_UNDULATION_MAX_M, GEOID_UNDULATION_MIN_M
-from deconflict.geometry.envelope import FEW, footprint_bounds, lon_ranges
+from deconflict.geometry.envelope import FEW, footprint_bounds, hilbert_keys, lon_ranges
 from deconflict.geometry.values import AltitudeBand, AltitudeReference, CircleFootprint
 from tests.specimens import (
     DATELINE_ISLAND,
@@ -206,9 +207,9 @@ def test_boxes_cover_large_buffered_polygons(v: Volume4D, buffer: Buffer) -> Non
 
 
 @DETERMINISTIC
-@given(st.lists(reaches(), min_size=FEW, max_size=2 * FEW))
+@given(st.lists(reaches(), min_size=1, max_size=2 * FEW))
 def test_boxes_of_a_batch_are_each_reachs_own(drawn: list[Reach]) -> None:
-    assert index_boxes_many(drawn, EPOCH) == [index_boxes(r, EPOCH) for r in drawn]
+    assert index_box_columns(drawn, EPOCH).boxes() == [index_boxes(r, EPOCH) for r in drawn]
 
 
 def test_boxes_of_a_batch_across_the_antimeridian_and_unbuffered() -> None:
@@ -217,6 +218,32 @@ def test_boxes_of_a_batch_across_the_antimeridian_and_unbuffered() -> None:
         reach(polygon_json(FIELD)),
         reach(circle_json(179.999, -16.8, 400.0)),
     ] * FEW  # enough to be worked out together
-    boxes = index_boxes_many(drawn, EPOCH)
+    columns = index_box_columns(drawn, EPOCH)
+    boxes = columns.boxes()
     assert boxes == [index_boxes(r, EPOCH) for r in drawn]
     assert [len(b) for b in boxes] == [2, 1, 2] * FEW
+    # Each reach's boxes are adjacent rows, and `first` points at the first of them.
+    assert columns.owner.tolist() == [j for j, b in enumerate(boxes) for _ in b]
+    assert all(columns.owner[columns.first[j]] == j for j in range(len(drawn)))
+    assert columns.first[1:].tolist() == np.cumsum([len(b) for b in boxes])[:-1].tolist()
+
+
+def test_the_hilbert_curve_walks_the_grid_one_cell_at_a_time() -> None:
+    # The curve's first 4^k steps fill the 2^k square at the origin, each next to the last.
+    side = 16
+    xs, ys = np.meshgrid(np.arange(side, dtype=np.int64), np.arange(side, dtype=np.int64))
+    keys = hilbert_keys(xs.ravel(), ys.ravel())
+    assert sorted(keys.tolist()) == list(range(side * side))
+    walk = np.column_stack((xs.ravel(), ys.ravel()))[np.argsort(keys)]
+    assert np.abs(np.diff(walk, axis=0)).sum(axis=1).tolist() == [1] * (side * side - 1)
+
+
+def test_spatial_order_visits_neighbours_together() -> None:
+    # Two clusters far apart, interleaved: in spatial order each is visited in one run.
+    west = [reach(circle_json(20.0 + 0.001 * i, 40.0, 300.0)) for i in range(FEW)]
+    east = [reach(circle_json(25.0 + 0.001 * i, 41.0, 300.0)) for i in range(FEW)]
+    drawn = [r for pair in zip(west, east, strict=True) for r in pair]
+    order = index_box_columns(drawn, EPOCH).spatial_order().tolist()
+    assert sorted(order) == list(range(len(drawn)))
+    sides = [i % 2 for i in order]
+    assert sum(a != b for a, b in pairwise(sides)) == 1

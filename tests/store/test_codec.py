@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import PartyId
 from deconflict.geometry import Buffer, Reach, Volume4D, parse_reach, parse_volume
+from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL
 from deconflict.geometry.envelope import FEW
 from deconflict.store.codec import (
     from_us,
@@ -21,6 +23,7 @@ from deconflict.store.codec import (
     rebuilt_from_core_many,
     to_row,
     to_us,
+    to_value_rows,
 )
 from tests.strategies import DETERMINISTIC, buffers, volumes
 
@@ -138,3 +141,15 @@ def test_a_batch_tells_cut_polygons_from_whole_ones() -> None:
     reaches = [Reach(parse_volume({"footprint": f, **ALTITUDE, **WINDOW})) for f in named] * FEW
     # Cut at the antimeridian, a polygon's core is not its rings as given.
     assert rebuilt_from_core_many(reaches) == [True, True, False, False, True] * FEW
+
+
+@DETERMINISTIC
+@given(st.lists(st.tuples(volumes(), buffers()), min_size=1, max_size=2 * FEW))
+def test_value_rows_are_the_rows_each_volume_makes(drawn: list[tuple[Volume4D, Buffer]]) -> None:
+    batch = [
+        (VolumeOwner(EntityRef(EntityKind.ZONE, f"zone-{i}"), PartyId("party-b"), 2), i, r)
+        for i, r in enumerate(Reach(volume, buffer) for volume, buffer in drawn)
+    ]
+    bounds = [DEFAULT_VERTICAL_MODEL.ellipsoid_bounds(r.band) for _, _, r in batch]
+    expected = [dataclasses.astuple(to_row(o, i, r)) for o, i, r in batch]
+    assert to_value_rows(batch, bounds) == expected

@@ -334,6 +334,38 @@ def test_search_equals_brute_force_on_random_volumes(store: Store) -> None:
     assert total_hits > 40  # the seeded data must exercise real conflicts
 
 
+def test_a_bulk_load_finds_and_removes_each_volume_as_one_by_one(store: Store) -> None:
+    """A bulk load works its boxes out together and may store volumes in another order
+    than given (see the SQLite store): each volume must still be found where it is, as its
+    own entity's, and leave no box behind when removed, across the antimeridian too."""
+    shapes = [
+        rectangle(179.95, -16.9, 180.0, -16.8),
+        circle(179.999, -16.8, 400.0),  # two boxes: it crosses the antimeridian
+        circle(-179.999, -16.7, 250.0),
+        rectangle(10.0, 50.0, 10.02, 50.01),
+        circle(10.5, 50.2, 900.0),
+    ]
+    entries = [
+        (owner(f"op-{n}"), [reach(shapes[(n + k) % len(shapes)]) for k in range(1 + n % 2)])
+        for n in range(30)
+    ]
+    store.write(lambda tx: tx.volumes.add_many(entries))
+    for who, reaches in entries:
+        for idx, r in enumerate(reaches):
+            assert (who.entity.entity_id, idx) in found(store, r, now=NOW)
+
+    def remove_all(tx: Transaction) -> None:
+        for who, _ in entries:
+            tx.volumes.remove(who.entity)
+
+    def boxes_left(tx: Transaction) -> int:
+        return sum(tx.volumes.prefilter_count(reach(s), now=NOW) for s in shapes)
+
+    store.write(remove_all)
+    assert count(store) == 0
+    assert store.read(boxes_left) == 0
+
+
 def test_high_water_grows_and_never_reuses_the_id_of_a_removed_volume(store: Store) -> None:
     empty = store.read(lambda tx: tx.volumes.high_water())
     put(store, owner("op-1"), reach(BASE))
