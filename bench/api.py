@@ -1,8 +1,8 @@
 """API benchmark: operation submissions per second and their latency over HTTP.
 
 Each submission is `POST /v1/operations`: parsed, checked against every stored volume,
-consulted and notified by agreement, committed durably (on disk before the answer), and
-answered with the planner's view (or a receipt, `--prefer-minimal`). Two scenarios per backend:
+consulted and notified by agreement, committed durably (SQLite `synchronous=FULL`), and
+answered with the planner's view. Two scenarios per backend:
 
 - spread: the conflict benchmark's workload (bench/workload.py: 1,000,000 volumes over a
   500 km square and one day on SQLite, 10,000 on PostgreSQL) with zone and operation
@@ -13,11 +13,9 @@ answered with the planner's view (or a receipt, `--prefer-minimal`). Two scenari
 
 The server runs in its own process by default (`--server process`), so the clients' Python
 does not take its GIL; `--server thread` runs uvicorn in a thread here, `both` does both.
-Each spread run starts fresh server processes and first makes `--warmup` submissions
-untimed (see `WARMUP_SUBMISSIONS`). Baselines are measured in the same run, just before
-each timed run and with as many clients: `GET /healthz` and the authenticated `GET /v1/me`
-(`me`), and the submission use case called directly, without HTTP, in one thread
-(`service`).
+Baselines are measured in the same run, just before each timed run and with as many
+clients: `GET /healthz` and the authenticated `GET /v1/me` (`me`), and the submission use
+case called directly, without HTTP, in one thread (`service`).
 
     python bench/api.py --quick
     python bench/api.py --backend sqlite --json bench/results/api-sqlite-1m.json
@@ -66,12 +64,6 @@ QUICK_HOT_STORED = 5_000
 HOT_SUBMISSIONS = 300
 QUICK_HOT_SUBMISSIONS = 200
 CLIENTS = (1, 8)
-#: Untimed submissions at the start of each spread run. Every run starts fresh server
-#: processes, and a process's first few hundred submissions cost it ~1.5 ms more CPU each
-#: than later ones (per 250, 2 processes, 8 clients: 7.1–9.5 ms against 6.2–7.5 ms):
-#: the timed figures are those of a server that has been serving, as in use. The cold
-#: start is not hidden: `p50_first_quarter_ms` and the runs with `--warmup 0` show it.
-WARMUP_SUBMISSIONS = 250
 HOT_CLIENTS = 8
 #: Baseline calls per client before each timed run (half /healthz, half /v1/me).
 BASELINE_CALLS = 200
@@ -112,7 +104,6 @@ GOALS = (
 
 METRICS = (
     ("stored", "volumes stored"),
-    ("warmup_submissions", "untimed warm-up submissions"),
     ("submissions", "submissions"),
     ("failed", "failed"),
     ("submissions_per_s", "submissions / s"),
@@ -293,10 +284,8 @@ def scenario(
     chosen: Sequence[tuple[Json, Reach]],
     client_counts: Sequence[int],
     args: argparse.Namespace,
-    warmup: int = 0,
 ) -> list[dict[str, object]]:
-    """Every (server mode, client count) run; `chosen` is split among them, and each run
-    starts with `warmup` untimed submissions of its share.
+    """Every (server mode, client count) run; `chosen` is split among them.
 
     The runs share one store unless `stored.fresh_per_run`: then each (and the service-only
     run after them) starts from a store holding only `stored`, so none sees the others'.
@@ -314,14 +303,7 @@ def scenario(
                 served = stack.enter_context(built(backend, stored.batches, args))
                 submitted = []
             row = one_run(
-                served,
-                mode,
-                clients,
-                parts[n],
-                stored,
-                submitted,
-                minimal=args.prefer_minimal,
-                warmup=warmup,
+                served, mode, clients, parts[n], stored, submitted, minimal=args.prefer_minimal
             )
             rows.append({"backend": backend, "scenario": name, "stored": stored.count, **row})
             console().print(
@@ -351,38 +333,18 @@ def one_run(
     submitted: list[tuple[str, Reach]],
     *,
     minimal: bool = False,
-    warmup: int = 0,
 ) -> dict[str, object]:
-    """Serve, submit the first `warmup` of `chosen` untimed, time the rest with `clients`
-    clients, then verify every one of them (adding them to `submitted`)."""
-    warm, timed = chosen[:warmup], chosen[warmup:]
+    """Serve, time `chosen` with `clients` clients, then verify (adding to `submitted`)."""
     with server(served, mode) as base_url:
         api_load.wait_ready(base_url)
-        warmed = api_load.run(
-            base_url,
-            served.keys[:clients],
-            api_load.split(submission_calls(warm, minimal=minimal), clients),
-        )
-        if warmed.errors:
-            raise RuntimeError(f"a warm-up submission failed: {warmed.errors[0][:2000]}")
-        calls = submission_calls(timed, minimal=minimal)
+        calls = submission_calls(chosen, minimal=minimal)
         row, created = timed_run(base_url, served.keys, clients, calls)
-    made = [(operation_id, timed[index][1]) for index, operation_id in created]
-    made += [
-        (str(s.answer["id"]), warm[s.index][1]) for s in warmed.samples if s.answer is not None
-    ]
+    made = [(operation_id, chosen[index][1]) for index, operation_id in created]
     submitted += made
     workers = served.workers if mode == "process" else 1
     answer = "receipt" if minimal else "full"
     threads = served.threads or Settings.model_fields["request_threads"].default
-    row = {
-        "server": mode,
-        "workers": workers,
-        "threads": threads,
-        "answer": answer,
-        "warmup_submissions": len(warm),
-        **row,
-    }
+    row = {"server": mode, "workers": workers, "threads": threads, "answer": answer, **row}
     row["conflicts_verified"] = None
     if stored.oracle is not None:
         store = served.bench.store
@@ -436,10 +398,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[dict[str, object
         backend,
         "spread",
         spread_stored(workload, args.verify_limit),
-        api_world.spread_submissions(args.seed, (submissions + args.warmup) * runs),
+        api_world.spread_submissions(args.seed, submissions * runs),
         CLIENTS,
         args,
-        warmup=args.warmup,
     )
     if args.hot_stored > 0:
         hot_runs = len(args.modes) + 1
@@ -507,12 +468,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--hot-submissions", type=int, help=f"per hot-spot run (default {HOT_SUBMISSIONS})"
     )
-    parser.add_argument(
-        "--warmup",
-        type=int,
-        help=f"untimed submissions first in each spread run (default {WARMUP_SUBMISSIONS}; "
-        "--quick: 0)",
-    )
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--server", choices=("process", "thread", "both"), default="process")
     parser.add_argument("--json", type=Path, help="write one result object per run here")
@@ -552,8 +507,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.hot_stored is None:
         args.hot_stored = QUICK_HOT_STORED if args.quick else HOT_STORED
-    if args.warmup is None:
-        args.warmup = 0 if args.quick else WARMUP_SUBMISSIONS
     if args.hot_submissions is None:
         args.hot_submissions = QUICK_HOT_SUBMISSIONS if args.quick else HOT_SUBMISSIONS
     args.modes = ["process", "thread"] if args.server == "both" else [args.server]
