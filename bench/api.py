@@ -1,8 +1,8 @@
 """API benchmark: operation submissions per second and their latency over HTTP.
 
 Each submission is `POST /v1/operations`: parsed, checked against every stored volume,
-consulted and notified by agreement, committed durably (SQLite `synchronous=FULL`), and
-answered with the planner's view. Two scenarios per backend:
+consulted and notified by agreement, committed durably (on disk before the answer), and
+answered with the planner's view (or a receipt, `--prefer-minimal`). Two scenarios per backend:
 
 - spread: the conflict benchmark's workload (bench/workload.py: 1,000,000 volumes over a
   500 km square and one day on SQLite, 10,000 on PostgreSQL) with zone and operation
