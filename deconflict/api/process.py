@@ -7,6 +7,7 @@ variables, which the command sets from the settings it resolved (`settings_envir
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -59,7 +60,21 @@ class ServerDuties:
 def server_app(settings: Settings) -> FastAPI:
     """The app of one server process, its duties started and stopped by its lifespan."""
     service = service_from_settings(settings)
-    return create_app(settings, service, lifespan=ServerDuties(service, settings).lifespan)
+    app = create_app(settings, service, lifespan=ServerDuties(service, settings).lifespan)
+    freeze_what_was_built()
+    return app
+
+
+def freeze_what_was_built() -> None:
+    """Take what a server process has built so far out of the cycle collector's sight.
+
+    Modules, routes, schemas and the store live as long as the process, yet every full
+    collection walked them all: ~55 ms each at 1M stored under load, a stall for whatever
+    request it interrupted (the writer holding the lock, say). Frozen, they are skipped
+    (~20 ms each). Once per process, when the app is built and before it serves.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:

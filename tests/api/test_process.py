@@ -1,0 +1,28 @@
+"""A server process's app: built from settings, and what it built kept out of the collector."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from deconflict.api.process import server_app
+from deconflict.api.settings import Settings
+from tests.api.helpers import SECRET
+
+
+def test_a_server_app_freezes_what_was_built_before_it_serves(sqlite_path: Path) -> None:
+    gc.unfreeze()
+    try:
+        app = server_app(Settings(database=str(sqlite_path), pseudonym_secret=SecretStr(SECRET)))
+        try:
+            assert gc.get_freeze_count() > 0
+            # The app and its routes are frozen: no generation a collection walks holds them.
+            tracked = {id(o) for o in gc.get_objects()}
+            assert id(app) not in tracked
+            assert all(id(route) not in tracked for route in app.router.routes)
+        finally:
+            app.state.deps.service.store.close()
+    finally:
+        gc.unfreeze()
