@@ -163,7 +163,9 @@ class PgVolumeIndex:
         if after is not None:
             statement += sql.SQL(" AND id > %s")
             params.append(after)
-        rows = self._conn.execute(statement, params).fetchall()
+        # Binary results: each candidate's core arrives as its bytes, not as hex text to
+        # decode, and numbers need no parsing (the same values and types either way).
+        rows = self._conn.execute(statement, params, binary=True).fetchall()
         return exact_hits(query, rows)
 
     def high_water(self) -> int:
