@@ -102,6 +102,10 @@ class BoxColumns:
             grouped[j].append(Box4D(*row))
         return [tuple(group) for group in grouped]
 
+    def ellipsoid_bounds(self) -> npt.NDArray[np.float64]:
+        """Each reach's (lowest, highest) ellipsoid height, as its boxes hold them."""
+        return self.bounds[self.first, 4:6]
+
     def spatial_order(self) -> npt.NDArray[np.intp]:
         """Reach positions sorted along a Hilbert curve through their first boxes' centres.
 

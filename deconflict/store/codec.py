@@ -117,38 +117,11 @@ def to_value_rows(
 
 
 def to_row(
-    owner: VolumeOwner,
-    idx: int,
-    reach: Reach,
-    model: VerticalModel = DEFAULT_VERTICAL_MODEL,
-    core_wkb: bytes | None = None,
-    rebuilt: bool | None = None,
+    owner: VolumeOwner, idx: int, reach: Reach, model: VerticalModel = DEFAULT_VERTICAL_MODEL
 ) -> VolumeRow:
-    """`core_wkb` and `rebuilt`, when given, are the reach's core already written as WKB
-    and what `rebuilt_from_core` says of it."""
-    volume = reach.volume
-    if rebuilt is None:
-        rebuilt = rebuilt_from_core(reach)
-    ell_lower, ell_upper = model.ellipsoid_bounds(reach.band)
-    return VolumeRow(
-        kind=owner.entity.kind.value,
-        entity_id=owner.entity.entity_id,
-        party_id=owner.party_id,
-        version=owner.version,
-        idx=idx,
-        footprint_json=None if rebuilt else _footprint_text(volume.footprint),
-        core_wkb=shapely.to_wkb(reach.core) if core_wkb is None else core_wkb,
-        margin_m=reach.margin_m,
-        h_buffer_m=reach.buffer.horizontal_m,
-        v_buffer_m=reach.buffer.vertical_m,
-        alt_lower_m=volume.altitude.lower_m,
-        alt_upper_m=volume.altitude.upper_m,
-        alt_ref=volume.altitude.reference.value,
-        ell_lower_m=ell_lower,
-        ell_upper_m=ell_upper,
-        start_us=to_us(volume.time.start),
-        end_us=to_us(volume.time.end),
-    )
+    """One volume's row (`to_value_rows` of it alone, with its fields named)."""
+    (values,) = to_value_rows([(owner, idx, reach)], [model.ellipsoid_bounds(reach.band)])
+    return VolumeRow(*values)  # type: ignore[arg-type]  # in VolumeRow's order, by contract
 
 
 def _footprint_text(footprint: Footprint) -> str:

@@ -101,7 +101,7 @@ class PgVolumeIndex:
         boxes: list[tuple[object, str, str]] = []
         with self._conn.cursor().copy(_COPY_VOLUMES) as copy:
             columns = index_box_columns([reach for _, _, reach in batch], self._epoch, self._model)
-            rows = to_value_rows(batch, columns.bounds[columns.first, 4:6].tolist())
+            rows = to_value_rows(batch, columns.ellipsoid_bounds().tolist())
             for volume_id, row, reach_boxes in zip(ids, rows, columns.boxes(), strict=True):
                 copy.write_row((volume_id, *row))
                 kind = str(row[0])

@@ -238,11 +238,11 @@ def _few_rows(
     batch: Sequence[Placed], first_id: int, epoch: datetime, model: VerticalModel
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     """Volume and box rows of a handful of volumes (a submission's), ids from `first_id`."""
-    values = to_value_rows(batch, [model.ellipsoid_bounds(reach.band) for _, _, reach in batch])
+    all_boxes = [index_boxes(reach, epoch, model) for _, _, reach in batch]
+    values = to_value_rows(batch, [(b[0].alt_min_m, b[0].alt_max_m) for b in all_boxes])
     volumes: list[tuple[object, ...]] = []
     boxes: list[tuple[object, ...]] = []
-    for volume_id, (_, _, reach), row in zip(count(first_id), batch, values, strict=False):
-        reach_boxes = index_boxes(reach, epoch, model)
+    for volume_id, reach_boxes, row in zip(count(first_id), all_boxes, values, strict=False):
         volumes.append((volume_id, *row, len(reach_boxes)))
         boxes.extend(
             (volume_id * BOXES_PER_VOLUME + k, *_box_values(box))
@@ -259,7 +259,7 @@ def _bulk_rows(
     columns = index_box_columns([reach for _, _, reach in batch], epoch, model)
     order = columns.spatial_order()
     values = to_value_rows(
-        [batch[j] for j in order.tolist()], columns.bounds[columns.first[order], 4:6].tolist()
+        [batch[j] for j in order.tolist()], columns.ellipsoid_bounds()[order].tolist()
     )
     counts = np.bincount(columns.owner, minlength=len(batch))[order].tolist()
     volumes = [
