@@ -1,4 +1,5 @@
-"""SQLite files as an earlier release left them, for tests of what opens them now."""
+"""SQLite files and PostgreSQL schemas as an earlier release left them, for tests of what
+opens them now."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+from psycopg.rows import TupleRow
+
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.ids import PartyId
+from deconflict.store.pg_schema import ensure_cube_extension, shipped_migrations
 from deconflict.store.records.audit import SqlAuditRecords
 from deconflict.store.sql_session import SqliteSession
 from deconflict.store.sqlite import _statements
@@ -53,3 +59,17 @@ def made_by_release_of(path: Path, last_script: str) -> None:
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+def schema_of_release(conn: psycopg.Connection[TupleRow], schema: str, last: str) -> None:
+    """Make `schema` (existing, empty) as an earlier release left it: the migrations up to
+    `last` only; `conn` (autocommit) is left on it."""
+    cube = ensure_cube_extension(conn)
+    path = sql.SQL("SET search_path TO {}, {}")
+    conn.execute(path.format(sql.Identifier(schema), sql.Identifier(cube)))
+    conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz)")
+    for migration in shipped_migrations():
+        if migration.name > last:
+            break
+        conn.execute(sql.SQL(migration.text))
+        conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (migration.name,))

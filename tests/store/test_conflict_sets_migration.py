@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 from deconflict.domain.conflict import Conflict
 from deconflict.domain.ids import OperationId
@@ -15,11 +14,10 @@ from deconflict.domain.lifecycle import OperationAction
 from deconflict.domain.operation import act
 from deconflict.store.conflict_text import conflict_text
 from deconflict.store.interface import Store, Transaction
-from deconflict.store.pg_schema import ensure_cube_extension, shipped_migrations
 from deconflict.store.postgres import PostgresStore
 from deconflict.store.sqlite import SqliteStore
 from tests.store import record_specimens as rs
-from tests.store.earlier_files import made_by_release_of
+from tests.store.earlier_files import made_by_release_of, schema_of_release
 
 BEFORE_CONFLICT_SETS = "006_audit_links"
 ZONES = ["zone-hospital", "zone-school", "zone-bridge"]
@@ -79,17 +77,7 @@ def test_a_sqlite_file_keeps_its_conflicts_in_order(sqlite_path: Path) -> None:
 
 def test_a_postgres_schema_keeps_its_conflicts_in_order(pg_url: str, pg_schema: str) -> None:
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        cube = ensure_cube_extension(conn)
-        path = sql.SQL("SET search_path TO {}, {}")
-        conn.execute(path.format(sql.Identifier(pg_schema), sql.Identifier(cube)))
-        conn.execute(
-            "CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz)"
-        )
-        for migration in shipped_migrations():
-            if migration.name > BEFORE_CONFLICT_SETS:
-                break
-            conn.execute(sql.SQL(migration.text))
-            conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (migration.name,))
+        schema_of_release(conn, pg_schema, BEFORE_CONFLICT_SETS)
         with conn.cursor() as cursor:
             cursor.executemany(INSERT.format("%s"), earlier_rows())
     store = PostgresStore(pg_url, schema=pg_schema)

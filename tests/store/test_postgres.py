@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ from deconflict.domain.ids import PartyId
 from deconflict.geometry import Reach, parse_volume
 from deconflict.store.pg_schema import shipped_migrations
 from deconflict.store.postgres import PgTransaction, PostgresStore
+from tests.store.test_contract import NOW, circle, random_reach, reach
 
 VOLUME = {
     "footprint": {
@@ -61,14 +63,14 @@ def test_migrations_apply_once_and_keep_the_epoch(
     assert len(epoch) == 1
 
 
-def test_a_volume_across_the_antimeridian_has_two_cube_rows(
+def test_a_volume_across_the_antimeridian_has_a_cube_each_side(
     pg_store: PostgresStore, side_conn: psycopg.Connection[TupleRow]
 ) -> None:
     reach = Reach(parse_volume(VOLUME))
     pg_store.write(lambda tx: tx.volumes.replace(OWNER, [reach]))
     rows = side_conn.execute(
-        "SELECT cube_ll_coord(box, 1), cube_ur_coord(box, 1), cube_ll_coord(box, 2)"
-        " FROM volume_boxes ORDER BY 1"
+        "SELECT cube_ll_coord(b, 1), cube_ur_coord(b, 1), cube_ll_coord(b, 2)"
+        " FROM volumes, LATERAL (VALUES (box), (box_2)) AS boxes (b) ORDER BY 1"
     ).fetchall()
     (west_lo, west_hi, west_lat), (east_lo, east_hi, east_lat) = rows
     assert (west_lo, east_hi) == (-180.0, 180.0)
@@ -130,3 +132,29 @@ def test_a_closed_store_refuses_work(pg_url: str, pg_schema: str) -> None:
     store.close()
     with pytest.raises(RuntimeError, match="closed"):
         store.read(lambda tx: tx.volumes.count())
+
+
+def test_the_search_takes_its_candidates_from_the_gist_indexes_alone(
+    pg_store: PostgresStore, side_conn: psycopg.Connection[TupleRow]
+) -> None:
+    """Guessing how few rows a cube overlap returns, the planner would AND the GiST's bitmap
+    with a scan of every volume ending after the query starts (~100 ms a search at 1M)."""
+    rng = random.Random(20261206)
+    entries = [
+        (
+            VolumeOwner(EntityRef(EntityKind.OPERATION, f"op-{n}"), PartyId("party-c"), 1),
+            [random_reach(rng)],
+        )
+        for n in range(20_000)
+    ]
+    pg_store.write(lambda tx: tx.volumes.add_many(entries))
+    side_conn.execute("ANALYZE volumes")
+    # Late in the day, so that the volumes ending after it starts look few enough to be
+    # worth an index scan of their own.
+    query = reach(circle(10.15, 50.1, 2000), minutes=(590.0, 600.0))
+
+    statement, params = pg_store.read(lambda tx: tx.volumes.search_statement(query, now=NOW))
+    explained = side_conn.execute(sql.SQL("EXPLAIN ") + statement, params)
+    text = "\n".join(str(line) for (line,) in explained)
+    assert "Bitmap Index Scan on volumes_box\n" in text + "\n" or "on volumes_box " in text, text
+    assert "volumes_end_us" not in text, text
