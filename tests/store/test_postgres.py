@@ -154,7 +154,7 @@ def test_the_search_takes_its_candidates_from_the_gist_indexes_alone(
     query = reach(circle(10.15, 50.1, 2000), minutes=(590.0, 600.0))
 
     statement, params = pg_store.read(lambda tx: tx.volumes.search_statement(query, now=NOW))
-    explained = side_conn.execute(sql.SQL("EXPLAIN ") + statement, params)
+    explained = side_conn.execute("EXPLAIN " + statement, params)
     text = "\n".join(str(line) for (line,) in explained)
     assert "Bitmap Index Scan on volumes_box\n" in text + "\n" or "on volumes_box " in text, text
     assert "volumes_end_us" not in text, text
