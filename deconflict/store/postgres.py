@@ -51,6 +51,11 @@ _LOCK_WRITERS = "SELECT pg_advisory_xact_lock(%s)"
 # One snapshot for the whole read, and the server refuses any write in it.
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
+# Statements psycopg has prepared keep one plan instead of being planned again for their
+# values: the planner cannot tell a cube overlap's selectivity from its values anyway, and
+# planning the conflict search each time cost ~6% of it at 1M (docs/performance.md).
+_GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan"
+
 Connection = psycopg.Connection[TupleRow]
 
 
@@ -172,6 +177,7 @@ class PostgresStore:
                 raise RuntimeError("the store is closed")
         conn = psycopg.connect(self._url, autocommit=True)
         conn.execute(self._search_path)
+        conn.execute(_GENERIC_PLANS)
         with self._lock:
             self._open.add(conn)
         held = _ThreadConnection(conn)

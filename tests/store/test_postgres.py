@@ -158,3 +158,10 @@ def test_the_search_takes_its_candidates_from_the_gist_indexes_alone(
     text = "\n".join(str(line) for (line,) in explained)
     assert "Bitmap Index Scan on volumes_box\n" in text + "\n" or "on volumes_box " in text, text
     assert "volumes_end_us" not in text, text
+
+
+def test_the_store_s_connections_keep_one_plan_per_prepared_statement(
+    pg_store: PostgresStore,
+) -> None:
+    conn = pg_store._connection()  # the setting belongs to the store's own connections
+    assert conn.execute("SHOW plan_cache_mode").fetchall() == [("force_generic_plan",)]
