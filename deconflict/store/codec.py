@@ -18,6 +18,7 @@ from deconflict.domain.ids import PartyId
 from deconflict.geometry import (
     AltitudeBand,
     AltitudeReference,
+    Box4D,
     Buffer,
     CircleFootprint,
     Footprint,
@@ -25,6 +26,7 @@ from deconflict.geometry import (
     Reach,
     TimeWindow,
     Volume4D,
+    index_boxes,
 )
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.geometry.envelope import FEW
@@ -114,6 +116,16 @@ def to_value_rows(
             )
         )
     return rows
+
+
+def few_value_rows(
+    batch: Sequence[Placed], epoch: datetime, model: VerticalModel
+) -> tuple[list[tuple[object, ...]], list[tuple[Box4D, ...]]]:
+    """`to_value_rows` of a handful of volumes (a submission's) and each one's
+    `index_boxes`, its ellipsoid bounds read from its boxes rather than worked out again."""
+    all_boxes = [index_boxes(reach, epoch, model) for _, _, reach in batch]
+    values = to_value_rows(batch, [(b[0].alt_min_m, b[0].alt_max_m) for b in all_boxes])
+    return values, all_boxes
 
 
 def to_row(

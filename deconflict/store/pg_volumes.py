@@ -20,7 +20,13 @@ from psycopg.rows import TupleRow
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
 from deconflict.geometry import Box4D, Reach, index_box_columns, index_boxes
 from deconflict.geometry.altitude import VerticalModel
-from deconflict.store.codec import VolumeRow, in_batches, to_row, to_us, to_value_rows
+from deconflict.store.codec import (
+    VolumeRow,
+    few_value_rows,
+    in_batches,
+    to_us,
+    to_value_rows,
+)
 from deconflict.store.interface import VolumeHit
 from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
@@ -77,11 +83,11 @@ class PgVolumeIndex:
 
     def replace(self, owner: VolumeOwner, reaches: Sequence[Reach]) -> None:
         self.remove(owner.entity)
+        placed = [(owner, idx, reach) for idx, reach in enumerate(reaches)]
+        rows, all_boxes = few_value_rows(placed, self._epoch, self._model)
         with self._conn.cursor() as cur:
-            for idx, reach in enumerate(reaches):
-                row = to_row(owner, idx, reach, self._model)
-                boxes = box_values(index_boxes(reach, self._epoch, self._model))
-                cur.execute(_INSERT_VOLUME, (*dataclasses.astuple(row), *boxes))
+            for row, boxes in zip(rows, all_boxes, strict=True):
+                cur.execute(_INSERT_VOLUME, (*row, *box_values(boxes)))
 
     def add_many(self, entries: Iterable[tuple[VolumeOwner, Sequence[Reach]]]) -> int:
         total = 0

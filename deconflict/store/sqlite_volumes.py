@@ -14,7 +14,14 @@ from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef,
 from deconflict.geometry import Box4D, Reach, index_box_columns, index_boxes
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.geometry.envelope import FEW
-from deconflict.store.codec import Placed, from_us, in_batches, to_us, to_value_rows
+from deconflict.store.codec import (
+    Placed,
+    few_value_rows,
+    from_us,
+    in_batches,
+    to_us,
+    to_value_rows,
+)
 from deconflict.store.interface import VolumeHit
 from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
 
@@ -238,8 +245,7 @@ def _few_rows(
     batch: Sequence[Placed], first_id: int, epoch: datetime, model: VerticalModel
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     """Volume and box rows of a handful of volumes (a submission's), ids from `first_id`."""
-    all_boxes = [index_boxes(reach, epoch, model) for _, _, reach in batch]
-    values = to_value_rows(batch, [(b[0].alt_min_m, b[0].alt_max_m) for b in all_boxes])
+    values, all_boxes = few_value_rows(batch, epoch, model)
     volumes: list[tuple[object, ...]] = []
     boxes: list[tuple[object, ...]] = []
     for volume_id, reach_boxes, row in zip(count(first_id), all_boxes, values, strict=False):
