@@ -8,6 +8,7 @@ geodesic solver; containment and crossing are decided topologically in lon/lat.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -340,6 +341,41 @@ def test_within_reach_decides_many_cores_at_once_as_their_distances_say(lat: flo
     hits = within_reach(query, np.array(cores, dtype=object), np.array(margins))
     assert hits.tolist() == expected
     assert 0 < sum(expected) < len(expected)
+
+
+def test_within_reach_settles_pairs_by_their_own_latitudes_before_refining(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A query a degree tall, and small cores off its southern edge with margins just short
+    of and just past their distances: the latitudes all candidates share leave these pairs
+    to the geodesic refinement, each pair's own latitudes and nearest points settle them,
+    and every answer is still the one the distance gives."""
+    # `deconflict.geometry.overlap` is also the name of a function the package exports.
+    overlap_module = sys.modules["deconflict.geometry.overlap"]
+    ring = [[20.0, 55.0], [20.3, 55.0], [20.3, 56.0], [20.0, 56.0], [20.0, 55.0]]
+    query = reach(polygon_json(ring))
+    cores: list[shapely.Geometry] = []
+    margins: list[float] = []
+    expected: list[bool] = []
+    for k in range(6):
+        lon, lat = destination(20.02 + 0.05 * k, 55.0, 180.0, 4_000.0 + 700.0 * k)
+        core = shapely.Polygon([(lon, lat), (lon + 0.01, lat), (lon + 0.005, lat - 0.004)])
+        d = core_distance_m(query.core, core)
+        for factor in (0.99, 1.01):
+            cores.append(core)
+            margins.append(d * factor)
+            expected.append(d <= d * factor + DISTANCE_TOLERANCE_M)
+    refined: list[object] = []
+
+    def counted(a: shapely.Geometry, b: shapely.Geometry) -> float:
+        refined.append(b)
+        return core_distance_m(a, b)
+
+    monkeypatch.setattr(overlap_module, "core_distance_m", counted)
+    hits = within_reach(query, np.array(cores, dtype=object), np.array(margins))
+    assert hits.tolist() == expected
+    assert expected.count(True) == len(expected) // 2
+    assert refined == []
 
 
 # --- properties ---------------------------------------------------------------------------
