@@ -14,7 +14,7 @@ from deconflict.domain.conflict import (
     conflict_from_overlaps,
     conflict_with_area,
 )
-from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
+from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.operation import Operation
 from deconflict.geometry import Overlap, Reach, Volume4D, overlap_found
 from deconflict.store.interface import Transaction, VolumeHit
@@ -22,6 +22,8 @@ from deconflict.store.interface import Transaction, VolumeHit
 #: How far before the write's clock a presearch looks for live volumes: a clock stepped
 #: back between the read and the write must not hide a volume the write would still see.
 PRESEARCH_SLACK = timedelta(minutes=5)
+#: What each kind of entity is as a conflict's target, without calling the enum per hit.
+_TARGET_KINDS = {kind: TargetKind(kind.value) for kind in CONFLICTING_KINDS}
 
 
 #: A search hit and where it meets the query volume.
@@ -83,9 +85,7 @@ def find_conflicts(
     conflicts: list[Conflict] = []
     for entity in sorted(found, key=lambda e: (e.kind.value, e.entity_id)):
         owner, overlaps = found[entity]
-        target = Target(
-            TargetKind(entity.kind.value), entity.entity_id, owner.party_id, owner.version
-        )
+        target = Target(_TARGET_KINDS[entity.kind], entity.entity_id, owner.party_id, owner.version)
         conflict = conflict_from_overlaps(operation, target, overlaps)
         if conflict is not None:
             conflicts.append(conflict)

@@ -293,12 +293,14 @@ def _reach(
 def _band_and_window(
     alt_lower_m: float, alt_upper_m: float, alt_ref: str, start_us: int, end_us: int
 ) -> tuple[AltitudeBand, TimeWindow]:
-    band = AltitudeBand(alt_lower_m, alt_upper_m, AltitudeReference(alt_ref))
+    band = AltitudeBand(alt_lower_m, alt_upper_m, _REFERENCES[alt_ref])
     return band, TimeWindow(from_us(start_us), from_us(end_us))
 
 
-#: Kinds by stored value: a dict lookup, where calling the enum costs microseconds a row.
+#: Kinds and altitude references by stored value: a dict lookup, where calling the enum
+#: costs ~0.45 µs a row (at a busy spot a submission decodes ~150 hits).
 _KINDS = {kind.value: kind for kind in EntityKind}
+_REFERENCES = {reference.value: reference for reference in AltitudeReference}
 
 
 def owner_from_columns(kind: str, entity_id: str, party_id: str, version: int) -> VolumeOwner:
