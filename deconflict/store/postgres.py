@@ -47,7 +47,6 @@ BACKOFF_CAP_S = 0.5
 
 _RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
 _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED"
-_LOCK_WRITERS = "SELECT pg_advisory_xact_lock(%s)"
 # One snapshot for the whole read, and the server refuses any write in it.
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
@@ -111,6 +110,10 @@ class PostgresStore:
                 "big",
                 signed=True,
             )
+            # Sent with BEGIN in one simple query: a write's first round trip takes the lock.
+            self._begin_locked = (
+                f"{_BEGIN_WRITE}; SELECT pg_advisory_xact_lock({self._writer_lock_key})"
+            )
             self._search_path = sql.SQL("SET search_path TO {}").format(
                 sql.SQL(", ").join(map(sql.Identifier, dict.fromkeys([schema, extension_schema])))
             )
@@ -124,7 +127,7 @@ class PostgresStore:
         conn = self._connection()
         for attempt in range(MAX_WRITE_ATTEMPTS):
             try:
-                return self._run(conn, _BEGIN_WRITE, work, lock_writers=True)
+                return self._run(conn, self._begin_locked, work)
             except _RETRYABLE:
                 if attempt + 1 == MAX_WRITE_ATTEMPTS:
                     raise
@@ -142,22 +145,13 @@ class PostgresStore:
         for conn in connections:
             conn.close()
 
-    def _run(
-        self,
-        conn: Connection,
-        begin: str,
-        work: Callable[[PgTransaction], T],
-        *,
-        lock_writers: bool = False,
-    ) -> T:
+    def _run(self, conn: Connection, begin: str, work: Callable[[PgTransaction], T]) -> T:
         if conn.info.transaction_status is not TransactionStatus.IDLE:
             # BEGIN inside a transaction is only a warning, and the inner COMMIT would
             # commit the outer work half done.
             raise RuntimeError("a store transaction cannot be opened inside another one")
-        conn.execute(begin)
         try:
-            if lock_writers:
-                conn.execute(_LOCK_WRITERS, (self._writer_lock_key,))
+            conn.execute(begin)
             tx = PgTransaction(conn, PgVolumeIndex(conn, self._epoch, self._model))
             result = work(tx)
             tx.finish()

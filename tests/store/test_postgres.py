@@ -165,3 +165,17 @@ def test_the_store_s_connections_keep_one_plan_per_prepared_statement(
 ) -> None:
     conn = pg_store._connection()  # the setting belongs to the store's own connections
     assert conn.execute("SHOW plan_cache_mode").fetchall() == [("force_generic_plan",)]
+
+
+def test_a_writer_refused_the_lock_leaves_its_connection_usable(
+    pg_store: PostgresStore, side_conn: psycopg.Connection[TupleRow]
+) -> None:
+    """BEGIN and the writers' lock go in one round trip; when the lock is refused, the
+    transaction BEGIN opened is rolled back, so the next write starts clean."""
+    side_conn.execute("BEGIN")
+    side_conn.execute("SELECT pg_advisory_xact_lock(%s)", (pg_store._writer_lock_key,))
+    pg_store._connection().execute("SET lock_timeout = '100ms'")
+    with pytest.raises(psycopg.errors.LockNotAvailable):
+        pg_store.write(lambda tx: tx.volumes.count())
+    side_conn.execute("ROLLBACK")
+    assert pg_store.write(lambda tx: tx.volumes.count()) == 0
