@@ -33,15 +33,18 @@ from deconflict.geometry.envelope import FEW
 from deconflict.geometry.polygon import unwrapped_polygon
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
 
 
 def to_us(instant: datetime) -> int:
     """Microseconds since the Unix epoch: exact for every datetime the limits allow."""
-    return (instant - UNIX_EPOCH) // timedelta(microseconds=1)
+    return (instant - UNIX_EPOCH) // _ONE_US
 
 
 def from_us(us: int) -> datetime:
-    return UNIX_EPOCH + timedelta(microseconds=us)
+    # Positional: timedelta's keyword arguments cost ~0.3 µs more a call, and every hit
+    # and stored row converts two instants.
+    return UNIX_EPOCH + timedelta(0, 0, us)
 
 
 @dataclass(frozen=True, slots=True)
