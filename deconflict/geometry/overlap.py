@@ -201,7 +201,8 @@ def within_reach(
     apart than the threshold (touching ones included) are decided with no projection; two
     circle centres are measured geodesically at once; the rest are placed in one affine
     frame at the query, which decides most pairs from bounds on its length distortion;
-    only pairs inside that error band are refined.
+    pairs inside that error band are bounded again on their own latitudes and nearest
+    points, and only the few still undecided are refined geodesically.
     """
     count = len(cores)
     if count == 0:
