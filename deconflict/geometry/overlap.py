@@ -304,7 +304,7 @@ def _in_reach_by_frame(
     # ~0.4 ms a pair against ~40 µs (docs/performance.md).
     for i in np.flatnonzero(undecided):
         t = float(threshold[i])
-        if frame_distance[i] * _pair_least_scale(frame, query.core, bounds[i], t) > t:
+        if frame_distance[i] * _pair_least_scale(frame, q_lat_lo, q_lat_hi, bounds[i], t) > t:
             sure[i] = False
         elif _nearest_in_frame_m(frame, plane[-1], plane[i]) <= t:
             sure[i] = True
@@ -315,18 +315,18 @@ def _in_reach_by_frame(
 
 def _pair_least_scale(
     frame: LocalFrame,
-    query_core: BaseGeometry,
+    q_lat_lo: float,
+    q_lat_hi: float,
     stored_bounds: npt.NDArray[np.float64],
     threshold_m: float,
 ) -> float:
     """The frame's least scale over the latitudes that one pair's nearest connection can
     use if it is no longer than the threshold: its end on the query lies within the query's
-    latitudes and within `span` of the stored core's, and the connection strays at most
-    `span` from that end. Far narrower than the band all candidates share when the query is
-    large and the stored core small. Bands that do not meet mean no such connection exists
-    (any scale then gives a true answer)."""
+    latitudes (`q_lat_lo`..`q_lat_hi`) and within `span` of the stored core's, and the
+    connection strays at most `span` from that end. Far narrower than the band all
+    candidates share when the query is large and the stored core small. Bands that do not
+    meet mean no such connection exists (any scale then gives a true answer)."""
     span = math.degrees(threshold_m / M_MIN_M) * 1.001
-    _, q_lat_lo, _, q_lat_hi = query_core.bounds
     lat_lo = max(q_lat_lo, float(stored_bounds[1])) - 2.0 * span - _BOW_DEG
     lat_hi = min(q_lat_hi, float(stored_bounds[3])) + 2.0 * span + _BOW_DEG
     return frame.scale_range(min(lat_lo, lat_hi), max(lat_lo, lat_hi))[0]
