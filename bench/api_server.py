@@ -28,7 +28,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deconflict.api.app import create_app
-from deconflict.api.process import freeze_what_was_built
+from deconflict.api.process import ready_collector
 from deconflict.api.settings import Settings
 from deconflict.api.workers import listening_socket
 from deconflict.service.context import Service
@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     others = [_another_worker(args, sock) for _ in range(args.workers - 1)]
     store = open_store(args.database, args.schema)
     app = app_over(args.database, service_over(store), args.threads)
-    freeze_what_was_built()  # as `deconflict serve` does
+    ready_collector()  # as `deconflict serve` does
     if args.port is None:
         print(sock.getsockname()[1], flush=True)
     try:
