@@ -1,12 +1,16 @@
-"""JSON pointers from pydantic locations follow the body that was sent."""
+"""JSON pointers follow the body that was sent; an answered error lets go of the body."""
 
 from __future__ import annotations
 
+import gc
+import time
 from typing import Any
 
 import pytest
 
 from deconflict.api.handlers import pointer
+from tests.api.conftest import MAX_BODY_BYTES
+from tests.api.helpers import World, assert_problem
 
 BODY: dict[str, Any] = {
     "volumes": [{"footprint": {"type": "Circle", "center": [1, 2]}}],
@@ -34,3 +38,44 @@ BODY: dict[str, Any] = {
 )
 def test_pointer(loc: tuple[Any, ...], expected: str) -> None:
     assert pointer(loc, BODY) == expected
+
+
+#: Under the tests' body limit, and larger than any other text a request leaves behind:
+#: whatever holds a text this long holds the body.
+_LARGE = MAX_BODY_BYTES - 100
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"{" + b"x" * _LARGE, 400, "malformed-json"),
+        (b'{"volumes": "' + b"x" * _LARGE + b'"}', 422, "malformed-value"),
+    ],
+    ids=["malformed", "wrong-type"],
+)
+def test_an_answered_body_is_held_by_no_garbage(
+    world: World, body: bytes, status: int, code: str
+) -> None:
+    """Server processes collect cycles rarely (`YOUNG_GENERATION_THRESHOLD`): a cycle that
+    kept each refused body would let a flood of them pin hundreds of megabytes."""
+    client = world.parties["Northland Army"].planner
+    headers = {"content-type": "application/json"}
+    client.post("/v1/operations", content=b"{", headers=headers)  # first-use caches
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        response = client.post("/v1/operations", content=body, headers=headers)
+        # The server thread finishes with the request after its answer is sent.
+        assert client.get("/healthz").status_code == 200
+        time.sleep(0.2)
+        gc.collect()
+        holders = [
+            type(o).__name__
+            for o in gc.garbage
+            if any(isinstance(r, str | bytes) and len(r) >= _LARGE for r in gc.get_referents(o))
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert_problem(response, status, code)
+    assert holders == []
