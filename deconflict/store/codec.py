@@ -33,12 +33,13 @@ from deconflict.geometry.envelope import FEW
 from deconflict.geometry.polygon import unwrapped_polygon
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_US = timedelta(microseconds=1)
+#: One stored unit of time: instants are kept as whole microseconds since `UNIX_EPOCH`.
+MICROSECOND = timedelta(microseconds=1)
 
 
 def to_us(instant: datetime) -> int:
     """Microseconds since the Unix epoch: exact for every datetime the limits allow."""
-    return (instant - UNIX_EPOCH) // _ONE_US
+    return (instant - UNIX_EPOCH) // MICROSECOND
 
 
 def from_us(us: int) -> datetime:

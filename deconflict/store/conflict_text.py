@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 
 from deconflict.domain.conflict import Conflict, TargetKind, VolumeOverlap
 from deconflict.geometry import AltitudeReference
-from deconflict.store.codec import UNIX_EPOCH
+from deconflict.store.codec import MICROSECOND, UNIX_EPOCH
 from deconflict.store.documents import KEPT_VERSIONS, conflict_to_json, dumps
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
 _KINDS = {kind: _STRING(kind.value) for kind in TargetKind}
 _REFERENCES = {reference: _STRING(reference.value) for reference in AltitudeReference}
-_MICROSECOND = timedelta(microseconds=1)
 
 
 class _Unusual(Exception):
@@ -68,8 +66,8 @@ def _overlap_by_reference(found: VolumeOverlap) -> str:
         f'"target_volume":{_int(found.target_volume)},'
         f'"overlap":{{"altitude":{{"lower_m":{_number(band.lower_m)},'
         f'"upper_m":{_number(band.upper_m)},"reference":{_REFERENCES[band.reference]}}},'
-        f'"time":{{"start_us":{(window.start - UNIX_EPOCH) // _MICROSECOND},'
-        f'"end_us":{(window.end - UNIX_EPOCH) // _MICROSECOND}}},'
+        f'"time":{{"start_us":{(window.start - UNIX_EPOCH) // MICROSECOND},'
+        f'"end_us":{(window.end - UNIX_EPOCH) // MICROSECOND}}},'
         '"drawn_from":"records"}}'
     )
 
