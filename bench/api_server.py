@@ -28,7 +28,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deconflict.api.app import create_app
-from deconflict.api.process import ready_collector
+from deconflict.api.process import HTTP_PROTOCOL, ready_collector
 from deconflict.api.settings import Settings
 from deconflict.api.workers import listening_socket
 from deconflict.service.context import Service
@@ -98,7 +98,7 @@ def _listening_socket() -> socket.socket:
 
 def _server(app: FastAPI) -> uvicorn.Server:
     config = uvicorn.Config(
-        app, log_level="warning", ws="none", http="h11", lifespan="off", access_log=False
+        app, log_level="warning", ws="none", http=HTTP_PROTOCOL, lifespan="off", access_log=False
     )
     return uvicorn.Server(config)
 

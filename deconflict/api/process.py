@@ -22,6 +22,13 @@ from deconflict.delivery.loop import DeliveryLoop
 from deconflict.service.context import Service
 from deconflict.service.maintenance import PurgeSchedule
 
+#: How uvicorn reads and writes HTTP/1.1 in every server of ours (`deconflict serve`, the
+#: demo, the tests' and the benchmarks'): httptools, a C parser. Its other choice, h11, is
+#: pure Python, parsing each request and validating each answer's headers: with httptools
+#: a busy server spent 11-24% less CPU (docs/performance.md). Named once so that the tests
+#: serve as production does.
+HTTP_PROTOCOL = "httptools"
+
 
 class ServerDuties:
     """The delivery loop and the purge schedule of one process, and its store's closing."""

@@ -16,6 +16,7 @@ from rich.panel import Panel
 
 from deconflict.api.app import create_app
 from deconflict.api.compose import loop_settings, service_from_settings
+from deconflict.api.process import HTTP_PROTOCOL
 from deconflict.api.settings import Settings
 from deconflict.delivery.loop import DeliveryLoop
 from deconflict.demo import Enrolled, enrol
@@ -66,6 +67,7 @@ def demo(
             port=port if serve else 0,
             log_level="warning",
             access_log=False,
+            http=HTTP_PROTOCOL,
             timeout_graceful_shutdown=5,
         )
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
-from deconflict.api.process import server_app
+from deconflict.api.process import HTTP_PROTOCOL, server_app
 from deconflict.api.settings import Settings
 from deconflict.api.workers import run_workers
 from deconflict.cli.options import DatabaseOption, settings_for
@@ -35,6 +35,7 @@ def run_server(settings: Settings) -> None:
         "port": settings.port,
         "log_level": "info",
         "access_log": False,
+        "http": HTTP_PROTOCOL,
         # Event streams never end by themselves: do not wait on them for long.
         "timeout_graceful_shutdown": 5,
     }

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from deconflict.api.problems import PROBLEM_MEDIA_TYPE
+from deconflict.api.process import HTTP_PROTOCOL
 from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
 from deconflict.domain.ids import PartyId
 from deconflict.domain.party import Role
@@ -89,7 +90,12 @@ class RunningServer:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
         config = uvicorn.Config(
-            app, log_level="warning", ws="none", http="h11", lifespan="off", access_log=False
+            app,
+            log_level="warning",
+            ws="none",
+            http=HTTP_PROTOCOL,
+            lifespan="off",
+            access_log=False,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
