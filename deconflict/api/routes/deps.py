@@ -37,7 +37,9 @@ def _caller(request: Request, credentials: Credentials) -> Principal:
     return parties.authenticate(deps_of(request).service, key)
 
 
-def _page(
+# Async because it does no I/O: FastAPI hands a plain `def` dependency to a worker thread,
+# and with one request thread a process (`--threads 1`) a list would queue for it twice.
+async def _page(
     request: Request,
     limit: Annotated[
         int, Query(ge=1, description="Items per page, at most max_page_size (500 by default).")
