@@ -24,9 +24,10 @@ from deconflict.service.maintenance import PurgeSchedule
 
 #: How uvicorn reads and writes HTTP/1.1 in every server of ours (`deconflict serve`, the
 #: demo, the tests' and the benchmarks'): httptools, a C parser. Its other choice, h11, is
-#: pure Python, parsing each request and validating each answer's headers: with httptools
-#: a busy server spent 11-24% less CPU (docs/performance.md). Named once so that the tests
-#: serve as production does.
+#: pure Python, parsing each request and validating each answer's headers on the thread
+#: that shares the interpreter lock with the request's use case: with httptools the servers
+#: of a small world spent 11-24% less CPU (docs/performance.md; at 1M stored the gain is
+#: lost in the search's cost). Named once so that the tests serve as production does.
 HTTP_PROTOCOL = "httptools"
 
 
