@@ -38,7 +38,8 @@ def _caller(request: Request, credentials: Credentials) -> Principal:
 
 
 # Async because it does no I/O: FastAPI hands a plain `def` dependency to a worker thread,
-# and with one request thread a process (`--threads 1`) a list would queue for it twice.
+# and with one request thread a process (`--threads 1`) a list would queue for that thread
+# once more, for this check alone, besides the hops for its key and its handler.
 async def _page(
     request: Request,
     limit: Annotated[
