@@ -206,8 +206,8 @@ def timed_run(
 ) -> tuple[dict[str, object], list[tuple[int, str]]]:
     """Baseline, then the submissions; the row's figures and (index, id) of each created."""
     pair = [api_load.Call("healthz", "GET", "/healthz"), api_load.Call("me", "GET", "/v1/me")]
-    base = api_load.run(base_url, keys[:clients], [pair * (BASELINE_CALLS // 2)] * clients)
-    run = api_load.run(base_url, keys[:clients], api_load.split(calls, clients))
+    base = api_load.run(base_url, keys[:clients], pair * (BASELINE_CALLS // 2 * clients), clients)
+    run = api_load.run(base_url, keys[:clients], calls, clients)
     lat = run.latencies_ns("submit")
     if not lat:
         raise RuntimeError(f"every submission failed; the first: {run.errors[0][:2000]}")
