@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from starlette.types import Lifespan
 
 from deconflict.api import handlers
+from deconflict.api.durable_answers import DurableAnswers
 from deconflict.api.limits import BodyPolicy
 from deconflict.api.request_threads import RequestThreads
 from deconflict.api.routes import (
@@ -63,6 +64,8 @@ def create_app(
     # Each middleware added wraps the ones before it: CatchAll is outermost, so even a
     # failure in BodyPolicy is a problem answer; BodyPolicy bounds bodies before any read.
     app.add_middleware(BodyPolicy, max_body_bytes=settings.max_body_bytes)
+    # Inside CatchAll, so that a failed sync, raised as the answer starts, becomes a 500.
+    app.add_middleware(DurableAnswers)
     app.add_middleware(handlers.CatchAll)
     # Outside CatchAll, and fails at nothing: it only sizes the loop's thread pool.
     app.add_middleware(RequestThreads, threads=settings.request_threads)

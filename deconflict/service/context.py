@@ -14,6 +14,7 @@ from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.service import idempotency
 from deconflict.service.clock import Clock, SystemClock
 from deconflict.service.signals import CommitSignal
+from deconflict.store.durability import once_durable
 from deconflict.store.interface import Store, Transaction
 
 T = TypeVar("T")
@@ -61,7 +62,8 @@ class Service:
 
         result = self._write(tracked)
         if appended:
-            self.commits.ring()
+            # Streams are told only of what is on disk, even when the answer waits for that.
+            once_durable(self.commits.ring)
         return result
 
     def _write(self, work: Callable[[Transaction], T]) -> T:

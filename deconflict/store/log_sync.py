@@ -9,12 +9,16 @@ One `fdatasync` covers every frame written before it, whoever wrote them, so the
 writer appends while this one waits, and a write is still answered only once it is on
 disk. What NORMAL alone would risk (the last commits lost in a power cut) is closed for
 every answered write; a reader may see a commit in the moment before its sync returns.
+
+The syncs after commits are made by one thread per store (`sync_soon`), so that a server
+thread need not wait for the disk itself: its answer waits instead (`durability`).
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 
@@ -25,12 +29,57 @@ class LogSync:
         self.path = database.with_name(database.name + "-wal")
         self._fd: int | None = None
         self._guard = threading.Lock()
+        self._asked: list[Future[None]] = []
+        self._wake = threading.Condition(threading.Lock())
+        self._syncer: threading.Thread | None = None
+        self._closing = False
 
     def sync(self) -> None:
         """Make everything written to the log so far durable."""
         os.fdatasync(self._current())
 
+    def sync_soon(self) -> Future[None]:
+        """Done once everything written to the log before this call is durable (or failed
+        with the sync's `OSError`): one sync serves every commit that asked since the last."""
+        future: Future[None] = Future()
+        future.set_running_or_notify_cancel()  # nobody may cancel a sync once asked for
+        with self._wake:
+            if self._closing:
+                raise RuntimeError("the log is closed")
+            self._asked.append(future)
+            if self._syncer is None:
+                self._syncer = threading.Thread(
+                    target=self._run, name="sqlite-log-sync", daemon=True
+                )
+                self._syncer.start()
+            self._wake.notify()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._asked and not self._closing:
+                    self._wake.wait()
+                if not self._asked:
+                    return
+                asked, self._asked = self._asked, []
+            try:
+                self.sync()
+            except OSError as failed:
+                for future in asked:
+                    future.set_exception(failed)
+            else:
+                for future in asked:
+                    future.set_result(None)
+
     def close(self) -> None:
+        """Sync what was asked for, then let go of the log."""
+        with self._wake:
+            self._closing = True
+            syncer = self._syncer
+            self._wake.notify()
+        if syncer is not None:
+            syncer.join()
         with self._guard:
             if self._fd is not None:
                 os.close(self._fd)

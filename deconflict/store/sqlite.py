@@ -13,6 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ from deconflict import errors
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.store.checkpoints import WRITER_CHECKPOINT_PAGES, Checkpointer
 from deconflict.store.codec import to_us
+from deconflict.store.durability import leave_to_caller
 from deconflict.store.log_sync import LogSync
 from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import SqliteSession
@@ -42,13 +44,14 @@ MMAP_BYTES = 4 * 1024**3
 class _Pending(Generic[T]):
     """One write waiting to be run by whichever writer takes the lock next."""
 
-    __slots__ = ("committed", "done", "error", "result", "work")
+    __slots__ = ("committed", "done", "error", "result", "synced", "work")
 
     def __init__(self, work: Callable[[SqliteTransaction], T]) -> None:
         self.work = work
         self.result: T | None = None
         self.error: BaseException | None = None
         self.committed = False
+        self.synced: Future[None] | None = None  # its log's sync, once committed
         self.done = threading.Event()
 
     def fail(self, error: BaseException) -> None:
@@ -109,9 +112,11 @@ class SqliteStore:
         Writes that arrive while another is running are committed together (group
         commit): the next thread to take the writer lock runs every write waiting by then,
         each under a savepoint of its own, commits them, and once it has let go of the lock
-        syncs the log for all of them (`log_sync`). A write that fails rolls back to its
-        savepoint and fails alone; a failed commit fails them all. Either way each caller
-        hears only after the commit and its sync.
+        asks for the log to be synced for all of them (`log_sync`). A write that fails
+        rolls back to its savepoint and fails alone; a failed commit fails them all. Either
+        way each caller hears only after the commit and its sync: this returns once both
+        are done, or, within `durability.syncs_left_to_caller`, once committed, leaving the
+        sync for the caller to wait for.
         """
         pending: _Pending[T] = _Pending(work)
         with self._queue_lock:
@@ -133,7 +138,11 @@ class SqliteStore:
             pending.done.wait()  # a leader has taken it: its answer comes with that commit
         else:
             raise errors.StoreBusy(_BUSY)
-        return pending.outcome()
+        result = pending.outcome()
+        # Committed; answered only once on disk, here or by the caller (`durability`).
+        if pending.synced is not None and not leave_to_caller(pending.synced):
+            pending.synced.result()
+        return result
 
     def _withdrawn(self, pending: _Pending[Any]) -> bool:
         """Take back a write no leader has started on; False when one has."""
@@ -156,7 +165,7 @@ class SqliteStore:
             finally:
                 self._other_processes.release()
             if any(item.committed for item in batch):
-                self._make_durable(batch)
+                self._ask_sync(batch)
         except Exception as failed:
             for item in batch:
                 if not item.committed:  # an answer must never deny a committed write
@@ -165,17 +174,20 @@ class SqliteStore:
             for item in batch:
                 item.done.set()
 
-    def _make_durable(self, batch: list[_Pending[Any]]) -> None:
-        """Sync the log after the commit, outside the lock (see `log_sync`)."""
+    def _ask_sync(self, batch: list[_Pending[Any]]) -> None:
+        """Have the log synced for the group's commits, outside the lock (`log_sync`)."""
         try:
-            self._log.sync()
-        except OSError as failed:
-            # Committed, but not known to be on disk: no caller may hear that it succeeded
-            # (nor that it failed; the answer is an internal error). A write that failed
-            # on its own keeps its own answer.
+            synced = self._log.sync_soon()
+        except RuntimeError as closed:
+            # Committed, but nobody will sync it: no caller may hear that it succeeded
+            # (nor that it failed; the answer is an internal error).
             for item in batch:
                 if item.committed:
-                    item.fail(failed)
+                    item.fail(closed)
+            return
+        for item in batch:
+            if item.committed:
+                item.synced = synced
 
     def _commit_group(self, conn: sqlite3.Connection, batch: list[_Pending[Any]]) -> None:
         try:

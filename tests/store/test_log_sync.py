@@ -6,6 +6,7 @@ import errno
 import fcntl
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,80 @@ def test_a_log_made_anew_is_the_one_synced(tmp_path: Path) -> None:
 def test_syncing_a_database_with_no_log_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         LogSync(tmp_path / "none.sqlite").sync()
+
+
+class HeldSync(LogSync):
+    """Counts its syncs; the first waits until `release` is set."""
+
+    def __init__(self, database: Path, *, fail: bool = False) -> None:
+        super().__init__(database)
+        self.release = threading.Event()
+        self.started = threading.Event()
+        self.syncs = 0
+        self._fail = fail
+
+    def sync(self) -> None:
+        self.syncs += 1
+        if self.syncs == 1:
+            self.started.set()
+            assert self.release.wait(10)
+        if self._fail:
+            raise OSError(errno.EIO, "the disk refused")
+        super().sync()
+
+
+def _with_a_log(database: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(database, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
+    return conn
+
+
+def test_one_sync_serves_every_commit_that_asked_while_the_last_ran(tmp_path: Path) -> None:
+    database = tmp_path / "log.sqlite"
+    conn = _with_a_log(database)
+    log = HeldSync(database)
+    try:
+        first = log.sync_soon()
+        assert log.started.wait(10)
+        later = [log.sync_soon() for _ in range(3)]  # asked while the first sync runs
+        assert not first.done()
+        log.release.set()
+        assert first.result(10) is None
+        assert [f.result(10) for f in later] == [None] * 3
+        assert log.syncs == 2
+    finally:
+        log.close()
+        conn.close()
+
+
+def test_a_failed_sync_fails_every_commit_waiting_for_it(tmp_path: Path) -> None:
+    database = tmp_path / "log.sqlite"
+    conn = _with_a_log(database)
+    log = HeldSync(database, fail=True)
+    try:
+        asked = log.sync_soon()
+        assert log.started.wait(10)
+        log.release.set()
+        with pytest.raises(OSError, match="the disk refused"):
+            asked.result(10)
+    finally:
+        log.close()
+        conn.close()
+
+
+def test_closing_the_log_syncs_what_was_asked_and_takes_no_more(tmp_path: Path) -> None:
+    database = tmp_path / "log.sqlite"
+    conn = _with_a_log(database)
+    log = HeldSync(database)
+    asked = log.sync_soon()
+    assert log.started.wait(10)
+    closing = threading.Thread(target=log.close)
+    closing.start()
+    log.release.set()
+    closing.join(10)
+    assert asked.done()
+    assert asked.exception() is None
+    with pytest.raises(RuntimeError, match="closed"):
+        log.sync_soon()
+    conn.close()
