@@ -12,7 +12,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -96,9 +96,16 @@ def wait_ready(base_url: str, timeout_s: float = 120.0) -> None:
         time.sleep(0.05)
 
 
-def run(base_url: str, api_keys: Sequence[str], calls: Sequence[Call], clients: int) -> Run:
+def run(
+    base_url: str,
+    api_keys: Sequence[str],
+    calls: Sequence[Call],
+    clients: int,
+    connected: Callable[[], object] | None = None,
+) -> Run:
     """`clients` clients, client k with `api_keys[k]`, all start together and each takes
-    the next of `calls` as soon as its last is answered, until none is left.
+    the next of `calls` as soon as its last is answered, until none is left. `connected`
+    is called once every client's connection is open, before the clock starts.
 
     One queue, not a share each: the server's processes each take the connections the
     kernel gives them (`SO_REUSEPORT` hashes each one), often 5 and 3 or 6 and 2 of 8, and
@@ -109,6 +116,8 @@ def run(base_url: str, api_keys: Sequence[str], calls: Sequence[Call], clients: 
     connections = [Connection(base_url, api_keys[k % len(api_keys)]) for k in range(clients)]
     for c in connections:  # open each connection before the clock starts
         c.request("GET", "/healthz")
+    if connected is not None:
+        connected()  # every connection open, none yet at work
     barrier = threading.Barrier(clients)
     queue = iter(calls)
     taking = threading.Lock()

@@ -67,8 +67,8 @@ def app_over(database: str, service: Service, threads: int | None = None) -> Fas
     return app
 
 
-def wait_for_workers(base_url: str, workers: int, timeout_s: float = 120.0) -> None:
-    """Return once `workers` processes have answered. Each worker starts listening when
+def wait_for_workers(base_url: str, workers: int, timeout_s: float = 120.0) -> set[int]:
+    """The pids of `workers` processes, once each has answered. Each worker starts listening when
     it has started, and the kernel spreads connections only over the sockets listening:
     clients that connected as soon as the first answered once all landed on it, and a
     run "with 2 processes" was served by one."""
@@ -86,6 +86,7 @@ def wait_for_workers(base_url: str, workers: int, timeout_s: float = 120.0) -> N
         except httpx.TransportError:
             pass
         time.sleep(0.05)
+    return seen
 
 
 def _listening_socket() -> socket.socket:

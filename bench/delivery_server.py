@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from bench.proc_cpu import process_cpu
 from deconflict.domain.party import Role
 from deconflict.service import parties
 from deconflict.service.context import Service
@@ -126,13 +127,8 @@ class Server:
 
     def cpu_s(self) -> float | None:
         """CPU seconds (user and system) the server process has used; None off Linux."""
-        try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text(encoding="ascii")
-        except OSError:
-            return None
-        # Fields after the command name, which is in brackets and may hold spaces.
-        fields = stat.rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        used = process_cpu(self.pid)
+        return None if used is None else used.total_s
 
 
 @contextlib.contextmanager
