@@ -4,14 +4,13 @@ With `synchronous = FULL`, SQLite syncs the log inside every commit, so each wri
 every process waited for the disk while holding the lock all writers queue on: at a
 million volumes that was a third of a submission's turn. The store's connections run
 with `synchronous = NORMAL` instead (a commit appends to the log and syncs nothing), and
-the writer syncs the log itself right after it lets go of the lock and before it answers.
-One `fdatasync` covers every frame written before it, whoever wrote them, so the next
-writer appends while this one waits, and a write is still answered only once it is on
-disk. What NORMAL alone would risk (the last commits lost in a power cut) is closed for
-every answered write; a reader may see a commit in the moment before its sync returns.
-
-The syncs after commits are made by one thread per store (`sync_soon`), so that a server
-thread need not wait for the disk itself: its answer waits instead (`durability`).
+once the writer has let go of the lock, one thread per store (`sync_soon`) syncs the log
+before the write is answered: the writer waits for it, or, in a server, the answer does
+while the writer's thread moves on (`durability`). One `fdatasync` covers every frame
+written before it, whoever wrote them, so the next writer appends while this one waits,
+and a write is still answered only once it is on disk. What NORMAL alone would risk (the
+last commits lost in a power cut) is closed for every answered write; a reader may see a
+commit in the moment before its sync returns.
 """
 
 from __future__ import annotations
