@@ -24,10 +24,8 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -73,21 +71,6 @@ def build(world: Path, stored: int, planners: int, cache_dir: Path) -> None:
     console().print(f"built a world of {loaded:,} volumes in {world}")
 
 
-def _connections(port: int) -> dict[int, int]:
-    """Established connections to `port`, by the pid of the process that accepted each."""
-    listed = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    found: Counter[int] = Counter()
-    for line in listed.splitlines():
-        if "pid=" in line:
-            found[int(line.split("pid=", 1)[1].split(",", 1)[0])] += 1
-    return dict(found)
-
-
 def _server_threads(pids: set[int]) -> dict[tuple[int, int], Cpu]:
     return {(pid, tid): cpu for pid in pids for tid, cpu in thread_cpu(pid).items()}
 
@@ -115,7 +98,7 @@ def one_round(
                 keys[: args.clients],
                 calls,
                 args.clients,
-                lambda: split.update(_connections(port)),
+                lambda: split.update(api_server.connections_by_pid(port)),
             )
             after, idle_after, mine_after = _server_threads(pids), machine_idle(), os.times()
     done = max(1, len(run.latencies_ns("submit")))

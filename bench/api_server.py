@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -87,6 +89,17 @@ def wait_for_workers(base_url: str, workers: int, timeout_s: float = 120.0) -> s
             pass
         time.sleep(0.05)
     return seen
+
+
+def connections_by_pid(port: int) -> Counter[int]:
+    """Established connections on the server's side of `port`, by the pid holding each."""
+    listed = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return Counter(int(pid) for pid in re.findall(r"pid=(\d+)", listed))
 
 
 def _listening_socket() -> socket.socket:

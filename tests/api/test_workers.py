@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
+from bench.api_server import connections_by_pid
 from deconflict.api import workers
 from deconflict.api.settings import Settings
 from deconflict.store.sqlite import SqliteStore
@@ -28,17 +29,6 @@ STARTED = re.compile(r"Started server process \[(\d+)\]")
 
 def worker_pids(log: Path) -> list[int]:
     return [int(pid) for pid in STARTED.findall(log.read_text())]
-
-
-def connection_owners(port: int) -> set[int]:
-    """The pids holding established connections on the server's side of the port."""
-    listed = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return {int(pid) for pid in re.findall(r"pid=(\d+)", listed)}
 
 
 def serve_two(tmp_path: Path) -> tuple[ServerProcess, Path]:
@@ -68,7 +58,7 @@ def test_kept_alive_connections_are_spread_over_both_workers(tmp_path: Path) -> 
             assert client.get("/healthz").status_code == 200
         # With one shared socket, 7 of 8 such connections were found on one process.
         # The kernel hashes each connection to a socket: all 16 on one is 1 in 32,768.
-        assert connection_owners(server.port) == set(worker_pids(log))
+        assert set(connections_by_pid(server.port)) == set(worker_pids(log))
         assert len(worker_pids(log)) == 2
     finally:
         for client in clients:

@@ -7,6 +7,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -134,16 +135,20 @@ class HeldSync(LogSync):
         super().sync()
 
 
-def _with_a_log(database: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(database, isolation_level=None)
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Path]:
+    """A database with a log to sync, open for the test's length."""
+    path = tmp_path / "log.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
-    return conn
+    conn.execute("CREATE TABLE t (n INTEGER)")
+    try:
+        yield path
+    finally:
+        conn.close()
 
 
-def test_one_sync_serves_every_commit_that_asked_while_the_last_ran(tmp_path: Path) -> None:
-    database = tmp_path / "log.sqlite"
-    conn = _with_a_log(database)
+def test_one_sync_serves_every_commit_that_asked_while_the_last_ran(database: Path) -> None:
     log = HeldSync(database)
     try:
         first = log.sync_soon()
@@ -156,27 +161,20 @@ def test_one_sync_serves_every_commit_that_asked_while_the_last_ran(tmp_path: Pa
         assert log.syncs == 2
     finally:
         log.close()
-        conn.close()
 
 
-def test_a_failed_sync_fails_every_commit_waiting_for_it(tmp_path: Path) -> None:
-    database = tmp_path / "log.sqlite"
-    conn = _with_a_log(database)
+def test_a_failed_sync_fails_every_commit_waiting_for_it(database: Path) -> None:
     log = HeldSync(database, fail=True)
     try:
         asked = log.sync_soon()
-        assert log.started.wait(10)
         log.release.set()
         with pytest.raises(OSError, match="the disk refused"):
             asked.result(10)
     finally:
         log.close()
-        conn.close()
 
 
-def test_closing_the_log_syncs_what_was_asked_and_takes_no_more(tmp_path: Path) -> None:
-    database = tmp_path / "log.sqlite"
-    conn = _with_a_log(database)
+def test_closing_the_log_syncs_what_was_asked_and_takes_no_more(database: Path) -> None:
     log = HeldSync(database)
     asked = log.sync_soon()
     assert log.started.wait(10)
@@ -188,4 +186,3 @@ def test_closing_the_log_syncs_what_was_asked_and_takes_no_more(tmp_path: Path) 
     assert asked.exception() is None
     with pytest.raises(RuntimeError, match="closed"):
         log.sync_soon()
-    conn.close()
