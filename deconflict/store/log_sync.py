@@ -64,7 +64,7 @@ class LogSync:
                 asked, self._asked = self._asked, []
             try:
                 self.sync()
-            except OSError as failed:
+            except Exception as failed:  # any: a writer waits on each of these futures
                 for future in asked:
                     future.set_exception(failed)
             else:

@@ -186,3 +186,29 @@ def test_closing_the_log_syncs_what_was_asked_and_takes_no_more(database: Path) 
     assert asked.exception() is None
     with pytest.raises(RuntimeError, match="closed"):
         log.sync_soon()
+
+
+class BrokenOnce(LogSync):
+    """Its first sync fails with something no disk raises; the rest sync."""
+
+    def __init__(self, database: Path) -> None:
+        super().__init__(database)
+        self.broken = False
+
+    def sync(self) -> None:
+        if not self.broken:
+            self.broken = True
+            raise RuntimeError("not a disk error")
+        super().sync()
+
+
+def test_any_failure_of_a_sync_reaches_its_writers_and_the_next_sync_still_runs(
+    database: Path,
+) -> None:
+    log = BrokenOnce(database)
+    try:
+        with pytest.raises(RuntimeError, match="not a disk error"):
+            log.sync_soon().result(10)
+        assert log.sync_soon().result(10) is None  # the sync thread lived on
+    finally:
+        log.close()
