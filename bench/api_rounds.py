@@ -10,8 +10,7 @@ event loop, its busiest other threads), the clients' CPU, how idle the machine w
 how the kernel spread the clients' connections over the processes.
 
     python bench/api_rounds.py --world /tmp/world-1m --rounds 3
-    ROOT=/path/to/other/checkout PYTHONPATH=/path/to/other/checkout \\
-        python /path/to/other/checkout/bench/api_rounds.py --world /tmp/world-1m
+    python /path/to/other/checkout/bench/api_rounds.py --world /tmp/world-1m  # its code
 
 Each round's submissions are drawn afresh (`--offset` moves the draw), so rounds compare
 through their own rates, not one submission against another.
