@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -33,6 +32,8 @@ if __package__ in (None, ""):
 
 from bench import api_load, api_server, api_world
 from bench.api import HOT_CLIENTS, submission_calls
+from bench.api_load import Call
+from bench.conflicts import sqlite_checkpoint
 from bench.proc_cpu import Cpu, machine_idle, thread_cpu
 from bench.report import console, results_table, write_json
 from bench.workload import DEFAULT_CACHE_DIR, DEFAULT_SEED, Workload
@@ -63,9 +64,7 @@ def build(world: Path, stored: int, planners: int, cache_dir: Path) -> None:
         loaded = api_world.load(store, Workload(stored, 0, cache_dir=cache_dir).stored_batches())
     finally:
         store.close()
-    with sqlite3.connect(world / DATABASE) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+    sqlite_checkpoint(world / DATABASE)
     (world / KEYS).write_text(json.dumps([p.api_key for p in made]), encoding="utf-8")
     console().print(f"built a world of {loaded:,} volumes in {world}")
 
@@ -75,10 +74,8 @@ def _server_threads(pids: set[int]) -> dict[tuple[int, int], Cpu]:
 
 
 def one_round(
-    world: Path, args: argparse.Namespace, keys: Sequence[str], n: int
+    world: Path, args: argparse.Namespace, keys: Sequence[str], n: int, calls: Sequence[Call]
 ) -> dict[str, object]:
-    chosen = api_world.spread_submissions(args.seed + 7, args.offset + (n + 1) * args.submissions)
-    calls = submission_calls(chosen[args.offset + n * args.submissions :], minimal=True)
     with tempfile.TemporaryDirectory(prefix="deconflict-rounds-", dir=args.tmp_dir) as tmp:
         for part in world.iterdir():
             if part.name.startswith(DATABASE):
@@ -151,9 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.world / KEYS).exists():
         build(args.world, args.stored, HOT_CLIENTS, args.cache_dir)
     keys = json.loads((args.world / KEYS).read_text(encoding="utf-8"))
+    drawn = api_world.spread_submissions(
+        args.seed + 7, args.offset + args.rounds * args.submissions
+    )
+    calls = submission_calls(drawn[args.offset :], minimal=True)
     rows = []
     for n in range(args.rounds):
-        rows.append(one_round(args.world, args, keys, n))
+        mine = calls[n * args.submissions : (n + 1) * args.submissions]
+        rows.append(one_round(args.world, args, keys, n, mine))
         console().print(f"round {n + 1}: {rows[-1]['submissions_per_s']}/s")
     out = console()
     out.print(results_table(f"Rounds on {args.world} ({args.label or 'this code'})", rows, METRICS))

@@ -119,12 +119,13 @@ def sqlite_bench(tmp_dir: Path | None) -> Iterator[Bench]:
         path = Path(tmp) / "bench.sqlite"
         store = SqliteStore(path)
         try:
-            yield Bench(store, partial(_sqlite_checkpoint, path), partial(_sqlite_size, path))
+            yield Bench(store, partial(sqlite_checkpoint, path), partial(_sqlite_size, path))
         finally:
             store.close()
 
 
-def _sqlite_checkpoint(path: Path) -> None:
+def sqlite_checkpoint(path: Path) -> None:
+    """Copy a SQLite file's log into it and empty the log, so a load leaves no log behind."""
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
