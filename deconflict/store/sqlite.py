@@ -27,6 +27,7 @@ from deconflict.store.durability import leave_to_caller
 from deconflict.store.log_sync import LogSync
 from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import SqliteSession
+from deconflict.store.sqlite_map import MapChoice
 from deconflict.store.sqlite_volumes import EPOCH_KEY, EpochSlot, SqliteVolumeIndex
 from deconflict.store.writer_lock import WriterLock
 
@@ -37,8 +38,6 @@ BUSY_TIMEOUT_MS = 10_000
 _BUSY = "the store is busy with other writes; try again shortly"
 #: Most writes committed together: each waits for the ones run before it in its group.
 MAX_GROUP = 16
-#: Address space each connection may map the file into (not memory it takes).
-MMAP_BYTES = 4 * 1024**3
 
 
 class _Pending(Generic[T]):
@@ -191,7 +190,7 @@ class SqliteStore:
 
     def _commit_group(self, conn: sqlite3.Connection, batch: list[_Pending[Any]]) -> None:
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn, "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as busy:
             if "locked" not in str(busy) and "busy" not in str(busy):
                 raise
@@ -240,8 +239,13 @@ class SqliteStore:
 
     def read(self, work: Callable[[SqliteTransaction], T]) -> T:
         conn = self._connection()
-        conn.execute("BEGIN")
+        self._begin(conn, "BEGIN")
         return self._run(conn, work)
+
+    def _begin(self, conn: sqlite3.Connection, statement: str) -> None:
+        """Begin on this thread's connection, through the memory map or not (`sqlite_map`)."""
+        self._local.map_choice.before_transaction()
+        conn.execute(statement)
 
     def close(self) -> None:
         self._checkpointer.stop()
@@ -278,9 +282,6 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode = WAL")
             # Commits sync nothing; the writer syncs the log after it lets go of the lock.
             conn.execute("PRAGMA synchronous = NORMAL")
-            # Reads through a memory map skip a system call and a copy per page: at a
-            # million volumes a search reads dozens of rows, and this cut its SQL by ~30%.
-            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             conn.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
             # Each write of a group runs under a savepoint, and SQLite keeps the pages a
             # savepoint changes in a statement journal: a temporary file (two system calls
@@ -289,6 +290,8 @@ class SqliteStore:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA foreign_keys = ON")
             self._connections.append(conn)
+        # Through a memory map or not, chosen before each transaction (`sqlite_map`).
+        self._local.map_choice = MapChoice(conn)
         self._local.conn = conn
         return conn
 
