@@ -57,11 +57,25 @@ def answer(
     work: Callable[[], R],
     render: Render[R],
     headers_for: HeadersFor = no_headers,
+    *,
+    render_in_write: bool = False,
 ) -> Response:
-    """Run `work` (one use case) and answer with `render` of its result, once per key."""
+    """Run `work` (one use case) and answer with `render` of its result, once per key.
+
+    With a key the answer is rendered inside the write, to be kept; without one it is
+    rendered in a read after it, unless `render_in_write` (a render that only counts what
+    the write made: see `idempotency.rendered_in_write`).
+    """
     if post.key is None:
-        result = work()
-        status, text = svc.read(lambda tx: render(tx, result))
+        if not render_in_write:
+            result = work()
+            status, text = svc.read(lambda tx: render(tx, result))
+            return _response(status, text, headers_for, replayed=False)
+        with idempotency.rendered_in_write(by.member.id, render) as in_write:
+            result = work()
+        if in_write.answer is None:  # the use case wrote nothing to render it in
+            in_write.answer = svc.read(lambda tx: render(tx, result))
+        status, text = in_write.answer
         return _response(status, text, headers_for, replayed=False)
     claim = idempotency.Claim(
         by.member.id,

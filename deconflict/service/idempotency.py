@@ -31,7 +31,11 @@ Render = Callable[[Transaction, Any], tuple[int, str]]
 
 @dataclass(slots=True)
 class Claim:
-    """One request's key, the hash of what it asked, and how to render its answer."""
+    """One request's key, the hash of what it asked, and how to render its answer.
+
+    A claim that is not `kept` has no key: its answer is rendered inside the write all
+    the same (`rendered_in_write`), and stored nowhere.
+    """
 
     member_id: MemberId
     key: str
@@ -39,6 +43,7 @@ class Claim:
     render: Render
     answer: tuple[int, str] | None = field(default=None)
     replayed: bool = False
+    kept: bool = True
 
 
 class Replayed(Exception):
@@ -64,9 +69,26 @@ def claimed(claim: Claim) -> Iterator[Claim]:
         raise errors.MalformedValue(
             f"Idempotency-Key must have 1 to {MAX_KEY_CHARS} characters", "/headers/Idempotency-Key"
         )
+    with _opened(claim):
+        yield claim
+
+
+@contextmanager
+def rendered_in_write(member_id: MemberId, render: Render) -> Iterator[Claim]:
+    """Render the answer inside the use case's write, with no key to keep it under: for a
+    render that only counts rows the write has just made, cheaper than a read transaction
+    of its own (which, under writes from other processes, starts from a cold cache). The
+    claim's answer stays None if the use case wrote nothing."""
+    claim = Claim(member_id, "", "", render, kept=False)
+    with _opened(claim):
+        yield claim
+
+
+@contextmanager
+def _opened(claim: Claim) -> Iterator[None]:
     token = _CURRENT.set(claim)
     try:
-        yield claim
+        yield
     finally:
         _CURRENT.reset(token)
 
@@ -81,6 +103,8 @@ def take_claim() -> Claim | None:
 
 def guard(claim: Claim, tx: Transaction) -> None:
     """Before the work: replay a stored answer, or refuse a key reused for another request."""
+    if not claim.kept:
+        return
     stored = tx.idempotency.get(claim.member_id, claim.key)
     if stored is None:
         return
@@ -94,7 +118,8 @@ def guard(claim: Claim, tx: Transaction) -> None:
 def keep(claim: Claim, tx: Transaction, result: object, now: datetime) -> None:
     """After the work, still inside its transaction: render and store the answer."""
     status, body = claim.render(tx, result)
-    tx.idempotency.put(
-        claim.member_id, claim.key, StoredResponse(claim.request_sha256, status, body, now)
-    )
+    if claim.kept:
+        tx.idempotency.put(
+            claim.member_id, claim.key, StoredResponse(claim.request_sha256, status, body, now)
+        )
     claim.answer = (status, body)

@@ -6,6 +6,9 @@ import pytest
 
 from deconflict.api.routes.operations import wants_minimal
 from deconflict.api.schemas.operations import OperationOut, OperationReceipt
+from deconflict.domain.operation import Operation
+from deconflict.service import views
+from deconflict.store.interface import Transaction
 from tests.api.helpers import World, circle, rectangle, validated, volume
 
 
@@ -80,3 +83,23 @@ def test_without_the_preference_the_answer_is_the_full_view(world: World) -> Non
 )
 def test_the_preference_is_read_as_rfc_7240_says(header: str | None, minimal: bool) -> None:
     assert wants_minimal(header) is minimal
+
+
+def test_a_receipt_is_counted_inside_the_submission_s_own_write(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No read transaction after the write: under writes from other processes each would
+    start from a cold cache, and the receipt counts only what the write itself made."""
+    counted_in: list[bool] = []
+    count = views.operation_counts
+
+    def spy(tx: Transaction, operation: Operation) -> views.OperationCounts:
+        counted_in.append(tx.audit.appended)  # True only in the write that recorded it
+        return count(tx, operation)
+
+    monkeypatch.setattr(views, "operation_counts", spy)
+    north = world.parties["Northland Army"]
+    plan = {"volumes": [volume(rectangle(11.0, 46.0, 11.05, 46.03))]}
+    answer = north.planner.post("/v1/operations", json=plan, headers={"Prefer": "return=minimal"})
+    validated(OperationReceipt, answer, 201)
+    assert counted_in == [True]

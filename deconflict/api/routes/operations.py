@@ -115,13 +115,17 @@ def router(deps: Deps) -> APIRouter:
         ETag is the OVN to name in If-Match.
         """
         plan = body.to_domain(deps.model)
+        minimal = wants_minimal(prefer)
         return answer(
             svc,
             by,
             post,
             lambda: operations.submit_operation(svc, by, plan, draft=body.draft),
-            _render(svc, 201, minimal=wants_minimal(prefer)),
+            _render(svc, 201, minimal=minimal),
             _applied(_created),
+            # A receipt only counts, so it costs the writer's turn less than a read would
+            # cost afterwards; the full view draws overlaps and stays out of the turn.
+            render_in_write=minimal,
         )
 
     @api.get("", response_model=Page[OperationSummary], responses=problem_responses())
