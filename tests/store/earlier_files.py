@@ -16,7 +16,8 @@ from deconflict.domain.audit import AuditKind
 from deconflict.domain.ids import PartyId
 from deconflict.store.pg_schema import ensure_cube_extension, shipped_migrations
 from deconflict.store.records.audit import SqlAuditRecords
-from deconflict.store.sql_session import SqliteSession, SqlSession
+from deconflict.store.repositories import AuditRecords
+from deconflict.store.sql_session import SqliteSession
 from deconflict.store.sqlite import _statements
 from tests.domain import NORTHMERE, OSTERBY, T0
 
@@ -44,16 +45,17 @@ def made_by_release_of(path: Path, last_script: str) -> None:
             for statement in _statements(script.read_text(encoding="utf-8")):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations VALUES (?, 'earlier')", (script.name,))
-        append_entries(SqliteSession(conn))
+        audit = SqlAuditRecords(SqliteSession(conn))
+        append_entries(audit)
+        audit.flush()
         conn.execute("COMMIT")
     finally:
         conn.close()
 
 
-def append_entries(session: SqlSession, count: int = 5) -> None:
-    """`count` entries by Northmere that Osterby is told of, in an open transaction."""
-    audit = SqlAuditRecords(session)
-    for n in range(count):
+def append_entries(audit: AuditRecords, count: int = 5, first: int = 0) -> None:
+    """Entries `first`.. by Northmere, about operations op-<n>, that Osterby is told of."""
+    for n in range(first, first + count):
         audit.append(
             at=T0,
             kind=AuditKind.STATE_CHANGE,
@@ -63,7 +65,6 @@ def append_entries(session: SqlSession, count: int = 5) -> None:
             data={"n": n},
             audience=[PartyId(OSTERBY)],
         )
-    audit.flush()
 
 
 def schema_of_release(conn: psycopg.Connection[TupleRow], schema: str, last: str) -> None:

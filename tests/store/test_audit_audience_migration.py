@@ -10,13 +10,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from deconflict.domain.audit import AuditKind, PartyEntry, verify_party_chain
+from deconflict.domain.audit import PartyEntry, verify_party_chain
 from deconflict.domain.ids import PartyId
 from deconflict.store.interface import Store, Transaction
 from deconflict.store.postgres import PostgresStore
+from deconflict.store.records.audit import SqlAuditRecords
 from deconflict.store.sql_session import PostgresSession
 from deconflict.store.sqlite import SqliteStore
-from tests.domain import NORTHMERE, OSTERBY, T0
+from tests.domain import NORTHMERE, OSTERBY
 from tests.store.earlier_files import append_entries, made_by_release_of, schema_of_release
 
 
@@ -25,17 +26,7 @@ def read_chain(tx: Transaction, party: PartyId) -> list[PartyEntry]:
 
 
 def assert_chains_kept(store: Store) -> None:
-    store.write(
-        lambda tx: tx.audit.append(
-            at=T0,
-            kind=AuditKind.STATE_CHANGE,
-            party_id=NORTHMERE,
-            actor="m-tamsin-planner",
-            subject="operation:op-5",
-            data={"n": 5},
-            audience=[PartyId(OSTERBY)],
-        )
-    )
+    store.write(lambda tx: append_entries(tx.audit, count=1, first=5))
     for party in (NORTHMERE, OSTERBY):
         told = store.read(partial(read_chain, party=PartyId(party)))
         assert [link.party_seq for link in told] == list(range(6))
@@ -66,7 +57,9 @@ def test_a_postgres_schema_keeps_its_party_chains(pg_url: str, pg_schema: str) -
     with psycopg.connect(pg_url, autocommit=True) as conn:
         schema_of_release(conn, pg_schema, "008_boxes_on_volumes")
         with conn.transaction():
-            append_entries(PostgresSession(conn))
+            audit = SqlAuditRecords(PostgresSession(conn))
+            append_entries(audit)
+            audit.flush()
     store = PostgresStore(pg_url, schema=pg_schema)
     try:
         assert_chains_kept(store)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from deconflict.domain.audit import AuditKind, verify_chain, verify_party_chain
+from deconflict.domain.audit import verify_chain, verify_party_chain
 from deconflict.domain.ids import PartyId
 from deconflict.store.sqlite import SqliteStore
-from tests.domain import NORTHMERE, OSTERBY, T0
-from tests.store.earlier_files import BEFORE_AUDIT_LINKS, made_by_release_of
+from tests.domain import OSTERBY
+from tests.store.earlier_files import BEFORE_AUDIT_LINKS, append_entries, made_by_release_of
 
 
 def test_a_file_from_before_the_link_check_keeps_its_log_and_gains_the_check(
@@ -22,17 +22,7 @@ def test_a_file_from_before_the_link_check_keeps_its_log_and_gains_the_check(
     try:
         log = store.read(lambda tx: tx.audit.all(after_seq=-1, limit=100))
         told = store.read(lambda tx: tx.audit.for_party(PartyId(OSTERBY), after_seq=-1, limit=100))
-        store.write(
-            lambda tx: tx.audit.append(
-                at=T0,
-                kind=AuditKind.STATE_CHANGE,
-                party_id=NORTHMERE,
-                actor="m-tamsin-planner",
-                subject="operation:op-5",
-                data={"n": 5},
-                audience=[PartyId(OSTERBY)],
-            )
-        )
+        store.write(lambda tx: append_entries(tx.audit, count=1, first=5))
         after = store.read(lambda tx: tx.audit.all(after_seq=-1, limit=100))
     finally:
         store.close()
