@@ -10,8 +10,9 @@ them: the presearch of a submission at 1M, another connection committing before 
 committing, 528 µs through the map against 576 µs without (docs/performance.md).
 
 So each connection asks, before each transaction, whether anybody else committed since its
-last one (`PRAGMA data_version`, which reads only the shared WAL index): if so, this
-transaction reads without the map; if not, the map it kept is still good and is used.
+last one (`PRAGMA data_version`, which reads no page of the file; it is where SQLite now
+drops the stale map): if so, this transaction reads without the map; if not, the map it
+kept is still good and is used.
 """
 
 from __future__ import annotations
