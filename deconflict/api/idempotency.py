@@ -67,15 +67,14 @@ def answer(
     the write made: see `idempotency.rendered_in_write`).
     """
     if post.key is None:
-        if not render_in_write:
+        rendered = None
+        if render_in_write:
+            with idempotency.rendered_in_write(by.member.id, render) as in_write:
+                result = work()
+            rendered = in_write.answer  # None when the use case wrote nothing
+        else:
             result = work()
-            status, text = svc.read(lambda tx: render(tx, result))
-            return _response(status, text, headers_for, replayed=False)
-        with idempotency.rendered_in_write(by.member.id, render) as in_write:
-            result = work()
-        if in_write.answer is None:  # the use case wrote nothing to render it in
-            in_write.answer = svc.read(lambda tx: render(tx, result))
-        status, text = in_write.answer
+        status, text = rendered or svc.read(lambda tx: render(tx, result))
         return _response(status, text, headers_for, replayed=False)
     claim = idempotency.Claim(
         by.member.id,
