@@ -36,6 +36,13 @@ _CIRCUMSCRIBE = 1.0 / float(np.cos(np.pi / (4 * _QUAD_SEGMENTS)))
 _BOW_DEG = 0.05
 
 _POINT = 0  # shapely's type id of a Point
+#: Above this many vertices a query is prepared and touching cores are settled by its
+#: index before any is measured. Below it one distance in degrees per candidate (zero for
+#: touching ones) costs less than the prepared test followed by a distance for the rest:
+#: on 3,000 candidate sets captured at 1M stored, the exact check's median 165 → 138 µs;
+#: the same sets with their queries densified to ~230–2,200 vertices no longer gained on
+#: the mean (docs/performance.md, 2026-12-07 midday).
+INDEXED_QUERY_VERTICES = 256
 
 BoolArray = npt.NDArray[np.bool_]
 ReachPair = tuple[Reach, Reach]
@@ -198,22 +205,26 @@ def within_reach(
     """For each stored core and margin, whether it comes within reach of the query's core.
 
     Cheapest test first: in lon/lat degrees as they are, pairs far closer or far farther
-    apart than the threshold (touching ones included) are decided with no projection; two
-    circle centres are measured geodesically at once; the rest are placed in one affine
-    frame at the query, which decides most pairs from bounds on its length distortion;
-    pairs inside that error band are bounded again on their own latitudes and nearest
-    points, and only the few still undecided are refined geodesically.
+    apart than the threshold (touching ones, at distance 0, included) are decided with no
+    projection; two circle centres are measured geodesically at once; the rest are placed
+    in one affine frame at the query, which decides most pairs from bounds on its length
+    distortion; pairs inside that error band are bounded again on their own latitudes and
+    nearest points, and only the few still undecided are refined geodesically.
     """
     count = len(cores)
     if count == 0:
         return np.zeros(0, dtype=np.bool_)
     threshold = margins_m + (query.margin_m + DISTANCE_TOLERANCE_M)
     core = query.core
-    # Prepared once and kept on the shape (a no-op when it already is): the query is
-    # tested against every candidate, and a reach is often searched more than once.
-    shapely.prepare(core)
-    result = shapely.intersects(core, cores)
-    rest = np.flatnonzero(~result)
+    if shapely.get_num_coordinates(core) > INDEXED_QUERY_VERTICES:
+        # Prepared once and kept on the shape: a detailed query's index settles the cores
+        # it touches for less than measuring each (`INDEXED_QUERY_VERTICES`).
+        shapely.prepare(core)
+        result = shapely.intersects(core, cores)
+        rest = np.flatnonzero(~result)
+    else:
+        result = np.zeros(count, dtype=np.bool_)
+        rest = np.arange(count)
     bounds = shapely.bounds(cores[rest])
     decided = _decided_in_degrees(query, cores[rest], bounds, threshold[rest])
     if decided is not None:

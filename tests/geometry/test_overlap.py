@@ -36,6 +36,7 @@ from deconflict.geometry import (
 )
 from deconflict.geometry.distance import core_distance_m
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
+from deconflict.geometry.overlap import INDEXED_QUERY_VERTICES
 from tests.specimens import (
     FIELD,
     GEOD,
@@ -341,6 +342,39 @@ def test_within_reach_decides_many_cores_at_once_as_their_distances_say(lat: flo
     hits = within_reach(query, np.array(cores, dtype=object), np.array(margins))
     assert hits.tolist() == expected
     assert 0 < sum(expected) < len(expected)
+
+
+@pytest.mark.parametrize("detailed", [False, True])
+def test_only_a_detailed_query_settles_touching_cores_by_its_index(
+    detailed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query drawn with 5 vertices or with its edges cut into hundreds of collinear
+    pieces (the same shape): the same cores are in reach either way, and only the detailed
+    one asks its prepared index which cores it touches before measuring the rest."""
+    ring = [[10.0, 47.3], [10.02, 47.3], [10.015, 47.31], [10.0, 47.306], [10.0, 47.3]]
+    outline = shapely.Polygon(ring)
+    if detailed:
+        outline = shapely.segmentize(outline, 0.0002)
+        assert shapely.get_num_coordinates(outline) > INDEXED_QUERY_VERTICES
+    query = reach(polygon_json(shapely.get_coordinates(outline).tolist()))
+    inside = shapely.Point(10.01, 47.303)
+    touching = shapely.Polygon([(10.02, 47.3), (10.03, 47.295), (10.03, 47.3)])
+    near = shapely.Polygon([(10.0, 47.2995), (10.01, 47.2995), (10.005, 47.299)])
+    far = shapely.Point(10.2, 47.5)
+    cores = [inside, touching, near, near, far]
+    gap_m = core_distance_m(query.core, near)
+    margins = [0.0, 0.0, gap_m * 0.99, gap_m * 1.01, 0.0]
+    asked: list[int] = []
+    intersects = shapely.intersects
+
+    def counted(a: object, b: object) -> object:
+        asked.append(1)
+        return intersects(a, b)
+
+    monkeypatch.setattr(shapely, "intersects", counted)
+    hits = within_reach(query, np.array(cores, dtype=object), np.array(margins))
+    assert hits.tolist() == [True, True, False, True, False]
+    assert bool(asked) == detailed
 
 
 def test_within_reach_settles_pairs_by_their_own_latitudes_before_refining(
