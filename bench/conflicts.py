@@ -3,7 +3,9 @@
 For each backend: the wall time of the bulk load, the size on disk, and per query the
 latency of the full search (prefilter + exact check) as a use case pays it, interleaved
 with the bare prefilter and an empty read transaction, so the ratios compare figures taken
-side by side on the same (shared, noisy) machine.
+side by side on the same (shared, noisy) machine. A second pass times the search's SQL
+alone (its candidate rows, read as the search reads them, nothing decided) against the
+bare prefilter the same way: the least full/bare any exact check could give.
 
     python bench/conflicts.py --quick                  # 10,000 stored, 2,000 queries
     python bench/conflicts.py --backend sqlite --json bench/results/conflicts.json
@@ -76,9 +78,12 @@ METRICS = (
     ("p99_us", "full search p99 (µs)"),
     ("bare_p50_us", "bare prefilter p50 (µs)"),
     ("full_over_bare_p50", "full / bare p50"),
+    ("rows_p50_us", "candidate rows p50 (µs)"),
+    ("rows_over_bare_p50", "candidate rows / bare p50"),
     ("empty_read_p50_us", "empty read p50 (µs)"),
     ("candidates_mean", "candidates per query, mean"),
     ("conflicts_mean", "conflicts per query, mean"),
+    ("rows_mean", "candidate rows per query, mean"),
     ("candidates_p50", "candidates per query, p50"),
     ("conflicts_p50", "conflicts per query, p50"),
 )
@@ -92,6 +97,10 @@ class VolumeTransaction(Protocol):
 
     @property
     def volumes(self) -> VolumeIndex: ...
+
+
+#: A read that counts what the bare prefilter returns.
+Bare = Callable[[VolumeTransaction], int]
 
 
 class VolumeStore(Protocol):
@@ -201,6 +210,10 @@ def _prefilter(tx: VolumeTransaction, *, query: Reach, now: datetime) -> int:
     return tx.volumes.prefilter_count(query, now=now)
 
 
+def _candidates(tx: VolumeTransaction, *, query: Reach, now: datetime) -> int:
+    return tx.volumes.candidate_count(query, now=now)
+
+
 def _nothing(tx: VolumeTransaction) -> None:
     del tx
 
@@ -234,45 +247,63 @@ class Samples:
     empty_ns: list[int]
     candidates: list[int]
     conflicts: list[int]
+    # The second pass: the search's SQL alone, and the bare prefilter beside it.
+    rows_ns: list[int]
+    rows_bare_ns: list[int]
+    rows: list[int]
 
 
 def measure(store: VolumeStore, queries: Sequence[Reach], now: datetime, warmup: int) -> Samples:
-    """Each query's full search and bare prefilter, each in its own read transaction.
-
-    The two alternate which goes first, so neither always finds the pages the other just
-    read; an empty read transaction after each pair is the floor both stand on.
-    """
+    """Each query's full search and bare prefilter, each in its own read transaction, with
+    an empty read transaction after each pair, the floor both stand on; then, in a second
+    pass, each query's candidate rows beside its bare prefilter again."""
     full = [partial(_search, query=q, now=now) for q in queries]
     bare = [partial(_prefilter, query=q, now=now) for q in queries]
+    rows = [partial(_candidates, query=q, now=now) for q in queries]
     for i in range(min(warmup, len(queries))):
         store.read(full[-1 - i])
         store.read(bare[-1 - i])
-    samples = Samples([], [], [], [], [])
+    samples = Samples([], [], [], [], [], [], [], [])
     clock = time.perf_counter_ns
     gc.collect()
-    for i in range(len(queries)):
-        if i % 2 == 0:
-            t0 = clock()
-            hits = store.read(full[i])
-            t1 = clock()
-            candidates = store.read(bare[i])
-            t2 = clock()
-            full_ns, bare_ns = t1 - t0, t2 - t1
-        else:
-            t0 = clock()
-            candidates = store.read(bare[i])
-            t1 = clock()
-            hits = store.read(full[i])
-            t2 = clock()
-            full_ns, bare_ns = t2 - t1, t1 - t0
-        t3 = clock()
+    for full_ns, bare_ns, hits, candidates in _side_by_side(store, full, bare):
+        t0 = clock()
         store.read(_nothing)
-        samples.empty_ns.append(clock() - t3)
+        samples.empty_ns.append(clock() - t0)
         samples.full_ns.append(full_ns)
         samples.bare_ns.append(bare_ns)
         samples.candidates.append(candidates)
         samples.conflicts.append(len(hits))
+    gc.collect()
+    for rows_ns, bare_ns, count, _ in _side_by_side(store, rows, bare):
+        samples.rows_ns.append(rows_ns)
+        samples.rows_bare_ns.append(bare_ns)
+        samples.rows.append(count)
     return samples
+
+
+def _side_by_side(
+    store: VolumeStore, first: Sequence[Callable[[VolumeTransaction], T]], bare: Sequence[Bare]
+) -> Iterator[tuple[int, int, T, int]]:
+    """Per query, the nanoseconds and results of `first` and of `bare`, each in its own
+    read transaction. The two alternate which goes first, so neither always finds the
+    pages the other just read."""
+    clock = time.perf_counter_ns
+    for i, (work, count) in enumerate(zip(first, bare, strict=True)):
+        if i % 2 == 0:
+            t0 = clock()
+            result = store.read(work)
+            t1 = clock()
+            counted = store.read(count)
+            t2 = clock()
+            yield t1 - t0, t2 - t1, result, counted
+        else:
+            t0 = clock()
+            counted = store.read(count)
+            t1 = clock()
+            result = store.read(work)
+            t2 = clock()
+            yield t2 - t1, t1 - t0, result, counted
 
 
 def run_backend(
@@ -297,6 +328,8 @@ def run_backend(
     p50, p95, p99 = percentiles_us(samples.full_ns, 50, 95, 99)
     (bare_p50,) = percentiles_us(samples.bare_ns, 50)
     (empty_p50,) = percentiles_us(samples.empty_ns, 50)
+    (rows_p50,) = percentiles_us(samples.rows_ns, 50)
+    (rows_bare_p50,) = percentiles_us(samples.rows_bare_ns, 50)
     row: dict[str, object] = {
         "backend": name,
         "stored": workload.stored,
@@ -307,6 +340,10 @@ def run_backend(
         "p99_us": round(p99, 1),
         "bare_p50_us": round(bare_p50, 1),
         "full_over_bare_p50": round(p50 / bare_p50, 3),
+        "rows_p50_us": round(rows_p50, 1),
+        "rows_bare_p50_us": round(rows_bare_p50, 1),
+        "rows_over_bare_p50": round(rows_p50 / rows_bare_p50, 3),
+        "rows_mean": round(float(np.mean(samples.rows)), 3),
         "candidates_mean": round(float(np.mean(samples.candidates)), 3),
         "conflicts_mean": round(float(np.mean(samples.conflicts)), 3),
         "candidates_p50": float(np.median(samples.candidates)),
@@ -398,7 +435,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.print(targets_table(rows, TARGETS))
     out.print(
         "[dim]full = store.read(search); bare = store.read(prefilter_count); "
-        "empty = store.read(nothing). Latencies per call, whole transaction included.[/]"
+        "empty = store.read(nothing); candidate rows = store.read(candidate_count), the "
+        "search's SQL alone, timed against bare again in a second pass. Latencies per "
+        "call, whole transaction included.[/]"
     )
     if args.json is not None:
         write_json(args.json, rows)

@@ -129,6 +129,16 @@ class VolumeIndex(Protocol):
     ) -> int:
         """How many boxes the 4D index alone returns: the bare prefilter, for benchmarks."""
 
+    def candidate_count(
+        self,
+        query: Reach,
+        *,
+        now: datetime,
+        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
+    ) -> int:
+        """How many candidate rows `search` reads for the query, read as it reads them,
+        before its exact check decides: the whole of the search's SQL, for benchmarks."""
+
     def purge_expired(self, *, now: datetime, grace: timedelta, limit: int | None = None) -> int:
         """Delete volumes whose window ended more than `grace` before `now`, at most `limit`
         of them when given; returns how many."""

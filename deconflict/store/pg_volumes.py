@@ -122,6 +122,23 @@ class PgVolumeIndex:
         exclude: EntityRef | None = None,
         after: int | None = None,
     ) -> list[VolumeHit]:
+        return exact_hits(query, self._candidates(query, now, kinds, exclude, after))
+
+    def candidate_count(
+        self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
+    ) -> int:
+        return len(self._candidates(query, now, kinds, None, None))
+
+    def _candidates(
+        self,
+        query: Reach,
+        now: datetime,
+        kinds: frozenset[EntityKind],
+        exclude: EntityRef | None,
+        after: int | None,
+    ) -> list[TupleRow]:
+        """The rows of the volumes that pass every test but the horizontal one, which
+        `exact_hits` makes."""
         if not kinds:
             return []
         statement, params = self.search_statement(
@@ -129,8 +146,7 @@ class PgVolumeIndex:
         )
         # Binary results: each candidate's core arrives as its bytes, not as hex text to
         # decode, and numbers need no parsing (the same values and types either way).
-        rows = self._conn.execute(statement, params, binary=True).fetchall()
-        return exact_hits(query, rows)
+        return self._conn.execute(statement, params, binary=True).fetchall()
 
     def search_statement(
         self,

@@ -125,6 +125,23 @@ class SqliteVolumeIndex:
         exclude: EntityRef | None = None,
         after: int | None = None,
     ) -> list[VolumeHit]:
+        return exact_hits(query, self._candidates(query, now, kinds, exclude, after))
+
+    def candidate_count(
+        self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
+    ) -> int:
+        return len(self._candidates(query, now, kinds, None, None))
+
+    def _candidates(
+        self,
+        query: Reach,
+        now: datetime,
+        kinds: frozenset[EntityKind],
+        exclude: EntityRef | None,
+        after: int | None,
+    ) -> list[Sequence[object]]:
+        """The rows of the volumes that pass every test but the horizontal one, which
+        `exact_hits` makes."""
         if not kinds:
             return []
         kind_values = tuple(sorted(k.value for k in kinds))
@@ -151,19 +168,17 @@ class SqliteVolumeIndex:
                 # its write): reading them by id beats walking the index, and the exact
                 # check decides them wherever they lie.
                 newer = _newer_sql(len(kind_values), exclude is not None)
-                return exact_hits(query, self._conn.execute(newer, tail).fetchall())
+                return self._conn.execute(newer, tail).fetchall()
         boxes = index_boxes(query, self._epoch(), self._model)
         if len(boxes) == 1:
-            rows = self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
-        else:
-            # The query's boxes lie on either side of the antimeridian: one volume may
-            # meet both, so rows are kept once per volume id.
-            seen: dict[int, Sequence[object]] = {}
-            for box in boxes:
-                for row in self._conn.execute(sql, (*_box_params(box), *tail)):
-                    seen[row[-1]] = row
-            rows = list(seen.values())
-        return exact_hits(query, rows)
+            return self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
+        # The query's boxes lie on either side of the antimeridian: one volume may meet
+        # both, so rows are kept once per volume id.
+        seen: dict[int, Sequence[object]] = {}
+        for box in boxes:
+            for row in self._conn.execute(sql, (*_box_params(box), *tail)):
+                seen[row[-1]] = row
+        return list(seen.values())
 
     def prefilter_count(
         self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS

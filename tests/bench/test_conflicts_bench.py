@@ -55,6 +55,14 @@ def check_row(row: dict[str, Any], backend: str) -> None:
     assert 0 < row["p50_us"] <= row["p95_us"] <= row["p99_us"]
     assert row["bare_p50_us"] > 0
     assert row["full_over_bare_p50"] == pytest.approx(row["p50_us"] / row["bare_p50_us"], rel=0.01)
+    # The second pass: the search's SQL alone, beside its own bare prefilter.
+    assert row["rows_p50_us"] > 0
+    assert row["rows_bare_p50_us"] > 0
+    assert row["rows_over_bare_p50"] == pytest.approx(
+        row["rows_p50_us"] / row["rows_bare_p50_us"], rel=0.01
+    )
+    # The SQL's candidates lie between what the exact check keeps and what the index gave.
+    assert row["conflicts_mean"] <= row["rows_mean"] <= row["candidates_mean"]
     # The seed is fixed: at this size some queries do meet stored volumes.
     assert 0 < row["conflicts_mean"] <= row["candidates_mean"]
     assert row["index_bytes"] > 0

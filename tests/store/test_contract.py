@@ -283,6 +283,39 @@ def test_prefilter_counts_boxes_near_the_query_only(store: Store) -> None:
     assert store.read(lambda tx: tx.volumes.prefilter_count(far_away, now=NOW)) == 0
 
 
+def test_candidates_are_the_rows_the_exact_check_decides(store: Store) -> None:
+    """`candidate_count` counts what the search's SQL returns: every row that passes time,
+    expiry, kind and altitude, in reach or not. The bare prefilter counts boxes alone."""
+    query = reach(circle(10.0785, 50.0005, 30), minutes=(60.0, 90.0))
+    # A triangle whose box holds the query but whose long edge passes ~2 km from it.
+    triangle = [[10.0, 50.0], [10.08, 50.02], [10.0, 50.02], [10.0, 50.0]]
+    put(store, owner("op-box-only"), reach({"type": "Polygon", "coordinates": [triangle]}))
+    put(store, owner("op-hit"), reach(BASE))
+    put(store, owner("zone-hit", EntityKind.ZONE), reach(BASE))
+    put(store, owner("op-ended"), reach(BASE, minutes=(0.0, 70.0)))
+    put(store, owner("op-above"), reach(BASE, alt_m=(500.0, 600.0)))
+    now = T0 + timedelta(minutes=75)  # op-ended's window has closed by then
+
+    def counts(kinds: frozenset[EntityKind]) -> tuple[int, int, int]:
+        return store.read(
+            lambda tx: (
+                len(tx.volumes.search(query, now=now, kinds=kinds)),
+                tx.volumes.candidate_count(query, now=now, kinds=kinds),
+                tx.volumes.prefilter_count(query, now=now, kinds=kinds),
+            )
+        )
+
+    assert found(store, query, now=now) == {("op-hit", 0), ("zone-hit", 0)}
+    for kinds, hits, candidates in [
+        (frozenset(EntityKind), 2, 3),
+        (frozenset({EntityKind.OPERATION}), 1, 2),
+        (frozenset(), 0, 0),
+    ]:
+        searched, counted, bare = counts(kinds)
+        assert (searched, counted) == (hits, candidates)
+        assert bare >= 3  # kinds are the SQL's business, not the index's
+
+
 def random_reach(rng: random.Random) -> Reach:
     """A circle or polygon in a 0.3° × 0.2° area, so that many of them meet."""
     lon, lat = 10.0 + rng.uniform(0, 0.3), 50.0 + rng.uniform(0, 0.2)
