@@ -256,11 +256,13 @@ def _decided_in_degrees(
 
     In a band of latitudes a curve's true length lies between the least and the greatest
     metres per degree (in any direction) times its length in degrees. A connection no
-    longer than the threshold cannot leave the band grown by the threshold's span of
-    latitude, so cores farther apart in degrees than threshold / least are out of reach;
-    and the straight connection in degrees between the nearest points stays inside the
-    band, so cores closer than threshold / greatest are in reach. With no projection to
-    make, this settles all but a few pairs for the price of one distance each.
+    longer than the threshold starts on the query and cannot leave its latitudes grown by
+    the threshold's span of latitude, so cores farther apart in degrees than threshold /
+    least are out of reach; and the straight connection in degrees between the nearest
+    points stays inside that band too, so cores closer than threshold / greatest are in
+    reach. The band is the query's, however far a large candidate reaches beyond it. With
+    no projection to make, this settles all but a few pairs for the price of one distance
+    each.
     """
     if not len(cores):
         return None
@@ -270,10 +272,7 @@ def _decided_in_degrees(
     if lon_hi - lon_lo > _MAX_LON_SPREAD_DEG:
         return None
     slack = math.degrees(float(threshold.max()) / M_MIN_M) * 1.001
-    least, greatest = degree_scale_range_m(
-        min(q_lat_lo, float(bounds[:, 1].min())) - slack,
-        max(q_lat_hi, float(bounds[:, 3].max())) + slack,
-    )
+    least, greatest = degree_scale_range_m(q_lat_lo - slack, q_lat_hi + slack)
     if least <= 0.0:
         return None
     degrees = shapely.distance(query.core, cores)
@@ -302,12 +301,10 @@ def _in_reach_by_frame(
     both[-1] = query.core
     plane = frame.to_plane(both, wrap=wrap)
     frame_distance = shapely.distance(plane[-1], plane[:-1])
-    # One latitude range covers every pair: candidates all lie near the query.
+    # One latitude range covers every pair: a connection in reach starts on the query and
+    # is no longer than the threshold, wherever the rest of a large candidate lies.
     slack = math.degrees(float(threshold.max()) / M_MIN_M) * 1.001 + _BOW_DEG
-    s_min, s_max = frame.scale_range(
-        min(q_lat_lo, float(bounds[:, 1].min())) - slack,
-        max(q_lat_hi, float(bounds[:, 3].max())) + slack,
-    )
+    s_min, s_max = frame.scale_range(q_lat_lo - slack, q_lat_hi + slack)
     sure = frame_distance * s_max <= threshold
     undecided = ~sure & (frame_distance * s_min <= threshold)
     # The common bounds leave a few pairs undecided; cheaper facts about each settle most

@@ -412,6 +412,31 @@ def test_within_reach_settles_pairs_by_their_own_latitudes_before_refining(
     assert refined == []
 
 
+def test_a_tall_candidate_does_not_loosen_the_bounds_of_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A small query at 60° N, an area reaching from it up to 65° N, and a small core 2.5 km
+    north with a 1.2 km margin. A connection in reach starts on the query and is no longer
+    than the threshold, so the query's latitudes, grown by that, bound every pair's scale:
+    the area's far end does not, and the degree test settles both cores. Bounds taken over
+    the candidates' latitudes as well (down to cos 65° east-west) sent the small one on to
+    the frame."""
+    overlap_module = sys.modules["deconflict.geometry.overlap"]
+    ring = [[10.0, 60.0], [10.002, 60.0], [10.002, 60.001], [10.0, 60.001], [10.0, 60.0]]
+    query = reach(polygon_json(ring))
+    tall = shapely.Polygon([(9.99, 60.0005), (10.5, 60.0005), (10.5, 65.0), (9.99, 65.0)])
+    lon, lat = destination(10.001, 60.001, 0.0, 2_500.0)
+    small = shapely.Polygon([(lon, lat), (lon + 0.002, lat), (lon + 0.001, lat + 0.001)])
+    assert core_distance_m(query.core, small) > 2_400.0
+
+    def no_frame(*args: object) -> object:
+        raise AssertionError("the frame was asked")
+
+    monkeypatch.setattr(overlap_module, "_in_reach_by_frame", no_frame)
+    hits = within_reach(query, np.array([tall, small], dtype=object), np.array([0.0, 1_200.0]))
+    assert hits.tolist() == [True, False]
+
+
 # --- properties ---------------------------------------------------------------------------
 
 
