@@ -27,8 +27,7 @@ from deconflict.store.codec import (
     to_us,
     to_value_rows,
 )
-from deconflict.store.interface import VolumeHit
-from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
+from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, CandidateSearch
 
 #: Seconds added to both ends of a box's time span, so that float rounding of seconds
 #: since the epoch can never make two boxes that share an instant look disjoint.
@@ -71,7 +70,7 @@ def box_values(boxes: Sequence[Box4D]) -> tuple[str, str | None]:
     return cube_text(first), cube_text(second)
 
 
-class PgVolumeIndex:
+class PgVolumeIndex(CandidateSearch):
     """`VolumeIndex` bound to one connection's open transaction."""
 
     def __init__(
@@ -113,22 +112,6 @@ class PgVolumeIndex:
         )
         return cur.rowcount
 
-    def search(
-        self,
-        query: Reach,
-        *,
-        now: datetime,
-        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
-        exclude: EntityRef | None = None,
-        after: int | None = None,
-    ) -> list[VolumeHit]:
-        return exact_hits(query, self._candidates(query, now, kinds, exclude, after))
-
-    def candidate_count(
-        self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
-    ) -> int:
-        return len(self._candidates(query, now, kinds, None, None))
-
     def _candidates(
         self,
         query: Reach,
@@ -137,10 +120,6 @@ class PgVolumeIndex:
         exclude: EntityRef | None,
         after: int | None,
     ) -> list[TupleRow]:
-        """The rows of the volumes that pass every test but the horizontal one, which
-        `exact_hits` makes."""
-        if not kinds:
-            return []
         statement, params = self.search_statement(
             query, now=now, kinds=kinds, exclude=exclude, after=after
         )

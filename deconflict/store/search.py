@@ -10,12 +10,14 @@ candidates, and per-row objects cost more than the geometry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef
 from deconflict.geometry import AltitudeBand, Reach, TimeWindow, within_reach
 from deconflict.store.codec import extent_from_columns, owner_from_columns, reach_from_columns
 from deconflict.store.interface import VolumeHit
@@ -36,6 +38,41 @@ ALTITUDE_MATCH = (
 Row = Sequence[Any]
 _KIND, _ENTITY, _PARTY, _VERSION, _IDX, _JSON, _WKB, _MARGIN = range(8)
 _H_BUF, _V_BUF, _LOWER, _UPPER, _REF, _START, _END, _ID = range(8, 16)
+
+
+class CandidateSearch:
+    """`search` and `candidate_count` of a store's `VolumeIndex`, over the candidate rows
+    its SQL reads (`_candidates`)."""
+
+    def search(
+        self,
+        query: Reach,
+        *,
+        now: datetime,
+        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
+        exclude: EntityRef | None = None,
+        after: int | None = None,
+    ) -> list[VolumeHit]:
+        if not kinds:
+            return []
+        return exact_hits(query, self._candidates(query, now, kinds, exclude, after))
+
+    def candidate_count(
+        self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
+    ) -> int:
+        return len(self._candidates(query, now, kinds, None, None)) if kinds else 0
+
+    def _candidates(
+        self,
+        query: Reach,
+        now: datetime,
+        kinds: frozenset[EntityKind],
+        exclude: EntityRef | None,
+        after: int | None,
+    ) -> Sequence[Row]:
+        """The rows (`CANDIDATE_COLUMNS`) of the live volumes of these (some) kinds that
+        pass every test but the horizontal one, which `exact_hits` makes."""
+        raise NotImplementedError
 
 
 def exact_hits(query: Reach, rows: Sequence[Row]) -> list[VolumeHit]:

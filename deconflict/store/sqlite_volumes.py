@@ -22,8 +22,7 @@ from deconflict.store.codec import (
     to_us,
     to_value_rows,
 )
-from deconflict.store.interface import VolumeHit
-from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, exact_hits
+from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, CandidateSearch
 
 #: Box ids are volume id * BOXES_PER_VOLUME + k.
 BOXES_PER_VOLUME = 4
@@ -56,7 +55,7 @@ class EpochSlot:
         self.value: datetime | None = None
 
 
-class SqliteVolumeIndex:
+class SqliteVolumeIndex(CandidateSearch):
     """`VolumeIndex` over one SQLite connection, inside the caller's transaction."""
 
     def __init__(self, conn: sqlite3.Connection, model: VerticalModel, epoch: EpochSlot) -> None:
@@ -116,22 +115,6 @@ class SqliteVolumeIndex:
         self._delete(rows)
         return len(rows)
 
-    def search(
-        self,
-        query: Reach,
-        *,
-        now: datetime,
-        kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
-        exclude: EntityRef | None = None,
-        after: int | None = None,
-    ) -> list[VolumeHit]:
-        return exact_hits(query, self._candidates(query, now, kinds, exclude, after))
-
-    def candidate_count(
-        self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
-    ) -> int:
-        return len(self._candidates(query, now, kinds, None, None))
-
     def _candidates(
         self,
         query: Reach,
@@ -140,10 +123,6 @@ class SqliteVolumeIndex:
         exclude: EntityRef | None,
         after: int | None,
     ) -> list[Sequence[object]]:
-        """The rows of the volumes that pass every test but the horizontal one, which
-        `exact_hits` makes."""
-        if not kinds:
-            return []
         kind_values = tuple(sorted(k.value for k in kinds))
         sql = _search_sql(len(kind_values), exclude is not None, after is not None)
         ell_lo, ell_hi = self._model.ellipsoid_bounds(query.band)
