@@ -8,7 +8,6 @@ so touching bands do), and their cores come within the sum of their margins plus
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -22,9 +21,9 @@ from deconflict.geometry.distance import core_distance_m, nearest_points_lonlat
 from deconflict.geometry.frame import LocalFrame
 from deconflict.geometry.geodesy import (
     GEOD,
-    M_MIN_M,
     degree_scale_range_m,
     geodesic_distance_m,
+    lat_span_deg,
 )
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
 from deconflict.geometry.values import AltitudeBand, Reach, TimeWindow
@@ -271,7 +270,7 @@ def _decided_in_degrees(
     lon_hi = max(q_lon_hi, float(bounds[:, 2].max()))
     if lon_hi - lon_lo > _MAX_LON_SPREAD_DEG:
         return None
-    slack = math.degrees(float(threshold.max()) / M_MIN_M) * 1.001
+    slack = lat_span_deg(float(threshold.max()))
     least, greatest = degree_scale_range_m(q_lat_lo - slack, q_lat_hi + slack)
     if least <= 0.0:
         return None
@@ -303,7 +302,7 @@ def _in_reach_by_frame(
     frame_distance = shapely.distance(plane[-1], plane[:-1])
     # One latitude range covers every pair: a connection in reach starts on the query and
     # is no longer than the threshold, wherever the rest of a large candidate lies.
-    slack = math.degrees(float(threshold.max()) / M_MIN_M) * 1.001 + _BOW_DEG
+    slack = lat_span_deg(float(threshold.max())) + _BOW_DEG
     s_min, s_max = frame.scale_range(q_lat_lo - slack, q_lat_hi + slack)
     sure = frame_distance * s_max <= threshold
     undecided = ~sure & (frame_distance * s_min <= threshold)
@@ -334,7 +333,7 @@ def _pair_least_scale(
     connection strays at most `span` from that end. Far narrower than the band all
     candidates share when the query is large and the stored core small. Bands that do not
     meet mean no such connection exists (any scale then gives a true answer)."""
-    span = math.degrees(threshold_m / M_MIN_M) * 1.001
+    span = lat_span_deg(threshold_m)
     lat_lo = max(q_lat_lo, float(stored_bounds[1])) - 2.0 * span - _BOW_DEG
     lat_hi = min(q_lat_hi, float(stored_bounds[3])) + 2.0 * span + _BOW_DEG
     return frame.scale_range(min(lat_lo, lat_hi), max(lat_lo, lat_hi))[0]
