@@ -117,6 +117,10 @@ DATELINE_ISLAND = box(179.80, -16.90, 180.30, -16.75)
 CORRIDOR = box(10.00, 59.999, 10.40, 60.000)
 CORRIDOR_NORTH_LAT = 60.000
 CORRIDOR_MID_LON = 10.20
+# Touches the antimeridian from the east (179.90°E–180°) and, beside it, from the west
+# (180°–179.80°W): neither crosses it, so their exact bounds lie at either end of the map.
+DATELINE_EAST_SHORE = box(179.90, -16.90, 180.00, -16.75)
+DATELINE_WEST_SHORE = box(-180.00, -16.85, -179.80, -16.80)
 
 
 def _east_of_meridian(meridian_lon: float, lat: float, distance_m: float) -> tuple[float, float]:
@@ -179,6 +183,13 @@ def _windows(b_start: str) -> tuple[Reach, Reach]:
     return reach(polygon_json(FIELD)), reach(polygon_json(FIELD), start=b_start, end=LATER_END)
 
 
+def _field_and_lot_east(gap_m: float) -> tuple[Reach, Reach]:
+    """The field and a lot whose west edge lies `gap_m` east of the field's, along the
+    parallel nearest the pole the two share (where that gap is the narrowest)."""
+    lon, _ = _east_of_meridian(23.80, 41.25, gap_m)
+    return reach(polygon_json(FIELD)), reach(polygon_json(box(lon, 41.21, 23.95, 41.25)))
+
+
 def _dateline(other: list[list[float]]) -> tuple[Reach, Reach]:
     return reach(polygon_json(DATELINE_ISLAND)), reach(polygon_json(other))
 
@@ -231,6 +242,19 @@ PAIRS: dict[str, Pair] = {
         _dateline(box(179.50, -16.90, 179.70, -16.75)),
         False,
         "a lot at 179.5–179.7°E is 0.1° west of the island, not the whole world away",
+    ),
+    "dateline_shores_touching": _pair(
+        (reach(polygon_json(DATELINE_EAST_SHORE)), reach(polygon_json(DATELINE_WEST_SHORE))),
+        True,
+        "polygons meeting along the antimeridian, one on each side of it, touch",
+    ),
+    "lot_3cm_east": _pair(
+        _field_and_lot_east(0.03),
+        True,
+        "3 cm apart is within the 5 cm the distance is exact to, so the two touch",
+    ),
+    "lot_10cm_east": _pair(
+        _field_and_lot_east(0.10), False, "10 cm apart is beyond the 5 cm tolerance"
     ),
     "dateline_circle": _pair(
         (reach(polygon_json(DATELINE_ISLAND)), reach(circle_json(-179.95, -16.80, 100.0))),

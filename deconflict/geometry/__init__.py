@@ -4,7 +4,13 @@ No I/O, no clock, no database: everything here is a function of its arguments.
 """
 
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
-from deconflict.geometry.envelope import Box4D, BoxColumns, index_box_columns, index_boxes
+from deconflict.geometry.envelope import (
+    Box4D,
+    BoxColumns,
+    index_box_columns,
+    index_boxes,
+    search_boxes,
+)
 from deconflict.geometry.overlap import (
     Overlap,
     overlap,
@@ -47,6 +53,7 @@ __all__ = [
     "VerticalModel",
     "Volume4D",
     "index_boxes",
+    "search_boxes",
     "index_box_columns",
     "overlap",
     "overlap_found",

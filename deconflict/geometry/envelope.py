@@ -17,6 +17,7 @@ import shapely
 
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.geometry.geodesy import A_M, M_MIN_M, lat_span_deg, lon_span_deg
+from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
 from deconflict.geometry.values import CircleFootprint, Reach
 
 
@@ -65,8 +66,27 @@ def index_boxes(
     reach: Reach, epoch: datetime, model: VerticalModel = DEFAULT_VERTICAL_MODEL
 ) -> tuple[Box4D, ...]:
     """The one or two boxes covering a reach in the prefilter index."""
+    return _boxes(reach, epoch, model, reach.margin_m)
+
+
+def search_boxes(
+    query: Reach, epoch: datetime, model: VerticalModel = DEFAULT_VERTICAL_MODEL
+) -> tuple[Box4D, ...]:
+    """The boxes a search looks for stored `index_boxes` in: the query's, grown by
+    `DISTANCE_TOLERANCE_M` as well.
+
+    The exact check counts footprints that come within that tolerance as meeting (so that
+    touching ones do), and exact boxes of such footprints need not meet: two squares
+    touching along the antimeridian lie in [179.9, 180] and [-180, -179.8], two squares
+    3 cm apart have disjoint bounds. Growing the query's side is enough, since a stored
+    box holds its own margin; a box grown past ±180 gets its twin on the other side.
+    """
+    return _boxes(query, epoch, model, query.margin_m + DISTANCE_TOLERANCE_M)
+
+
+def _boxes(reach: Reach, epoch: datetime, model: VerticalModel, grow_m: float) -> tuple[Box4D, ...]:
     lon_lo, lat_lo, lon_hi, lat_hi, _ = footprint_bounds(
-        reach.volume.footprint.continuous_bounds, reach.margin_m
+        reach.volume.footprint.continuous_bounds, grow_m
     )
     alt_lo, alt_hi = model.ellipsoid_bounds(reach.band)
     t_lo = (reach.time.start - epoch).total_seconds()

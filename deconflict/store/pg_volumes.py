@@ -18,7 +18,7 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_box_columns, index_boxes
+from deconflict.geometry import Box4D, Reach, index_box_columns, search_boxes
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.codec import (
     VolumeRow,
@@ -216,7 +216,7 @@ class PgVolumeIndex(CandidateSearch):
         """The low and high corners of each of the query's boxes, one after the other."""
         now_s = (now - self._epoch).total_seconds()
         corners: list[list[float]] = []
-        for box in index_boxes(query, self._epoch, self._model):
+        for box in search_boxes(query, self._epoch, self._model):
             lo, hi = box_corners(box)
             # A live stored box must also reach past now; when the query's window still
             # runs past now that folds into the overlap, shrinking what the index returns.

@@ -11,7 +11,7 @@ from itertools import count
 import numpy as np
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_box_columns, index_boxes
+from deconflict.geometry import Box4D, Reach, index_box_columns, search_boxes
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.geometry.envelope import FEW
 from deconflict.store.codec import (
@@ -148,7 +148,7 @@ class SqliteVolumeIndex(CandidateSearch):
                 # check decides them wherever they lie.
                 newer = _newer_sql(len(kind_values), exclude is not None)
                 return self._conn.execute(newer, tail).fetchall()
-        boxes = index_boxes(query, self._epoch(), self._model)
+        boxes = search_boxes(query, self._epoch(), self._model)
         if len(boxes) == 1:
             return self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
         # The query's boxes lie on either side of the antimeridian: one volume may meet
@@ -165,7 +165,7 @@ class SqliteVolumeIndex(CandidateSearch):
         del now, kinds  # the bare index knows neither expiry nor kinds: that is the point
         return sum(
             int(self._conn.execute(_COUNT_BOXES, _box_params(box)).fetchone()[0])
-            for box in index_boxes(query, self._epoch(), self._model)
+            for box in search_boxes(query, self._epoch(), self._model)
         )
 
     def purge_expired(self, *, now: datetime, grace: timedelta, limit: int | None = None) -> int:

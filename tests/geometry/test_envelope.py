@@ -19,11 +19,13 @@ from deconflict.geometry import (
     index_box_columns,
     index_boxes,
     reaches_meet,
+    search_boxes,
 )
 from deconflict.geometry.altitude import GEOID_UNDULATION_MAX_M, GEOID_UNDULATION_MIN_M
 from deconflict.geometry.envelope import FEW, footprint_bounds, hilbert_keys, lon_ranges
 from deconflict.geometry.values import AltitudeBand, AltitudeReference, CircleFootprint
 from tests.specimens import (
+    DATELINE_EAST_SHORE,
     DATELINE_ISLAND,
     FIELD,
     GEOD,
@@ -51,7 +53,15 @@ def _boxes_meet(a: Box4D, b: Box4D) -> bool:
 
 
 def _any_boxes_meet(a: Reach, b: Reach) -> bool:
-    return any(_boxes_meet(x, y) for x in index_boxes(a, EPOCH) for y in index_boxes(b, EPOCH))
+    """Whether a search for either reach meets the other's stored boxes, as each must when
+    the two conflict."""
+    return _search_meets(a, b) and _search_meets(b, a)
+
+
+def _search_meets(query: Reach, stored: Reach) -> bool:
+    return any(
+        _boxes_meet(x, y) for x in search_boxes(query, EPOCH) for y in index_boxes(stored, EPOCH)
+    )
 
 
 #: pyproj's round-off on a zero-length step (degrees, about 0.1 mm).
@@ -90,6 +100,43 @@ def test_a_box_across_the_antimeridian_is_split() -> None:
     spans = sorted((b.lon_min, b.lon_max) for b in boxes)
     assert spans == [(-180.0, pytest.approx(-179.7)), (pytest.approx(179.8), 180.0)]
     assert all((b.lat_min, b.lat_max) == (-16.90, -16.75) for b in boxes)
+
+
+@pytest.mark.parametrize("name", ["dateline_shores_touching", "lot_3cm_east"])
+def test_search_boxes_reach_footprints_whose_own_bounds_do_not_meet(name: str) -> None:
+    """Footprints touching along the antimeridian, or a few centimetres apart, conflict:
+    their exact bounds are disjoint, and only the search's tolerance brings them together."""
+    pair = PAIRS[name]
+    assert pair.conflict
+    own = [(b.lon_min, b.lon_max) for r in (pair.a, pair.b) for b in index_boxes(r, EPOCH)]
+    assert not any(
+        _boxes_meet(x, y) for x in index_boxes(pair.a, EPOCH) for y in index_boxes(pair.b, EPOCH)
+    ), own
+    assert _any_boxes_meet(pair.a, pair.b)
+
+
+def test_a_search_box_touching_the_antimeridian_gets_its_twin() -> None:
+    (east,) = index_boxes(reach(polygon_json(DATELINE_EAST_SHORE)), EPOCH)
+    assert east.lon_max == 180.0
+    boxes = sorted(search_boxes(reach(polygon_json(DATELINE_EAST_SHORE)), EPOCH), key=_lon)
+    assert [(b.lon_min, b.lon_max) for b in boxes] == [
+        (-180.0, pytest.approx(-180.0, abs=1e-6)),
+        (pytest.approx(179.90, abs=1e-6), 180.0),
+    ]
+    assert boxes[0].lon_max > -180.0
+
+
+def test_search_boxes_grow_by_the_tolerance_only() -> None:
+    (own,) = index_boxes(reach(polygon_json(FIELD)), EPOCH)
+    (searched,) = search_boxes(reach(polygon_json(FIELD)), EPOCH)
+    # 5 cm is about 4.5e-7° of latitude and 6e-7° of longitude at 41°N.
+    assert 0.0 < own.lat_min - searched.lat_min < 1e-6
+    assert 0.0 < own.lon_min - searched.lon_min < 1e-6
+    assert (searched.alt_min_m, searched.t_min_s) == (own.alt_min_m, own.t_min_s)
+
+
+def _lon(box: Box4D) -> float:
+    return box.lon_min
 
 
 def test_an_amsl_band_is_widened_by_the_geoid() -> None:

@@ -16,6 +16,7 @@ from deconflict.domain.ids import PartyId
 from deconflict.geometry import Reach, parse_reach, parse_volume, reaches_meet
 from deconflict.store.interface import Store, Transaction, VolumeHit
 from deconflict.store.sqlite import SqliteStore
+from tests.specimens import PAIRS
 
 #: Fictional day the test volumes live on; `NOW` is before any of them starts.
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -207,6 +208,23 @@ def test_antimeridian_polygon_found_from_both_sides(store: Store) -> None:
     assert found(store, reach(circle(-179.9, -16.8, 50))) == {("op-dateline", 0)}
     assert found(store, reach(circle(-179.5, -16.8, 50))) == set()
     assert found(store, reach(circle(179.9, -16.5, 50))) == set()
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_the_search_decides_each_named_specimen_as_the_rule_does(store: Store, name: str) -> None:
+    """Each pair of `tests.specimens`, one stored, searched for with the other, both ways:
+    the index must hand the exact check every pair that conflicts, even where their exact
+    bounds do not meet (touching along the antimeridian, a few centimetres apart)."""
+    pair = PAIRS[name]
+    put(store, owner("spec-a"), pair.a)
+    put(store, owner("spec-b"), pair.b)
+    as_a, as_b = (
+        EntityRef(EntityKind.OPERATION, "spec-a"),
+        EntityRef(EntityKind.OPERATION, "spec-b"),
+    )
+    expected_b, expected_a = ({("spec-b", 0)}, {("spec-a", 0)}) if pair.conflict else (set(), set())
+    assert found(store, pair.a, exclude=as_a) == expected_b, pair.why
+    assert found(store, pair.b, exclude=as_b) == expected_a, pair.why
 
 
 def test_asymmetric_specimen_catches_a_lon_lat_swap(store: Store) -> None:
