@@ -10,7 +10,7 @@ from deconflict.domain.ids import OperationId, PartyId
 from deconflict.domain.operation import Operation
 from deconflict.domain.party import Party
 from deconflict.domain.zone import Zone
-from deconflict.geometry import Overlap, Reach, overlap
+from deconflict.geometry import DEFAULT_VERTICAL_MODEL, Overlap, Reach, VerticalModel, overlap
 
 
 class TargetKind(enum.StrEnum):
@@ -59,7 +59,10 @@ class Conflict:
 
 
 def conflict_with_volumes(
-    operation: Operation, target: Target, found: Iterable[tuple[int, int, Reach]]
+    operation: Operation,
+    target: Target,
+    found: Iterable[tuple[int, int, Reach]],
+    model: VerticalModel = DEFAULT_VERTICAL_MODEL,
 ) -> Conflict | None:
     """A conflict from pairs (operation volume, target volume, target reach), each decided
     here: only the pairs given are compared, so a target's other volumes are never loaded."""
@@ -67,7 +70,7 @@ def conflict_with_volumes(
     overlaps = tuple(
         VolumeOverlap(i, j, found_overlap)
         for i, j, reach in found
-        if (found_overlap := overlap(reaches[i], reach)) is not None
+        if (found_overlap := overlap(reaches[i], reach, model)) is not None
     )
     return _made(operation, target, overlaps)
 
@@ -81,21 +84,27 @@ def conflict_from_overlaps(
     return _made(operation, target, tuple(ordered))
 
 
-def conflict_with_zone(operation: Operation, zone: Zone) -> Conflict | None:
+def conflict_with_zone(
+    operation: Operation, zone: Zone, model: VerticalModel = DEFAULT_VERTICAL_MODEL
+) -> Conflict | None:
     if zone.is_retired:
         return None
     target = Target(TargetKind.ZONE, zone.id, zone.party_id, zone.version)
-    return _conflict(operation, target, zone.reaches)
+    return _conflict(operation, target, zone.reaches, model)
 
 
-def conflict_with_operation(operation: Operation, other: Operation) -> Conflict | None:
+def conflict_with_operation(
+    operation: Operation, other: Operation, model: VerticalModel = DEFAULT_VERTICAL_MODEL
+) -> Conflict | None:
     if other.id == operation.id or not other.is_in_play:
         return None
     target = Target(TargetKind.OPERATION, other.id, other.party_id, other.version.number)
-    return _conflict(operation, target, other.version.reaches)
+    return _conflict(operation, target, other.version.reaches, model)
 
 
-def conflict_with_area(operation: Operation, authority: Party) -> Conflict | None:
+def conflict_with_area(
+    operation: Operation, authority: Party, model: VerticalModel = DEFAULT_VERTICAL_MODEL
+) -> Conflict | None:
     """Whether the operation reaches into an airspace authority's area, at any altitude."""
     volumes = operation.version.plan.volumes
     area = [authority.area_reach(volume) for volume in volumes]
@@ -107,16 +116,18 @@ def conflict_with_area(operation: Operation, authority: Party) -> Conflict | Non
     overlaps = tuple(
         VolumeOverlap(i, 0, found)
         for i, (own, stretched) in enumerate(zip(operation.version.reaches, reaches, strict=True))
-        if (found := overlap(own, stretched)) is not None
+        if (found := overlap(own, stretched, model)) is not None
     )
     return _made(operation, target, overlaps)
 
 
-def _conflict(operation: Operation, target: Target, reaches: Sequence[Reach]) -> Conflict | None:
+def _conflict(
+    operation: Operation, target: Target, reaches: Sequence[Reach], model: VerticalModel
+) -> Conflict | None:
     """Every volume of the operation against every volume of the target."""
     count = len(operation.version.plan.volumes)
     pairs = ((i, j, reach) for i in range(count) for j, reach in enumerate(reaches))
-    return conflict_with_volumes(operation, target, pairs)
+    return conflict_with_volumes(operation, target, pairs, model)
 
 
 def _made(

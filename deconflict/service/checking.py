@@ -16,7 +16,7 @@ from deconflict.domain.conflict import (
 )
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.operation import Operation
-from deconflict.geometry import Overlap, Reach, Volume4D, overlap_found
+from deconflict.geometry import Overlap, Reach, VerticalModel, Volume4D, overlap_found
 from deconflict.store.interface import Transaction, VolumeHit
 
 #: How far before the write's clock a presearch looks for live volumes: a clock stepped
@@ -47,20 +47,30 @@ class Presearch:
 
 
 def presearch(
-    tx: Transaction, volumes: tuple[Volume4D, ...], now: datetime, exclude: EntityRef | None
+    tx: Transaction,
+    volumes: tuple[Volume4D, ...],
+    now: datetime,
+    exclude: EntityRef | None,
+    model: VerticalModel,
 ) -> Presearch:
-    """Run in a read transaction; the mark is read before the search (see `high_water`)."""
+    """Run in a read transaction; the mark is read before the search (see `high_water`).
+    `model` is the store's, by which bands in different references are compared."""
     mark = tx.volumes.high_water()
     since = now - PRESEARCH_SLACK
     found = []
     for volume in volumes:
         reach = Reach(volume)
-        found.append(tuple(_measured(reach, tx.volumes.search(reach, now=since, exclude=exclude))))
+        hits = tx.volumes.search(reach, now=since, exclude=exclude)
+        found.append(tuple(_measured(reach, hits, model)))
     return Presearch(volumes, exclude, mark, tuple(found))
 
 
 def find_conflicts(
-    tx: Transaction, operation: Operation, now: datetime, prior: Presearch | None = None
+    tx: Transaction,
+    operation: Operation,
+    now: datetime,
+    model: VerticalModel,
+    prior: Presearch | None = None,
 ) -> list[Conflict]:
     """Every zone, operation and authority area the operation's current version runs into.
 
@@ -73,9 +83,12 @@ def find_conflicts(
     own = EntityRef(EntityKind.OPERATION, operation.id)
     reaches = operation.version.reaches
     per_volume = (
-        _brought_up_to_date(tx, prior, reaches, now, own)
+        _brought_up_to_date(tx, prior, reaches, now, own, model)
         if prior is not None and _covers(prior, operation, own)
-        else [_measured(reach, tx.volumes.search(reach, now=now, exclude=own)) for reach in reaches]
+        else [
+            _measured(reach, tx.volumes.search(reach, now=now, exclude=own), model)
+            for reach in reaches
+        ]
     )
     found: dict[EntityRef, tuple[VolumeOwner, list[VolumeOverlap]]] = {}
     for i, measured in enumerate(per_volume):
@@ -91,16 +104,16 @@ def find_conflicts(
             conflicts.append(conflict)
     for authority in tx.parties.authorities():
         if authority.id != operation.party_id:
-            area_conflict = conflict_with_area(operation, authority)
+            area_conflict = conflict_with_area(operation, authority, model)
             if area_conflict is not None:
                 conflicts.append(area_conflict)
     return conflicts
 
 
-def _measured(reach: Reach, hits: Sequence[VolumeHit]) -> list[Measured]:
+def _measured(reach: Reach, hits: Sequence[VolumeHit], model: VerticalModel) -> list[Measured]:
     """Each hit with its overlap: the search applied the overlap rule, so this measures
     (from the hit's band and window: its footprint is decoded only if somebody draws)."""
-    return [(hit, overlap_found(reach, hit.band, hit.time, hit.load_reach)) for hit in hits]
+    return [(hit, overlap_found(reach, hit.band, hit.time, hit.load_reach, model)) for hit in hits]
 
 
 def _covers(prior: Presearch, operation: Operation, own: EntityRef) -> bool:
@@ -113,6 +126,7 @@ def _brought_up_to_date(
     reaches: Sequence[Reach],
     now: datetime,
     own: EntityRef,
+    model: VerticalModel,
 ) -> list[list[Measured]]:
     """What a search now would return: the prior hits still stored and unexpired, and the
     hits among volumes stored since the prior's mark (a volume gone and stored again under
@@ -126,7 +140,7 @@ def _brought_up_to_date(
             if hit.volume_id in live and hit.owner.entity != own and hit.time.end > now
         }
         since = tx.volumes.search(reach, now=now, exclude=own, after=prior.high_water)
-        for hit, met in _measured(reach, since):
+        for hit, met in _measured(reach, since, model):
             kept[hit.volume_id] = (hit, met)
         result.append(list(kept.values()))
     return result

@@ -41,7 +41,7 @@ def check_and_consult(
     prior: Presearch | None = None,
 ) -> Operation:
     """Find conflicts, consult and notify by agreement, close what a revision superseded."""
-    conflicts = find_conflicts(tx, operation, now, prior)
+    conflicts = find_conflicts(tx, operation, now, svc.model, prior)
     tx.conflicts.replace(operation.id, operation.version.number, conflicts)
     agreements = tx.agreements.of_party(operation.party_id)
     involved = involvements(operation.party_id, conflicts, agreements)

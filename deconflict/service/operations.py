@@ -171,7 +171,7 @@ def _change_own(
 def _presearch(svc: Service, plan: Plan, exclude: EntityRef | None) -> Presearch:
     """The plan's conflict search, done before the write so the write only tops it up."""
     now = svc.clock.now()
-    return svc.read(lambda tx: presearch(tx, plan.volumes, now, exclude))
+    return svc.read(lambda tx: presearch(tx, plan.volumes, now, exclude, svc.model))
 
 
 def _submit(

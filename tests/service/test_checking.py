@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from deconflict.domain.conflict import Conflict
 from deconflict.domain.ids import OperationId
 from deconflict.domain.lifecycle import OperationAction
 from deconflict.domain.operation import Operation, Plan, draft_operation
+from deconflict.domain.party import Role
 from deconflict.geometry import Volume4D, parse_volume
+from deconflict.geometry.altitude import VerticalModel
 from deconflict.service import operations
 from deconflict.service.checking import Presearch, find_conflicts, presearch
+from deconflict.service.clock import ManualClock
+from deconflict.service.context import Principal, Service
+from deconflict.service.parties import authenticate, create_member, create_party
+from deconflict.store.interface import Store
+from deconflict.store.postgres import PostgresStore
+from deconflict.store.sqlite import SqliteStore
 from tests.service.conftest import T0, Cast
 
 
@@ -33,7 +45,7 @@ def targets(conflicts: list[Conflict]) -> list[tuple[str, int]]:
 
 def checked(cast: Cast, operation: Operation, prior: Presearch | None) -> list[Conflict]:
     now = cast.clock.now()
-    return cast.svc.write(lambda tx: find_conflicts(tx, operation, now, prior))
+    return cast.svc.write(lambda tx: find_conflicts(tx, operation, now, cast.svc.model, prior))
 
 
 def test_the_write_sees_what_changed_since_its_presearch(cast: Cast) -> None:
@@ -52,7 +64,7 @@ def test_the_write_sees_what_changed_since_its_presearch(cast: Cast) -> None:
         svc, cast.north_planner, Plan((volume(24.02, 42.29, 500, minutes=(0, 120)),))
     )
     cast.clock.set(T0 + timedelta(minutes=5))
-    prior = svc.read(lambda tx: presearch(tx, ours.volumes, cast.clock.now(), None))
+    prior = svc.read(lambda tx: presearch(tx, ours.volumes, cast.clock.now(), None, svc.model))
     assert len(prior.found[0]) == 4
 
     # Between the read and the write: one leaves, one is revised away and back under a
@@ -85,8 +97,73 @@ def test_a_presearch_of_other_volumes_is_not_used(cast: Cast) -> None:
         svc, cast.relief_planner, Plan((volume(24.01, 42.30, 800, minutes=(0, 120)),))
     )
     elsewhere = Plan((volume(25.00, 43.00, 800, minutes=(0, 120)),))
-    prior = svc.read(lambda tx: presearch(tx, elsewhere.volumes, cast.clock.now(), None))
+    prior = svc.read(lambda tx: presearch(tx, elsewhere.volumes, cast.clock.now(), None, svc.model))
     ours = Plan((volume(24.00, 42.30, 1500, minutes=(0, 120)),))
     operation = draft_operation(OperationId("op-ours"), cast.south_planner.party_id, ours, T0)
     assert targets(checked(cast, operation, prior)) == targets(checked(cast, operation, None))
     assert len(checked(cast, operation, prior)) == 1
+
+
+#: A deployment that knows its ground lies between 10 m below and 2,900 m above sea level.
+TERRAIN = VerticalModel(-10.0, 2_900.0)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def terrain_service(request: pytest.FixtureRequest, sqlite_path: Path) -> Iterator[Service]:
+    """A service whose store and measurements both take AGL altitudes, as composed from
+    settings with a terrain range."""
+    opened: Store
+    if request.param == "sqlite":
+        opened = SqliteStore(sqlite_path, model=TERRAIN)
+    else:
+        pg_url: str = request.getfixturevalue("pg_url")
+        pg_schema: str = request.getfixturevalue("pg_schema")
+        opened = PostgresStore(pg_url, schema=pg_schema, model=TERRAIN)
+    try:
+        yield Service(opened, b"test-pseudonym-secret", clock=ManualClock(T0), model=TERRAIN)
+    finally:
+        opened.close()
+
+
+def _planner(svc: Service, name: str) -> Principal:
+    party = create_party(svc, name)
+    _, key = create_member(svc, party.id, f"planner of {name}", Role.PLANNER)
+    return authenticate(svc, key)
+
+
+def _at_height(reference: str, lower_m: float, upper_m: float) -> Plan:
+    return Plan(
+        (
+            parse_volume(
+                {
+                    "footprint": {"type": "Circle", "center": [24.0, 42.3], "radius_m": 500.0},
+                    "altitude_lower_m": lower_m,
+                    "altitude_upper_m": upper_m,
+                    "altitude_reference": reference,
+                    "start": T0.isoformat(),
+                    "end": (T0 + timedelta(hours=1)).isoformat(),
+                },
+                model=TERRAIN,
+            ),
+        )
+    )
+
+
+@pytest.mark.parametrize(("first", "second"), [("WGS84", "AGL"), ("AGL", "WGS84"), ("AGL", "AMSL")])
+def test_bands_in_different_references_are_measured_by_the_deployments_model(
+    terrain_service: Service, first: str, second: str
+) -> None:
+    """With a terrain range set, an AGL band meets a WGS84 or AMSL one through its bounds,
+    in the search and in the conflict it records: measuring the found pair without the
+    terrain range refused the submission instead."""
+    svc = terrain_service
+    earlier = operations.submit_operation(
+        svc, _planner(svc, "Northmere Air Wing"), _at_height(first, 0.0, 120.0)
+    )
+    later = operations.submit_operation(
+        svc, _planner(svc, "Southvale Army Aviation"), _at_height(second, 0.0, 120.0)
+    )
+    recorded = svc.read(lambda tx: tx.conflicts.of_operation(later.id, later.version.number))
+    assert [c.target.id for c in recorded] == [earlier.id]
+    (overlap,) = recorded[0].overlaps
+    assert overlap.overlap.altitude.reference.value == "WGS84"
