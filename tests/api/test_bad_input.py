@@ -90,6 +90,58 @@ CASES: dict[str, tuple[str, Any, str, str]] = {
         "malformed-value",
         "/volumes/0/footprint/radius_m",
     ),
+    "coordinate as a boolean": (
+        "/v1/operations",
+        {"volumes": [volume({"type": "Circle", "center": [10, True], "radius_m": 5})]},
+        "malformed-value",
+        "/volumes/0/footprint/center/1",
+    ),
+    "polygon position as text": (
+        "/v1/zones",
+        {
+            "name": "Bad",
+            "volumes": [
+                volume(
+                    {
+                        "type": "Polygon",
+                        "coordinates": [[[10, 45], [10.1, 45], ["10.1", 45.05], [10, 45]]],
+                    }
+                )
+            ],
+        },
+        "malformed-value",
+        "/volumes/0/footprint/coordinates/0/2/0",
+    ),
+    "radius as a numeric string": (
+        "/v1/operations",
+        {"volumes": [volume({"type": "Circle", "center": [10, 45], "radius_m": "500"})]},
+        "malformed-value",
+        "/volumes/0/footprint/radius_m",
+    ),
+    "altitude as a boolean": (
+        "/v1/operations",
+        {"volumes": [{**GOOD, "altitude_lower_m": False}]},
+        "malformed-value",
+        "/volumes/0/altitude_lower_m",
+    ),
+    "buffer as a numeric string": (
+        "/v1/zones",
+        {"name": "Bad", "volumes": [GOOD], "buffer": {"horizontal_m": "100"}},
+        "malformed-value",
+        "/buffer/horizontal_m",
+    ),
+    "priority as a fraction": (
+        "/v1/operations",
+        {"volumes": [GOOD], "priority": 1.0},
+        "malformed-value",
+        "/priority",
+    ),
+    "draft as text": (
+        "/v1/operations",
+        {"volumes": [GOOD], "draft": "yes"},
+        "malformed-value",
+        "/draft",
+    ),
     "NaN coordinate": (
         "/v1/operations",
         NAN_BODY,

@@ -6,13 +6,19 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, Strict
 from starlette.responses import Response
 
 from deconflict.domain.audit import rfc3339
 
 T = TypeVar("T")
 
+#: A JSON number, an integer and a boolean as sent, never converted from another type:
+#: left lax, pydantic reads `"500"` as 500.0 and `true` as 1.0 (a coordinate, a radius),
+#: `1.0` as the integer 1 and `"yes"` as true, and bad input is refused, not guessed at.
+Number = Annotated[float, Strict()]
+Integer = Annotated[int, Strict()]
+Flag = Annotated[bool, Strict()]
 #: An RFC 3339 instant, always UTC with microseconds and a 'Z'.
 Instant = Annotated[datetime, PlainSerializer(rfc3339, return_type=str)]
 #: An RFC 3339 instant as sent: our own parser checks it, so its errors carry our pointers.

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from deconflict.api.schemas.common import Instant, Model
+from deconflict.api.schemas.common import Flag, Instant, Integer, Model
 from deconflict.api.schemas.consultations import ResponseOut
 from deconflict.api.schemas.volumes import RegionModel, Volume
 from deconflict.api.schemas.zones import checked_volumes
@@ -36,9 +36,9 @@ _ASKED_FOR = frozenset(
 
 class OperationRevisionIn(Model):
     volumes: list[Volume]
-    priority: int = Field(default=0, description="0 (lowest) to 100.")
+    priority: Integer = Field(default=0, description="0 (lowest) to 100.")
     purpose: str = ""
-    share_purpose: bool = Field(
+    share_purpose: Flag = Field(
         default=False, description="Show the purpose to consulted and notified parties."
     )
 
@@ -49,7 +49,7 @@ class OperationRevisionIn(Model):
 
 
 class OperationIn(OperationRevisionIn):
-    draft: bool = Field(default=False, description="Keep as a draft: not checked, nobody told.")
+    draft: Flag = Field(default=False, description="Keep as a draft: not checked, nobody told.")
 
 
 class JustificationIn(Model):

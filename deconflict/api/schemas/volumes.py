@@ -8,7 +8,7 @@ from pydantic import Field
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.api.schemas.common import InstantText, Model
+from deconflict.api.schemas.common import InstantText, Model, Number
 from deconflict.domain.audit import rfc3339
 from deconflict.domain.visibility import Region
 from deconflict.geometry import (
@@ -27,16 +27,16 @@ class Polygon(Model):
     """A GeoJSON Polygon (RFC 7946): rings of [longitude, latitude], first the shell."""
 
     type: Literal["Polygon"]
-    coordinates: list[list[list[float]]]
-    bbox: list[float] | None = None
+    coordinates: list[list[list[Number]]]
+    bbox: list[Number] | None = None
 
 
 class Circle(Model):
     """Every point within `radius_m` metres of `center` ([longitude, latitude])."""
 
     type: Literal["Circle"]
-    center: list[float]
-    radius_m: float
+    center: list[Number]
+    radius_m: Number
 
 
 FootprintModel = Annotated[Polygon | Circle, Field(discriminator="type")]
@@ -46,8 +46,8 @@ class Volume(Model):
     """A footprint, an altitude band in metres and a time window `[start, end)`."""
 
     footprint: FootprintModel
-    altitude_lower_m: float
-    altitude_upper_m: float
+    altitude_lower_m: Number
+    altitude_upper_m: Number
     altitude_reference: AltitudeReference = AltitudeReference.WGS84
     start: InstantText
     end: InstantText
@@ -85,8 +85,8 @@ def volumes_to_domain(volumes: list[Volume], model: VerticalModel) -> tuple[Volu
 class BufferModel(Model):
     """How far around a zone counts as running into it, horizontally and vertically."""
 
-    horizontal_m: float = 0.0
-    vertical_m: float = 0.0
+    horizontal_m: Number = 0.0
+    vertical_m: Number = 0.0
 
     def to_domain(self, pointer: str = "/buffer") -> Buffer:
         return parse_buffer(self.model_dump(), pointer)
