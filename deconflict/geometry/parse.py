@@ -14,8 +14,9 @@ The API form of a volume::
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deconflict import errors
@@ -145,7 +146,7 @@ def parse_altitude(
 
 def parse_time_window(start_obj: object, end_obj: object, pointer: str) -> TimeWindow:
     start = parse_instant(start_obj, f"{pointer}/start")
-    end = parse_instant(end_obj, f"{pointer}/end")
+    end = parse_instant(end_obj, f"{pointer}/end", round_up=True)
     if end <= start:
         raise errors.InvalidTimeWindow(
             "end must be after start (time windows are [start, end))", f"{pointer}/end"
@@ -157,12 +158,38 @@ def parse_time_window(start_obj: object, end_obj: object, pointer: str) -> TimeW
     return TimeWindow(start, end)
 
 
-def parse_instant(obj: object, pointer: str) -> datetime:
-    """An RFC 3339 timestamp with an explicit offset, as UTC."""
+#: RFC 3339's date-time (section 5.6): full date, "T", full time with seconds, an optional
+#: fraction of any length, and an offset. `fromisoformat` alone also reads week dates
+#: (2026-W48-2), the basic format (20261201T100000Z), a space or a comma, and silently
+#: drops fraction digits past the microsecond.
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?\Z",
+    re.ASCII,
+)
+_ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def parse_instant(obj: object, pointer: str, *, round_up: bool = False) -> datetime:
+    """An RFC 3339 timestamp with an explicit offset, as UTC, to the microsecond.
+
+    Finer fractions are cut to the microsecond, or, with `round_up`, taken to the next one
+    when anything was cut: a window's end rounded up can only grow the window, so that two
+    windows sharing less than a microsecond still overlap.
+    """
     if not isinstance(obj, str):
         raise errors.MalformedValue("must be an RFC 3339 timestamp string", pointer)
+    match = _RFC3339.match(obj)
+    if match is None:
+        raise errors.InvalidTimeWindow(
+            f"{obj!r} is not an RFC 3339 timestamp such as 2026-12-01T10:00:00Z", pointer
+        )
+    whole, fraction, offset = match.groups()
+    digits = fraction or ""
     try:
-        instant = datetime.fromisoformat(obj)
+        instant = datetime.fromisoformat(
+            f"{whole[:10]}T{whole[11:]}.{digits[:6].ljust(6, '0')}"
+            + ("" if offset is None else "+00:00" if offset in "Zz" else offset)
+        )
     except ValueError:
         raise errors.InvalidTimeWindow(
             f"{obj!r} is not an RFC 3339 timestamp such as 2026-12-01T10:00:00Z", pointer
@@ -176,6 +203,8 @@ def parse_instant(obj: object, pointer: str) -> datetime:
     except OverflowError:
         # An offset that pushes year 1 or year 9999 off the calendar: far out of range.
         instant = limits.EARLIEST_TIME - limits.MAX_DURATION
+    if round_up and digits[6:].strip("0"):
+        instant += _ONE_MICROSECOND
     if not limits.EARLIEST_TIME <= instant <= limits.LATEST_TIME:
         raise errors.InvalidTimeWindow(
             f"timestamp must lie between {limits.EARLIEST_TIME:%Y} and {limits.LATEST_TIME:%Y}",

@@ -17,6 +17,7 @@ from deconflict.geometry import (
     CircleFootprint,
     PolygonFootprint,
     VerticalModel,
+    limits,
     parse_buffer,
     parse_reach,
     parse_volume,
@@ -305,6 +306,11 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
         errors.InvalidAltitudeBand,
         "/altitude_lower_m",
     ),
+    "altitude below the limit": (
+        _field_volume(altitude_lower_m=-1000.5),
+        errors.InvalidAltitudeBand,
+        "/altitude_lower_m",
+    ),
     "altitude above the limit": (
         _field_volume(altitude_upper_m=50_001.0),
         errors.InvalidAltitudeBand,
@@ -375,6 +381,20 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
         errors.InvalidTimeWindow,
         "/end",
     ),
+    "week date": (_field_volume(start="2026-W48-2T10:00Z"), errors.InvalidTimeWindow, "/start"),
+    "basic format": (_field_volume(start="20261201T100000Z"), errors.InvalidTimeWindow, "/start"),
+    "space for T": (_field_volume(end="2026-12-01 12:00:00Z"), errors.InvalidTimeWindow, "/end"),
+    "comma fraction": (
+        _field_volume(end="2026-12-01T12:00:00,5Z"),
+        errors.InvalidTimeWindow,
+        "/end",
+    ),
+    "no seconds": (_field_volume(start="2026-12-01T10:00Z"), errors.InvalidTimeWindow, "/start"),
+    "day not in the month": (
+        _field_volume(start="2026-02-30T10:00:00Z"),
+        errors.InvalidTimeWindow,
+        "/start",
+    ),
     "duration over the limit": (
         _field_volume(end="2028-12-02T10:00:00Z"),
         errors.VolumeTooLarge,
@@ -390,6 +410,34 @@ def test_refusal(name: str) -> None:
         parse_volume(obj)
     assert type(caught.value) is error
     assert caught.value.pointer == pointer
+
+
+#: Refusals by a documented limit, and how their detail names it: several limits share an
+#: error type and a pointer (holes and vertices; area and span), and the detail tells them
+#: apart.
+LIMIT_DETAILS = {
+    "too many positions in a ring": f"at most {limits.MAX_VERTICES_PER_RING} positions",
+    "too many positions in a footprint": f"at most {limits.MAX_VERTICES_PER_FOOTPRINT} vertices",
+    "too many holes": f"at most {limits.MAX_HOLES} holes",
+    "latitude beyond the pole limit": f"±{limits.MAX_ABS_LATITUDE_DEG:g}° ",
+    "circle reaching past the pole limit": f"±{limits.MAX_ABS_LATITUDE_DEG:g}° latitude",
+    "polygon spanning over 90 degrees of longitude": (
+        f"at most {limits.MAX_LONGITUDE_SPAN_DEG:g}° of longitude"
+    ),
+    "polygon over the area limit": f"limit of {limits.MAX_AREA_M2 / 1e6:,.0f} km²",
+    "polygon over the extent limit": f"limit of {limits.MAX_EXTENT_M / 1000:,.0f} km",
+    "radius over the limit": f"between {limits.MIN_RADIUS_M:g} and {limits.MAX_RADIUS_M:g} m",
+    "altitude below the limit": f"between {limits.MIN_ALTITUDE_M:g} and",
+    "altitude above the limit": f"and {limits.MAX_ALTITUDE_M:g} m",
+    "duration over the limit": f"at most {limits.MAX_DURATION.days} days",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIMIT_DETAILS))
+def test_a_limit_refusal_names_its_limit(name: str) -> None:
+    with pytest.raises(errors.InvalidInput) as caught:
+        parse_volume(REFUSALS[name][0])
+    assert LIMIT_DETAILS[name] in caught.value.detail
 
 
 def test_pointers_are_prefixed_with_the_volumes_place() -> None:
@@ -436,6 +484,26 @@ def test_offsets_are_converted_to_utc() -> None:
     assert volume.time.start == datetime(2026, 12, 1, 10, tzinfo=UTC)
     assert volume.time.end == datetime(2026, 12, 1, 12, 30, tzinfo=UTC)
     assert volume.time.start.tzinfo is UTC
+
+
+def test_fractions_finer_than_a_microsecond_only_ever_grow_the_window() -> None:
+    """Nanoseconds, as many systems write them, are read; a start is cut to its
+    microsecond, an end taken to the next one, so windows sharing 0.8 µs still overlap."""
+    ends_late = parse_volume(
+        _field_volume(start="2026-12-01T09:00:00Z", end="2026-12-01T10:00:00.000000900Z")
+    )
+    starts_early = parse_volume(
+        _field_volume(start="2026-12-01T10:00:00.000000100Z", end="2026-12-01T11:00:00.5z")
+    )
+    assert ends_late.time.end == datetime(2026, 12, 1, 10, 0, 0, 1, tzinfo=UTC)
+    assert starts_early.time.start == datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert starts_early.time.end == datetime(2026, 12, 1, 11, 0, 0, 500_000, tzinfo=UTC)
+    assert ends_late.time.overlaps(starts_early.time)
+    exact = parse_volume(
+        _field_volume(start="2026-12-01T09:00:00Z", end="2026-12-01T10:00:00.000000000Z")
+    )
+    assert exact.time.end == datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert not exact.time.overlaps(starts_early.time)
 
 
 def test_a_zero_thickness_band_is_accepted() -> None:
