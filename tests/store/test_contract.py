@@ -334,18 +334,29 @@ def test_candidates_are_the_rows_the_exact_check_decides(store: Store) -> None:
         assert bare >= 3  # kinds are the SQL's business, not the index's
 
 
-def random_reach(rng: random.Random) -> Reach:
+#: South-west corners of the areas random volumes are drawn in: mid-latitudes, astride the
+#: antimeridian, and near the 85° limit, where a metre is many times more longitude.
+PLACES = {"mid-latitude": (10.0, 50.0), "antimeridian": (179.85, -16.9), "far north": (-60.0, 83.5)}
+
+
+def _wrapped(lon: float) -> float:
+    return lon - 360.0 if lon > 180.0 else lon
+
+
+def random_reach(rng: random.Random, place: tuple[float, float] = PLACES["mid-latitude"]) -> Reach:
     """A circle or polygon in a 0.3° × 0.2° area, so that many of them meet."""
-    lon, lat = 10.0 + rng.uniform(0, 0.3), 50.0 + rng.uniform(0, 0.2)
+    lon, lat = place[0] + rng.uniform(0, 0.3), place[1] + rng.uniform(0, 0.2)
     if rng.random() < 0.4:
-        footprint = circle(lon, lat, rng.uniform(50, 3000))
+        footprint = circle(_wrapped(lon), lat, rng.uniform(50, 3000))
     else:
         w, h = rng.uniform(0.002, 0.05), rng.uniform(0.002, 0.03)
-        footprint = rectangle(lon, lat, lon + w, lat + h)
+        east = _wrapped(lon + w)
+        lon = _wrapped(lon)
+        footprint = rectangle(lon, lat, east, lat + h)
         if rng.random() < 0.5:  # a triangle, so not every shape fills its box
             footprint = {
                 "type": "Polygon",
-                "coordinates": [[[lon, lat], [lon + w, lat], [lon, lat + h], [lon, lat]]],
+                "coordinates": [[[lon, lat], [east, lat], [lon, lat + h], [lon, lat]]],
             }
     lower = rng.uniform(0, 1500)
     start = rng.uniform(0, 600)
@@ -359,12 +370,15 @@ def random_reach(rng: random.Random) -> Reach:
     )
 
 
-def test_search_equals_brute_force_on_random_volumes(store: Store) -> None:
+@pytest.mark.parametrize("place", sorted(PLACES))
+def test_search_equals_brute_force_on_random_volumes(store: Store, place: str) -> None:
     rng = random.Random(20261201)
     stored: dict[tuple[str, int], Reach] = {}
     entries: list[tuple[VolumeOwner, Sequence[Reach]]] = []
     for n in range(300):
-        reaches: Sequence[Reach] = [random_reach(rng) for _ in range(rng.choice([1, 1, 2]))]
+        reaches: Sequence[Reach] = [
+            random_reach(rng, PLACES[place]) for _ in range(rng.choice([1, 1, 2]))
+        ]
         entries.append((owner(f"op-{n}"), reaches))
         stored.update({(f"op-{n}", i): r for i, r in enumerate(reaches)})
     bulk, one_by_one = entries[:200], entries[200:]
@@ -374,12 +388,10 @@ def test_search_equals_brute_force_on_random_volumes(store: Store) -> None:
     now = T0 + timedelta(minutes=120)  # some volumes have ended by then
     total_hits = 0
     for _ in range(40):
-        query = random_reach(rng)
-        expected = {
-            key
-            for key, r in stored.items()
-            if r.time.end > now and reaches_meet(query, r) and reaches_meet(r, query)
-        }
+        query = random_reach(rng, PLACES[place])
+        live = {key: r for key, r in stored.items() if r.time.end > now}
+        expected = {key for key, r in live.items() if reaches_meet(query, r)}
+        assert expected == {key for key, r in live.items() if reaches_meet(r, query)}
         assert found(store, query, now=now) == expected
         total_hits += len(expected)
     assert total_hits > 40  # the seeded data must exercise real conflicts
