@@ -69,7 +69,7 @@ class TooManyVertices(InvalidInput):
 
 
 class VolumeTooLarge(InvalidInput):
-    """A volume exceeds a documented limit of extent, area, altitude or duration."""
+    """A volume exceeds a documented limit of extent, area, longitude span or duration."""
 
     code = "volume-too-large"
 
