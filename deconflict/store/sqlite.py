@@ -38,6 +38,10 @@ BUSY_TIMEOUT_MS = 10_000
 _BUSY = "the store is busy with other writes; try again shortly"
 #: Most writes committed together: each waits for the ones run before it in its group.
 MAX_GROUP = 16
+#: Each connection's page cache, at most (MiB; SQLite's default is 2). It fills only with
+#: pages read outside the memory map or written: a writer's index and R*Tree pages. A
+#: million-volume bulk load took 8-12% less time than with the default (docs/performance.md).
+PAGE_CACHE_MIB = 256
 
 
 class _Pending(Generic[T]):
@@ -288,6 +292,7 @@ class SqliteStore:
             # a page, ~200 a submission at 1M) unless temporary storage is in memory.
             # (A write alone takes no savepoint; see `_commit_group`.)
             conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_MIB * 1024}")
             conn.execute("PRAGMA foreign_keys = ON")
             self._connections.append(conn)
         # Through a memory map or not, chosen before each transaction (`sqlite_map`).
