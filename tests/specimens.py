@@ -165,6 +165,30 @@ def _near_miss(horizontal_m: float) -> tuple[Reach, Reach]:
     return reach(polygon_json(FIELD), horizontal_m=horizontal_m), reach(polygon_json(strip))
 
 
+#: A block whose east edge is the meridian 20°E, from 40°N to 44°N.
+BLOCK = box(18.0, 40.0, 20.0, 44.0)
+TWO_PLACES_GAP_M = 100_000.0
+
+
+def _two_near_places(short_m: float) -> tuple[Reach, Reach]:
+    """The block and a comb east of it whose two teeth come near its edge at two places
+    330 km apart: 100 km away at 43.5°N, 10 m farther at 40.6°N. Both carry half of 100 km
+    less `short_m` as a buffer. Scaled at the block's corner, degrees of longitude measure
+    the southern gap as the shorter one."""
+    north = destination(20.0, 43.5, 90.0, TWO_PLACES_GAP_M)
+    south = destination(20.0, 40.6, 90.0, TWO_PLACES_GAP_M + 10.0)
+    comb = [
+        list(south),
+        [south[0] + 0.8, 42.0],
+        list(north),
+        [north[0] + 1.5, 44.0],
+        [south[0] + 1.5, 40.0],
+        list(south),
+    ]
+    half = (TWO_PLACES_GAP_M - short_m) / 2.0
+    return reach(polygon_json(BLOCK), horizontal_m=half), reach(polygon_json(comb), half)
+
+
 def _pair(ab: tuple[Reach, Reach], conflict: bool, why: str) -> Pair:
     return Pair(ab[0], ab[1], conflict, why)
 
@@ -255,6 +279,16 @@ PAIRS: dict[str, Pair] = {
     ),
     "lot_10cm_east": _pair(
         _field_and_lot_east(0.10), False, "10 cm apart is beyond the 5 cm tolerance"
+    ),
+    "two_near_places_touching": _pair(
+        _two_near_places(0.0),
+        True,
+        "buffers meeting across the nearer of two gaps, the other 10 m wider, 330 km away",
+    ),
+    "two_near_places_clear": _pair(
+        _two_near_places(1.0),
+        False,
+        "buffers 1 m short of the nearer of two gaps",
     ),
     "dateline_circle": _pair(
         (reach(polygon_json(DATELINE_ISLAND)), reach(circle_json(-179.95, -16.80, 100.0))),

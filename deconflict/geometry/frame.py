@@ -42,9 +42,12 @@ class LocalFrame:
         plane = (lonlat - np.array([self.lon0, self.lat0])) * np.array([self.kx, self.ky])
         return np.asarray(plane, dtype=np.float64)
 
-    def coords_from_plane(self, coords: FloatArray) -> FloatArray:
+    def coords_from_plane(self, coords: FloatArray, *, wrap: bool = True) -> FloatArray:
+        """Lon/lat of frame coordinates; `wrap=False` leaves longitudes continuous (past
+        ±180 where the frame reaches across), as a shape's positions must stay."""
         lonlat = coords / np.array([self.kx, self.ky]) + np.array([self.lon0, self.lat0])
-        lonlat[:, 0] = (lonlat[:, 0] + 180.0) % 360.0 - 180.0
+        if wrap:
+            lonlat[:, 0] = (lonlat[:, 0] + 180.0) % 360.0 - 180.0
         return np.asarray(lonlat, dtype=np.float64)
 
     def to_plane(self, geoms: Any, *, wrap: bool = True) -> Any:

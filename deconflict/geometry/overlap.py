@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
-from deconflict.geometry.distance import core_distance_m, nearest_points_lonlat
+from deconflict.geometry.distance import cores_within_m, nearest_points_lonlat
 from deconflict.geometry.frame import LocalFrame
 from deconflict.geometry.geodesy import (
     GEOD,
@@ -311,12 +311,13 @@ def _in_reach_by_frame(
     # ~0.4 ms a pair against ~40 µs (docs/performance.md).
     for i in np.flatnonzero(undecided):
         t = float(threshold[i])
-        if frame_distance[i] * _pair_least_scale(frame, q_lat_lo, q_lat_hi, bounds[i], t) > t:
+        least = _pair_least_scale(frame, q_lat_lo, q_lat_hi, bounds[i], t)
+        if frame_distance[i] * least > t:
             sure[i] = False
         elif _nearest_in_frame_m(frame, plane[-1], plane[i]) <= t:
             sure[i] = True
         else:
-            sure[i] = core_distance_m(query.core, cores[i]) <= t
+            sure[i] = cores_within_m(query.core, cores[i], t, frame, (plane[-1], plane[i]), least)
     return np.asarray(sure, dtype=np.bool_)
 
 

@@ -11,6 +11,7 @@ import math
 import sys
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -402,11 +403,13 @@ def test_within_reach_settles_pairs_by_their_own_latitudes_before_refining(
             expected.append(d <= d * factor + DISTANCE_TOLERANCE_M)
     refined: list[object] = []
 
-    def counted(a: shapely.Geometry, b: shapely.Geometry) -> float:
-        refined.append(b)
-        return core_distance_m(a, b)
+    refine = overlap_module.cores_within_m
 
-    monkeypatch.setattr(overlap_module, "core_distance_m", counted)
+    def counted(a: shapely.Geometry, b: shapely.Geometry, *rest: Any) -> bool:
+        refined.append(b)
+        return bool(refine(a, b, *rest))
+
+    monkeypatch.setattr(overlap_module, "cores_within_m", counted)
     hits = within_reach(query, np.array(cores, dtype=object), np.array(margins))
     assert hits.tolist() == expected
     assert expected.count(True) == len(expected) // 2
