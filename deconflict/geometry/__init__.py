@@ -52,9 +52,8 @@ __all__ = [
     "TimeWindow",
     "VerticalModel",
     "Volume4D",
-    "index_boxes",
-    "search_boxes",
     "index_box_columns",
+    "index_boxes",
     "overlap",
     "overlap_found",
     "parse_buffer",
@@ -62,6 +61,7 @@ __all__ = [
     "parse_reach",
     "parse_volume",
     "reaches_meet",
+    "search_boxes",
     "volume_from_geojson_feature",
     "within_reach",
 ]
