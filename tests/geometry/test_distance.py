@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import shapely
 from hypothesis import given
@@ -59,3 +60,33 @@ def test_nearest_points_lie_on_each_core_across_the_antimeridian() -> None:
     assert -16.85 <= pb[1] <= -16.8
     assert dist == pytest.approx(float(GEOD.inv(*pa, *pb)[2]))
     assert 15_900.0 < dist < 16_100.0
+
+
+def _sampled_point_to_edge_m(
+    point: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+) -> float:
+    """The geodesic distance from a point to a straight lon/lat edge, by sampling the edge
+    ever more finely around its nearest sample."""
+    lo, hi, best = 0.0, 1.0, float("inf")
+    for _ in range(7):
+        t = np.linspace(lo, hi, 2001)
+        lons, lats = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+        d = np.asarray(
+            GEOD.inv(np.full(t.size, point[0]), np.full(t.size, point[1]), lons, lats)[2]
+        )
+        i = int(np.argmin(d))
+        best = min(best, float(d[i]))
+        width = (hi - lo) / 1000.0
+        lo, hi = max(0.0, float(t[i]) - width), min(1.0, float(t[i]) + width)
+    return best
+
+
+@pytest.mark.parametrize("north_deg", [5.0, 5.3])
+def test_an_edge_far_poleward_of_the_point_is_measured_to_a_centimetre(north_deg: float) -> None:
+    """A 6° edge some 5° north of a point near the equator bows more than an edge at the
+    point's latitude would: densified for the point's latitude, it read up to 3 cm long."""
+    point = (0.04, 2.86)
+    a, b = (-3.0, 2.86 + north_deg - 0.2), (3.0, 2.86 + north_deg + 0.2)
+    block = shapely.Polygon([a, b, (3.0, b[1] + 0.5), (-3.0, a[1] + 0.5), a])
+    found = core_distance_m(shapely.Point(point), block)
+    assert found == pytest.approx(_sampled_point_to_edge_m(point, a, b), abs=0.015)
