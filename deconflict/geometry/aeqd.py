@@ -44,7 +44,7 @@ class AzimuthalPlane:
 
     def to_plane(self, geom: BaseGeometry) -> BaseGeometry:
         """Project a lon/lat shape, densified so its straight lon/lat edges keep their shape."""
-        continuous = shapely.transform(geom, lambda c: wrap_towards(c, self.lon0))
+        continuous = shapely.transform(geom, self._continuous_near_centre)
         if not isinstance(continuous, shapely.Point):
             # An edge bows more the nearer the pole it runs: the step is the one for the
             # shape's latitude nearest the pole, not the centre's (a 6° edge 5° north of a
@@ -53,6 +53,21 @@ class AzimuthalPlane:
             steepest = max(abs(float(lat_lo)), abs(float(lat_hi)), abs(self.lat0))
             continuous = shapely.segmentize(continuous, edge_step_deg(steepest))
         return shapely.transform(continuous, self.coords_to_plane)
+
+    def _continuous_near_centre(self, coords: FloatArray) -> FloatArray:
+        """A shape's positions made continuous around its first one, then moved by whole
+        turns as one piece to lie near the centre: wrapped position by position, a shape
+        across the meridian opposite the centre was split into a ring around the world,
+        densified along it, and measured far too near (1,753 km read as 480 km at 84°N)."""
+        if len(coords) == 0:
+            return coords
+        ref = float(coords[0, 0])
+        lon = coords[:, 0]
+        # Whole turns only, added where needed, so that positions keep their exact values.
+        turns = np.round((ref - lon) / 360.0) + round((self.lon0 - ref) / 360.0)
+        out = coords.copy()
+        out[:, 0] = np.where(turns != 0.0, lon + 360.0 * turns, lon)
+        return out
 
     def from_plane(self, geom: BaseGeometry) -> BaseGeometry:
         """Back to lon/lat, cut at the antimeridian where the shape crosses it."""

@@ -90,3 +90,26 @@ def test_an_edge_far_poleward_of_the_point_is_measured_to_a_centimetre(north_deg
     block = shapely.Polygon([a, b, (3.0, b[1] + 0.5), (-3.0, a[1] + 0.5), a])
     found = core_distance_m(shapely.Point(point), block)
     assert found == pytest.approx(_sampled_point_to_edge_m(point, a, b), abs=0.015)
+
+
+@pytest.mark.parametrize(("point_lon", "block_lon"), [(0.0, 180.0), (-30.0, 150.0)])
+def test_a_shape_across_the_meridian_opposite_the_point_is_measured_whole(
+    point_lon: float, block_lon: float
+) -> None:
+    """Near the pole, a block straddling the meridian opposite the point: wrapped position by
+    position around the point, it became a ring around the world, 1,742 km read as 480."""
+    west, east = block_lon - 1.0, block_lon + 1.0
+    east = east - 360.0 if east > 180.0 else east
+    block = shapely.Polygon([(west, 84.3), (east, 84.3), (east, 84.4), (west, 84.4)])
+    ring = shapely.segmentize(
+        shapely.Polygon(
+            [(west, 84.3), (west + 2.0, 84.3), (west + 2.0, 84.4), (west, 84.4)]
+        ).exterior,
+        0.001,
+    )
+    xy = shapely.get_coordinates(ring)
+    lons = (xy[:, 0] + 180.0) % 360.0 - 180.0
+    n = len(xy)
+    sampled = float(np.min(GEOD.inv(np.full(n, point_lon), np.full(n, 80.0), lons, xy[:, 1])[2]))
+    found = core_distance_m(shapely.Point(point_lon, 80.0), block)
+    assert found == pytest.approx(sampled, abs=1.0)
