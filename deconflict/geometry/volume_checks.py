@@ -8,11 +8,17 @@ from deconflict import errors
 from deconflict.geometry import limits
 from deconflict.geometry.envelope import footprint_bounds
 from deconflict.geometry.geodesy import A_M, M_MIN_M
-from deconflict.geometry.values import Reach, Volume4D
+from deconflict.geometry.values import Footprint, Reach, Volume4D
 
 
 def check_volume(volume: Volume4D, pointer: str) -> None:
-    _check_extent(volume.footprint.continuous_bounds, volume.footprint.margin_m, pointer)
+    check_footprint(volume.footprint, pointer)
+
+
+def check_footprint(footprint: Footprint, pointer: str) -> None:
+    """The limits on a footprint's reach, for one that comes without a volume: an airspace
+    authority's area is compared with operations as every footprint is."""
+    _check_extent(footprint.continuous_bounds, footprint.margin_m, pointer)
 
 
 def check_reach(reach: Reach, pointer: str) -> None:

@@ -11,6 +11,7 @@ from deconflict.domain.audit import AuditKind, JsonValue
 from deconflict.domain.ids import MemberId, PartyId
 from deconflict.domain.party import Action, Member, Party, Role, api_key_sha256, new_api_key
 from deconflict.geometry import Footprint
+from deconflict.geometry.volume_checks import check_footprint
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
 from deconflict.store.codec import footprint_to_json
@@ -21,6 +22,8 @@ def create_party(svc: Service, name: str, authority_area: Footprint | None = Non
     name = name.strip()
     if not name or len(name) > 200:
         raise errors.InvalidInput("a party name needs 1 to 200 characters", "/name")
+    if authority_area is not None:
+        check_footprint(authority_area, "/authority_area")
     party = Party(PartyId(svc.new_id()), name, authority_area)
 
     def work(tx: Transaction) -> Party:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from deconflict import errors
-from deconflict.geometry import Buffer, Reach, parse_volume
-from deconflict.geometry.volume_checks import check_reach, check_volume
+from deconflict.geometry import Buffer, Reach, parse_footprint, parse_volume
+from deconflict.geometry.volume_checks import check_footprint, check_reach, check_volume
 from tests.specimens import FIELD, box, circle_json, polygon_json, volume
 
 
@@ -57,3 +57,13 @@ def test_a_circle_of_the_largest_radius_is_accepted_at_any_latitude(lat: float) 
         }
     )
     check_volume(v, "/v")
+
+
+def test_a_footprint_alone_is_held_to_the_same_limits() -> None:
+    """An authority's area has no volume of its own, and is compared with operations all
+    the same: it may not reach past the pole limit or span the map either."""
+    area = parse_footprint(circle_json(0.0, 84.9, 500_000.0), "/authority_area")
+    with pytest.raises(errors.NearPole) as caught:
+        check_footprint(area, "/authority_area")
+    assert caught.value.pointer == "/authority_area"
+    check_footprint(volume(polygon_json(FIELD)).footprint, "/authority_area")
