@@ -35,6 +35,7 @@ from deconflict.store.pg_schema import apply_migrations, ensure_cube_extension
 from deconflict.store.pg_volumes import PgVolumeIndex
 from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import PostgresSession
+from deconflict.store.terrain_record import must_record, terrain_text
 
 T = TypeVar("T")
 
@@ -56,6 +57,18 @@ _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan"
 
 Connection = psycopg.Connection[TupleRow]
+
+
+def _record_terrain(conn: Connection, model: VerticalModel) -> None:
+    """Record the terrain range, or refuse one other than the AGL volumes were indexed
+    with (`terrain_record`)."""
+    with conn.transaction():
+        row = conn.execute("SELECT terrain_range FROM index_meta FOR UPDATE").fetchone()
+        counted = conn.execute("SELECT count(*) FROM volumes WHERE alt_ref = 'AGL'").fetchone()
+        assert row is not None
+        assert counted is not None
+        if must_record(None if row[0] is None else str(row[0]), model, int(counted[0])):
+            conn.execute("UPDATE index_meta SET terrain_range = %s", (terrain_text(model),))
 
 
 class PgTransaction(RecordRepositories):
@@ -122,6 +135,7 @@ class PostgresStore:
             row = conn.execute("SELECT epoch_us FROM index_meta").fetchone()
             assert row is not None
             self._epoch = from_us(int(row[0]))
+            _record_terrain(conn, model)
 
     def write(self, work: Callable[[PgTransaction], T]) -> T:
         conn = self._connection()

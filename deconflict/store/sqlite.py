@@ -29,6 +29,7 @@ from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import SqliteSession
 from deconflict.store.sqlite_map import MapChoice
 from deconflict.store.sqlite_volumes import EPOCH_KEY, EpochSlot, SqliteVolumeIndex
+from deconflict.store.terrain_record import TERRAIN_KEY, must_record, terrain_text
 from deconflict.store.writer_lock import WriterLock
 
 T = TypeVar("T")
@@ -107,6 +108,7 @@ class SqliteStore:
         self._busy_timeout_s = busy_timeout_s
         conn = self._connection()
         _migrate(conn)
+        _record_terrain(conn, model)
         self._log.sync()
 
     def write(self, work: Callable[[SqliteTransaction], T]) -> T:
@@ -343,6 +345,24 @@ def _apply_scripts(conn: sqlite3.Connection) -> None:
             "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
             (EPOCH_KEY, str(to_us(midnight))),
         )
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _record_terrain(conn: sqlite3.Connection, model: VerticalModel) -> None:
+    """Record the terrain range, or refuse one other than the AGL volumes were indexed
+    with (`terrain_record`)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (TERRAIN_KEY,)).fetchone()
+        (agl,) = conn.execute("SELECT count(*) FROM volumes WHERE alt_ref = 'AGL'").fetchone()
+        if must_record(None if row is None else str(row[0]), model, int(agl)):
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                (TERRAIN_KEY, terrain_text(model)),
+            )
     except BaseException:
         conn.rollback()
         raise
