@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.interface import Store
 from deconflict.store.postgres import PostgresStore
 from deconflict.store.sqlite import SqliteStore
@@ -71,3 +72,29 @@ def store(request: pytest.FixtureRequest, sqlite_path: Path) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+#: Opens a store on the one file or schema a test has, with a given vertical model.
+StoreOpener = Callable[[VerticalModel], Store]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_store(request: pytest.FixtureRequest, sqlite_path: Path) -> Iterator[StoreOpener]:
+    """Opens the same fresh store of each backend (a SQLite file, a PostgreSQL schema) with
+    the vertical model given, as often as a test asks; closes every one afterwards."""
+    opened: list[Store] = []
+
+    def opener(model: VerticalModel) -> Store:
+        store: Store
+        if request.param == "sqlite":
+            store = SqliteStore(sqlite_path, model=model)
+        else:
+            pg_url: str = request.getfixturevalue("pg_url")
+            pg_schema: str = request.getfixturevalue("pg_schema")
+            store = PostgresStore(pg_url, schema=pg_schema, model=model)
+        opened.append(store)
+        return store
+
+    yield opener
+    for store in opened:
+        store.close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,9 +18,7 @@ from deconflict.service.checking import Presearch, find_conflicts, presearch
 from deconflict.service.clock import ManualClock
 from deconflict.service.context import Principal, Service
 from deconflict.service.parties import authenticate, create_member, create_party
-from deconflict.store.interface import Store
-from deconflict.store.postgres import PostgresStore
-from deconflict.store.sqlite import SqliteStore
+from tests.conftest import StoreOpener
 from tests.service.conftest import T0, Cast
 
 
@@ -108,21 +104,13 @@ def test_a_presearch_of_other_volumes_is_not_used(cast: Cast) -> None:
 TERRAIN = VerticalModel(-10.0, 2_900.0)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def terrain_service(request: pytest.FixtureRequest, sqlite_path: Path) -> Iterator[Service]:
+@pytest.fixture
+def terrain_service(open_store: StoreOpener) -> Service:
     """A service whose store and measurements both take AGL altitudes, as composed from
     settings with a terrain range."""
-    opened: Store
-    if request.param == "sqlite":
-        opened = SqliteStore(sqlite_path, model=TERRAIN)
-    else:
-        pg_url: str = request.getfixturevalue("pg_url")
-        pg_schema: str = request.getfixturevalue("pg_schema")
-        opened = PostgresStore(pg_url, schema=pg_schema, model=TERRAIN)
-    try:
-        yield Service(opened, b"test-pseudonym-secret", clock=ManualClock(T0), model=TERRAIN)
-    finally:
-        opened.close()
+    return Service(
+        open_store(TERRAIN), b"test-pseudonym-secret", clock=ManualClock(T0), model=TERRAIN
+    )
 
 
 def _planner(svc: Service, name: str) -> Principal:

@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
 
 from deconflict.geometry import Reach, parse_volume
 from deconflict.geometry.altitude import VerticalModel
-from deconflict.store.interface import Store
-from deconflict.store.postgres import PostgresStore
-from deconflict.store.sqlite import SqliteStore
 from deconflict.store.terrain_record import must_record, terrain_text
+from tests.conftest import StoreOpener
 from tests.store.test_contract import BASE, NOW, at, found, owner, put
 
 LOWLAND = VerticalModel(0.0, 100.0)
 HIGHLAND = VerticalModel(0.0, 3_000.0)
-
-Opener = Callable[[VerticalModel], Store]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def open_store(request: pytest.FixtureRequest, sqlite_path: Path) -> Iterator[Opener]:
-    """Opens the same store (file or schema) again with a given vertical model."""
-    opened: list[Store] = []
-
-    def opener(model: VerticalModel) -> Store:
-        store: Store
-        if request.param == "sqlite":
-            store = SqliteStore(sqlite_path, model=model)
-        else:
-            pg_url: str = request.getfixturevalue("pg_url")
-            pg_schema: str = request.getfixturevalue("pg_schema")
-            store = PostgresStore(pg_url, schema=pg_schema, model=model)
-        opened.append(store)
-        return store
-
-    yield opener
-    for store in opened:
-        store.close()
 
 
 def _agl(model: VerticalModel) -> Reach:
@@ -65,7 +37,7 @@ def _wgs84(lower_m: float, upper_m: float) -> Reach:
     return Reach(parse_volume(volume))
 
 
-def test_agl_volumes_keep_the_store_to_their_terrain_range(open_store: Opener) -> None:
+def test_agl_volumes_keep_the_store_to_their_terrain_range(open_store: StoreOpener) -> None:
     """Stored with ground up to 100 m, an AGL 0–120 m volume reaches ~306 m above the
     ellipsoid at most; opened with ground up to 3,000 m, a WGS84 query at 2,000 m would meet
     it by the rule, but its stored bounds say no: the store refuses to open so."""
@@ -82,7 +54,7 @@ def test_agl_volumes_keep_the_store_to_their_terrain_range(open_store: Opener) -
     assert found(again, _wgs84(250.0, 300.0), now=NOW) == {("op-agl", 0)}
 
 
-def test_without_agl_volumes_the_range_may_change(open_store: Opener) -> None:
+def test_without_agl_volumes_the_range_may_change(open_store: StoreOpener) -> None:
     first = open_store(LOWLAND)
     put(first, owner("op-wgs84"), _wgs84(0.0, 120.0))
     first.close()
