@@ -224,6 +224,13 @@ class SignatureRefused(DeconflictError):
         self.reason = reason
 
 
+class StoreMismatch(DeconflictError):
+    """A store holds data indexed under settings this process does not share (its terrain
+    range), and opening it so would give wrong answers."""
+
+    code = "store-mismatch"
+
+
 class ServerFailed(DeconflictError):
     """A server process could not start: its port taken, its database unreachable..."""
 

@@ -8,6 +8,7 @@ conflicts, so it records the range and refuses another while it holds AGL volume
 
 from __future__ import annotations
 
+from deconflict import errors
 from deconflict.geometry.altitude import VerticalModel
 
 #: Key of the range in SQLite's `meta`; PostgreSQL keeps it in `index_meta.terrain_range`.
@@ -22,7 +23,7 @@ def terrain_text(model: VerticalModel) -> str:
 
 
 def must_record(recorded: str | None, model: VerticalModel, agl_volumes: int) -> bool:
-    """Whether the store should record `model`'s range now; raises ValueError when AGL
+    """Whether the store should record `model`'s range now; raises `StoreMismatch` when AGL
     volumes were indexed with another. A store that recorded none yet takes the range it
     is opened with."""
     current = terrain_text(model)
@@ -31,7 +32,7 @@ def must_record(recorded: str | None, model: VerticalModel, agl_volumes: int) ->
     if recorded is not None and agl_volumes:
         was = f"terrain range {recorded} m" if recorded else "no terrain range"
         now = f"terrain range {current} m" if current else "no terrain range"
-        raise ValueError(
+        raise errors.StoreMismatch(
             f"this store holds {agl_volumes} AGL volume(s) indexed with {was}; it cannot be "
             f"opened with {now}: their bounds would no longer hold and conflicts would be "
             f"missed (set DECONFLICT_TERRAIN_MIN_M and DECONFLICT_TERRAIN_MAX_M as before)"

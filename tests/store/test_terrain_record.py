@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from deconflict import errors
 from deconflict.geometry import Reach, parse_volume
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.terrain_record import must_record, terrain_text
@@ -45,10 +46,10 @@ def test_agl_volumes_keep_the_store_to_their_terrain_range(open_store: StoreOpen
     put(lowland, owner("op-agl"), _agl(LOWLAND))
     assert found(lowland, _wgs84(2_000.0, 2_100.0), now=NOW) == set()
     lowland.close()
-    with pytest.raises(ValueError, match="1 AGL volume") as caught:
+    with pytest.raises(errors.StoreMismatch, match="1 AGL volume") as caught:
         open_store(HIGHLAND)
     assert "terrain range 0.0,100.0 m" in str(caught.value)
-    with pytest.raises(ValueError, match="no terrain range"):
+    with pytest.raises(errors.StoreMismatch, match="no terrain range"):
         open_store(VerticalModel())
     again = open_store(LOWLAND)
     assert found(again, _wgs84(250.0, 300.0), now=NOW) == {("op-agl", 0)}
@@ -62,7 +63,7 @@ def test_without_agl_volumes_the_range_may_change(open_store: StoreOpener) -> No
     put(second, owner("op-agl"), _agl(HIGHLAND))
     assert found(second, _wgs84(2_000.0, 2_100.0), now=NOW) == {("op-agl", 0)}
     second.close()
-    with pytest.raises(ValueError, match=r"terrain range 0\.0,3000\.0 m"):
+    with pytest.raises(errors.StoreMismatch, match=r"terrain range 0\.0,3000\.0 m"):
         open_store(LOWLAND)
 
 
