@@ -107,8 +107,12 @@ class SqliteStore:
         self._log = LogSync(self.path)
         self._busy_timeout_s = busy_timeout_s
         conn = self._connection()
-        _migrate(conn)
-        _record_terrain(conn, model)
+        try:
+            _migrate(conn)
+            _record_terrain(conn, model)
+        except BaseException:
+            self.close()  # a store refused at its opening keeps no file or lock open
+            raise
         self._log.sync()
 
     def write(self, work: Callable[[SqliteTransaction], T]) -> T:

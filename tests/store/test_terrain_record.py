@@ -51,8 +51,9 @@ def test_agl_volumes_keep_the_store_to_their_terrain_range(open_store: StoreOpen
     assert "terrain range 0.0,100.0 m" in str(caught.value)
     with pytest.raises(errors.StoreMismatch, match="no terrain range"):
         open_store(VerticalModel())
-    again = open_store(LOWLAND)
+    again = open_store(LOWLAND)  # the refused openings left no lock behind
     assert found(again, _wgs84(250.0, 300.0), now=NOW) == {("op-agl", 0)}
+    put(again, owner("op-later"), _agl(LOWLAND))
 
 
 def test_without_agl_volumes_the_range_may_change(open_store: StoreOpener) -> None:
