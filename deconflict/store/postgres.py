@@ -64,10 +64,14 @@ def _record_terrain(conn: Connection, model: VerticalModel) -> None:
     with (`terrain_record`)."""
     with conn.transaction():
         row = conn.execute("SELECT terrain_range FROM index_meta FOR UPDATE").fetchone()
-        counted = conn.execute("SELECT count(*) FROM volumes WHERE alt_ref = 'AGL'").fetchone()
         assert row is not None
-        assert counted is not None
-        if must_record(None if row[0] is None else str(row[0]), model, int(counted[0])):
+
+        def count_agl() -> int:
+            counted = conn.execute("SELECT count(*) FROM volumes WHERE alt_ref = 'AGL'").fetchone()
+            assert counted is not None
+            return int(counted[0])
+
+        if must_record(None if row[0] is None else str(row[0]), model, count_agl):
             conn.execute("UPDATE index_meta SET terrain_range = %s", (terrain_text(model),))
 
 

@@ -355,14 +355,20 @@ def _apply_scripts(conn: sqlite3.Connection) -> None:
     conn.commit()
 
 
+_COUNT_AGL = "SELECT count(*) FROM volumes WHERE alt_ref = 'AGL'"
+
+
 def _record_terrain(conn: sqlite3.Connection, model: VerticalModel) -> None:
     """Record the terrain range, or refuse one other than the AGL volumes were indexed
     with (`terrain_record`)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (TERRAIN_KEY,)).fetchone()
-        (agl,) = conn.execute("SELECT count(*) FROM volumes WHERE alt_ref = 'AGL'").fetchone()
-        if must_record(None if row is None else str(row[0]), model, int(agl)):
+
+        def count_agl() -> int:
+            return int(conn.execute(_COUNT_AGL).fetchone()[0])
+
+        if must_record(None if row is None else str(row[0]), model, count_agl):
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                 (TERRAIN_KEY, terrain_text(model)),

@@ -8,6 +8,8 @@ conflicts, so it records the range and refuses another while it holds AGL volume
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from deconflict import errors
 from deconflict.geometry.altitude import VerticalModel
 
@@ -22,14 +24,16 @@ def terrain_text(model: VerticalModel) -> str:
     return f"{model.terrain_min_m!r},{model.terrain_max_m!r}"
 
 
-def must_record(recorded: str | None, model: VerticalModel, agl_volumes: int) -> bool:
+def must_record(recorded: str | None, model: VerticalModel, count_agl: Callable[[], int]) -> bool:
     """Whether the store should record `model`'s range now; raises `StoreMismatch` when AGL
     volumes were indexed with another. A store that recorded none yet takes the range it
-    is opened with."""
+    is opened with. The AGL volumes are counted only when the range differs: at a million
+    stored the count reads the whole table."""
     current = terrain_text(model)
     if recorded == current:
         return False
-    if recorded is not None and agl_volumes:
+    agl_volumes = 0 if recorded is None else count_agl()
+    if agl_volumes:
         was = f"terrain range {recorded} m" if recorded else "no terrain range"
         now = f"terrain range {current} m" if current else "no terrain range"
         raise errors.StoreMismatch(
