@@ -13,7 +13,12 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.geometry.antimeridian import cut_at_antimeridian, unwrap_lons, wrap_towards
+from deconflict.geometry.antimeridian import (
+    cut_at_antimeridian,
+    in_whole_turns,
+    unwrap_lons,
+    wrap_towards,
+)
 from deconflict.geometry.geodesy import GEOD, FloatArray, edge_step_deg
 
 
@@ -61,13 +66,7 @@ class AzimuthalPlane:
         densified along it, and measured far too near (1,753 km read as 480 km at 84°N)."""
         if len(coords) == 0:
             return coords
-        ref = float(coords[0, 0])
-        lon = coords[:, 0]
-        # Whole turns only, added where needed, so that positions keep their exact values.
-        turns = np.round((ref - lon) / 360.0) + round((self.lon0 - ref) / 360.0)
-        out = coords.copy()
-        out[:, 0] = np.where(turns != 0.0, lon + 360.0 * turns, lon)
-        return out
+        return in_whole_turns(coords, float(coords[0, 0]), self.lon0)
 
     def from_plane(self, geom: BaseGeometry) -> BaseGeometry:
         """Back to lon/lat, cut at the antimeridian where the shape crosses it."""

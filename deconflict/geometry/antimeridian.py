@@ -51,6 +51,18 @@ def cut_at_antimeridian(unwrapped: BaseGeometry) -> BaseGeometry:
     return shapely.MultiPolygon(polygons)
 
 
+def in_whole_turns(coords: FloatArray, first_lons: FloatArray | float, lon0: float) -> FloatArray:
+    """Positions moved by whole turns so that each shape is one continuous piece near lon0:
+    each position made continuous around its shape's first longitude (`first_lons`, one
+    per position or one for all), then the shape moved by the turns that bring that
+    first longitude nearest lon0. Positions needing no turn keep their exact values."""
+    lon = coords[:, 0]
+    turns = np.round((first_lons - lon) / 360.0) + np.round((lon0 - first_lons) / 360.0)
+    out = coords.copy()
+    out[:, 0] = np.where(turns != 0.0, lon + 360.0 * turns, lon)
+    return out
+
+
 def wrap_towards(coords: FloatArray, reference_lon: float) -> FloatArray:
     """Coordinates with longitudes moved by a whole turn to lie within 180° of a reference."""
     out = coords.copy()

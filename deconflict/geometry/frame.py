@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from deconflict.geometry.antimeridian import wrap_towards
+from deconflict.geometry.antimeridian import in_whole_turns, wrap_towards
 from deconflict.geometry.geodesy import (
     FloatArray,
     abs_lat_range,
@@ -63,10 +63,8 @@ class LocalFrame:
         first = np.searchsorted(owner, owner)
 
         def project(coords: FloatArray) -> FloatArray:
-            ref = coords[first, 0]
-            lon = ref + (coords[:, 0] - ref + 180.0) % 360.0 - 180.0
-            lon += 360.0 * np.round((self.lon0 - ref) / 360.0)
-            return self.coords_to_plane(np.column_stack((lon, coords[:, 1])), wrap=False)
+            continuous = in_whole_turns(coords, coords[first, 0], self.lon0)
+            return self.coords_to_plane(continuous, wrap=False)
 
         return shapely.transform(geoms, project)
 

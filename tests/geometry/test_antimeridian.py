@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from deconflict.geometry.antimeridian import (
     cut_at_antimeridian,
+    in_whole_turns,
     shift_near,
     unwrap_lons,
     wrap_towards,
@@ -76,3 +77,15 @@ def test_a_hole_across_the_antimeridian_is_cut_with_its_shell() -> None:
     assert not cut.contains(shapely.Point(179.9, 10.5))
     assert not cut.contains(shapely.Point(-179.9, 10.5))
     assert cut.contains(shapely.Point(-179.0, 11.0))
+
+
+def test_in_whole_turns_keeps_a_shape_whole_near_the_reference() -> None:
+    # A ring across 180° seen from lon0 = 0: one piece near -180 (or 180), never split.
+    ring = np.array([[179.5, 84.3], [-179.5, 84.3], [-179.5, 84.4], [179.5, 84.4]])
+    moved = in_whole_turns(ring, 179.5, 0.0)
+    assert moved[:, 0].tolist() == [179.5, 180.5, 180.5, 179.5]
+    # Seen from lon0 = -170, the same ring moves a whole turn west, as one piece.
+    assert in_whole_turns(ring, 179.5, -170.0)[:, 0].tolist() == [-180.5, -179.5, -179.5, -180.5]
+    # Positions needing no turn keep their exact values.
+    near = np.array([[-16.85000000000001, 1.0], [-16.8, 2.0]])
+    assert in_whole_turns(near, -16.85000000000001, 0.0).tolist() == near.tolist()
