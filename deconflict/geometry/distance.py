@@ -87,6 +87,7 @@ def cores_within_m(
         b_stretch, b_spot = _nearest_stretch(a_plane, b_rest, reach_in_frame)
         if b_stretch is None:
             return False
+        b_lonlat = _to_lonlat(frame, b_stretch)
         a_rest = a_plane
         while not a_rest.is_empty:
             a_stretch, a_spot = _nearest_stretch(b_stretch, a_rest, reach_in_frame)
@@ -95,15 +96,16 @@ def cores_within_m(
             refined += 1
             if refined > MAX_SPOTS:
                 return True
-            a_lonlat, b_lonlat = (
-                shapely.transform(g, lambda c: frame.coords_from_plane(c, wrap=False))
-                for g in (a_stretch, b_stretch)
-            )
-            if nearest_points_lonlat(a_lonlat, b_lonlat)[2] <= threshold_m:
+            if nearest_points_lonlat(_to_lonlat(frame, a_stretch), b_lonlat)[2] <= threshold_m:
                 return True
             a_rest = shapely.difference(a_rest, a_spot)
         b_rest = shapely.difference(b_rest, b_spot)
     return False
+
+
+def _to_lonlat(frame: LocalFrame, geom: BaseGeometry) -> BaseGeometry:
+    """A shape in the frame back in lon/lat, its longitudes kept continuous."""
+    return shapely.transform(geom, lambda c: frame.coords_from_plane(c, wrap=False))
 
 
 def _nearest_stretch(
