@@ -51,6 +51,31 @@ def cut_at_antimeridian(unwrapped: BaseGeometry) -> BaseGeometry:
     return shapely.MultiPolygon(polygons)
 
 
+def cut_region_at_antimeridian(unwrapped: BaseGeometry) -> BaseGeometry:
+    """Any shape with continuous longitudes (areas, lines, points, or a mix) moved back
+    into [-180, 180], cut where it crosses; a line or point on the antimeridian itself is
+    kept once, at -180. Areas are cut apart from the rest: an area's edge on the
+    antimeridian is no line of its own."""
+    xmin, _, xmax, _ = unwrapped.bounds
+    if xmin >= -180.0 and xmax <= 180.0:
+        return unwrapped
+    given = shapely.get_parts(unwrapped)
+    areas = [p for p in given if isinstance(p, shapely.Polygon)]
+    parts = shapely.get_parts(cut_at_antimeridian(shapely.MultiPolygon(areas))).tolist()
+    for strip, shift in _WORLD_STRIPS:
+        for shape in given:
+            if isinstance(shape, shapely.Polygon):
+                continue
+            piece = shapely.intersection(shape, strip)
+            moved = shapely.transform(piece, lambda c, s=shift: c + np.array([s, 0.0]))
+            parts.extend(
+                part
+                for part in shapely.get_parts(moved)
+                if not np.all(shapely.get_coordinates(part)[:, 0] == 180.0)
+            )
+    return shapely.union_all(parts)
+
+
 def in_whole_turns(coords: FloatArray, first_lons: FloatArray | float, lon0: float) -> FloatArray:
     """Positions moved by whole turns so that each shape is one continuous piece near lon0:
     each position made continuous around its shape's first longitude (`first_lons`, one

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.frame import LocalFrame
-from deconflict.geometry.geodesy import GEOD, geodesic_distance_m
+from deconflict.geometry.geodesy import BOW_DEG, GEOD, geodesic_distance_m
 
 _REFINEMENTS = 2
 _ORIGIN = shapely.Point(0.0, 0.0)
@@ -56,7 +58,7 @@ def core_distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
         # Centred on the point, the azimuthal plane measures every distance from it exactly.
         plane = AzimuthalPlane(a.x, a.y)
         return float(shapely.distance(_ORIGIN, plane.to_plane(b)))
-    return nearest_points_lonlat(a, b)[2]
+    return least_distance(a, b)[2]
 
 
 def cores_within_m(
@@ -81,26 +83,77 @@ def cores_within_m(
     if isinstance(a, shapely.Point) or isinstance(b, shapely.Point):
         return core_distance_m(a, b) <= threshold_m  # exact from a point: no second place
     reach_in_frame = threshold_m / least_scale
+    for refined, (a_stretch, b_stretch) in enumerate(
+        _stretch_pairs(frame, planes, lambda: reach_in_frame), start=1
+    ):
+        if refined > MAX_SPOTS:
+            return True
+        if nearest_points_lonlat(a_stretch, b_stretch)[2] <= threshold_m:
+            return True
+    return False
+
+
+def least_distance(
+    a: BaseGeometry, b: BaseGeometry
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """The nearest points of two cores and their geodesic distance, wherever on the cores
+    they lie (longitudes continuous from `a`'s; the distance 0 where they touch).
+
+    One refinement gives a pair of points, so a distance no shorter than the least; the
+    cores are then searched stretch by stretch (as `cores_within_m` does) for any pair the
+    frame's bound leaves room to be nearer, the bound tightening as nearer pairs are found.
+    """
+    if shapely.intersects(a, b):
+        point = shapely.get_coordinates(shapely.point_on_surface(shapely.intersection(a, b)))[0]
+        return (float(point[0]), float(point[1])), (float(point[0]), float(point[1])), 0.0
+    if isinstance(b, shapely.Point) and not isinstance(a, shapely.Point):
+        pb, pa, dist = least_distance(b, a)
+        return pa, pb, dist
+    if isinstance(a, shapely.Point):
+        plane = AzimuthalPlane(a.x, a.y)
+        line = shapely.shortest_line(_ORIGIN, plane.to_plane(b))
+        near = plane.coords_from_plane(shapely.get_coordinates(line))[1]
+        near[0] = a.x + (near[0] - a.x + 180.0) % 360.0 - 180.0
+        dist = float(geodesic_distance_m(a.x, a.y, near[0], near[1]))
+        return (a.x, a.y), (float(near[0]), float(near[1])), dist
+    pa, pb, best = nearest_points_lonlat(a, b)
+    _, lat_lo, _, lat_hi = shapely.bounds(shapely.union(a, b))
+    # Centred on `a`'s first position in longitude, so that shapes cut at the antimeridian
+    # are measured whole, as `nearest_points_lonlat` measures them.
+    frame = LocalFrame.at(float(shapely.get_coordinates(a)[0, 0]), (lat_lo + lat_hi) / 2.0)
+    least_scale = frame.scale_range(lat_lo - BOW_DEG, lat_hi + BOW_DEG)[0]
+    planes = (frame.to_plane(a), frame.to_plane(b))
+    pairs = _stretch_pairs(frame, planes, lambda: best / least_scale)
+    for refined, (a_stretch, b_stretch) in enumerate(pairs, start=1):
+        if refined > MAX_SPOTS:
+            break
+        near_a, near_b, dist = nearest_points_lonlat(a_stretch, b_stretch)
+        if dist < best:
+            pa, pb, best = near_a, near_b, dist
+    return pa, pb, best
+
+
+def _stretch_pairs(
+    frame: LocalFrame,
+    planes: tuple[BaseGeometry, BaseGeometry],
+    reach_in_frame: Callable[[], float],
+) -> Iterator[tuple[BaseGeometry, BaseGeometry]]:
+    """Stretches of the two cores (in lon/lat), nearest in the frame first, for as long as
+    what is left comes within `reach_in_frame` (asked again before each)."""
     a_plane, b_rest = planes
-    refined = 0
     while not b_rest.is_empty:
-        b_stretch, b_spot = _nearest_stretch(a_plane, b_rest, reach_in_frame)
+        b_stretch, b_spot = _nearest_stretch(a_plane, b_rest, reach_in_frame())
         if b_stretch is None:
-            return False
+            return
         b_lonlat = _to_lonlat(frame, b_stretch)
         a_rest = a_plane
         while not a_rest.is_empty:
-            a_stretch, a_spot = _nearest_stretch(b_stretch, a_rest, reach_in_frame)
+            a_stretch, a_spot = _nearest_stretch(b_stretch, a_rest, reach_in_frame())
             if a_stretch is None:
                 break
-            refined += 1
-            if refined > MAX_SPOTS:
-                return True
-            if nearest_points_lonlat(_to_lonlat(frame, a_stretch), b_lonlat)[2] <= threshold_m:
-                return True
+            yield _to_lonlat(frame, a_stretch), b_lonlat
             a_rest = shapely.difference(a_rest, a_spot)
         b_rest = shapely.difference(b_rest, b_spot)
-    return False
 
 
 def _to_lonlat(frame: LocalFrame, geom: BaseGeometry) -> BaseGeometry:

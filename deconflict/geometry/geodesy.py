@@ -23,6 +23,10 @@ FloatArray = npt.NDArray[np.float64]
 _RAD_PER_DEG = math.pi / 180.0
 
 
+#: Extra latitude (degrees) allowed for a geodesic bowing poleward of its end points.
+BOW_DEG = 0.05
+
+
 def meridional_radius_m(lat_deg: float) -> float:
     """Radius of curvature along the meridian, M(φ)."""
     s = math.sin(math.radians(lat_deg))

@@ -15,24 +15,19 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
-from deconflict.geometry.distance import cores_within_m, nearest_points_lonlat
+from deconflict.geometry.distance import cores_within_m, least_distance
 from deconflict.geometry.frame import LocalFrame
 from deconflict.geometry.geodesy import (
+    BOW_DEG,
     GEOD,
     degree_scale_range_m,
     geodesic_distance_m,
     lat_span_deg,
 )
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
+from deconflict.geometry.region import continuous_cores, shared_region
 from deconflict.geometry.values import AltitudeBand, Reach, TimeWindow
-
-#: Circles are drawn with this many segments per quarter, circumscribed so they only grow.
-_QUAD_SEGMENTS = 16
-_CIRCUMSCRIBE = 1.0 / float(np.cos(np.pi / (4 * _QUAD_SEGMENTS)))
-#: Extra latitude (degrees) allowed for a geodesic bowing poleward of its end points.
-_BOW_DEG = 0.05
 
 _POINT = 0  # shapely's type id of a Point
 #: Above this many vertices a query is prepared and touching cores are settled by its
@@ -59,7 +54,7 @@ class Overlap:
     conflict is recorded long before anybody looks at where it lies, often by one reader.
     """
 
-    __slots__ = ("_centre", "_footprint", "_reaches", "_separation_m", "altitude", "time")
+    __slots__ = ("_footprint", "_reaches", "_separation_m", "altitude", "time")
 
     def __init__(
         self,
@@ -74,7 +69,6 @@ class Overlap:
             raise ValueError("an overlap needs its footprint or what to draw it from")
         self._footprint = footprint  # lon/lat, cut at the antimeridian; a point if they touch
         self._separation_m = separation_m
-        self._centre: tuple[float, float] | None = None
         # The reaches, or how to get them: a stored reach is decoded only to draw.
         self._reaches = drawn_from
         self.altitude = altitude
@@ -84,26 +78,19 @@ class Overlap:
     def separation_m(self) -> float:
         """The geodesic distance between the two cores, before margins."""
         if self._separation_m is None:
-            self._separation_m, self._centre = self._measured()
+            self._separation_m = least_distance(*continuous_cores(*self.reaches()))[2]
         return self._separation_m
 
     @property
     def footprint(self) -> BaseGeometry:
         if self._footprint is None:
-            if self._centre is None:
-                self._separation_m, self._centre = self._measured()
-            a, b = self.reaches()
-            self._footprint = _overlap_footprint(a, b, self._centre)
+            self._footprint = shared_region(*self.reaches())
         return self._footprint
 
     @property
     def is_drawn(self) -> bool:
         """Whether the footprint is known: given, or drawn since from the two reaches."""
         return self._footprint is not None
-
-    def _measured(self) -> tuple[float, tuple[float, float]]:
-        a, b = self.reaches()
-        return _separation_and_centre(a.core, b.core)
 
     def reaches(self) -> ReachPair:
         """The two reaches it lies between, for an overlap made from them."""
@@ -170,32 +157,6 @@ def _undrawn(
 ) -> Overlap:
     common = TimeWindow(max(a.time.start, window.start), min(a.time.end, window.end))
     return Overlap(None, model.common_band(a.band, band), common, None, drawn_from=drawn_from)
-
-
-def _separation_and_centre(a: BaseGeometry, b: BaseGeometry) -> tuple[float, tuple[float, float]]:
-    """The cores' geodesic distance, and a point between them to centre a plane on.
-
-    Found once for both uses: the nearest points of two polygons cost two projections.
-    Whether the cores share a point decides, not whether their distance rounds to zero:
-    two centres a femtometre apart are 0 m apart and still share nothing.
-    """
-    if shapely.intersects(a, b):
-        shared = shapely.intersection(a, b)
-        point = shapely.get_coordinates(shapely.point_on_surface(shared))[0]
-        return 0.0, (float(point[0]), float(point[1]))
-    if isinstance(a, shapely.Point) and isinstance(b, shapely.Point):
-        pa, pb = (a.x, a.y), (b.x, b.y)
-        separation = float(geodesic_distance_m(a.x, a.y, b.x, b.y))
-    else:
-        pa, pb, separation = nearest_points_lonlat(a, b)
-    lon_a, lon_b = pa[0], pb[0]
-    # Midway the short way round, should the pair straddle the antimeridian.
-    if lon_b - lon_a > 180.0:
-        lon_b -= 360.0
-    elif lon_a - lon_b > 180.0:
-        lon_b += 360.0
-    mid_lon = ((lon_a + lon_b) / 2.0 + 180.0) % 360.0 - 180.0
-    return separation, (mid_lon, (pa[1] + pb[1]) / 2.0)
 
 
 def within_reach(
@@ -302,7 +263,7 @@ def _in_reach_by_frame(
     frame_distance = shapely.distance(plane[-1], plane[:-1])
     # One latitude range covers every pair: a connection in reach starts on the query and
     # is no longer than the threshold, wherever the rest of a large candidate lies.
-    slack = lat_span_deg(float(threshold.max())) + _BOW_DEG
+    slack = lat_span_deg(float(threshold.max())) + BOW_DEG
     s_min, s_max = frame.scale_range(q_lat_lo - slack, q_lat_hi + slack)
     sure = frame_distance * s_max <= threshold
     undecided = ~sure & (frame_distance * s_min <= threshold)
@@ -335,8 +296,8 @@ def _pair_least_scale(
     candidates share when the query is large and the stored core small. Bands that do not
     meet mean no such connection exists (any scale then gives a true answer)."""
     span = lat_span_deg(threshold_m)
-    lat_lo = max(q_lat_lo, float(stored_bounds[1])) - 2.0 * span - _BOW_DEG
-    lat_hi = min(q_lat_hi, float(stored_bounds[3])) + 2.0 * span + _BOW_DEG
+    lat_lo = max(q_lat_lo, float(stored_bounds[1])) - 2.0 * span - BOW_DEG
+    lat_hi = min(q_lat_hi, float(stored_bounds[3])) + 2.0 * span + BOW_DEG
     return frame.scale_range(min(lat_lo, lat_hi), max(lat_lo, lat_hi))[0]
 
 
@@ -346,23 +307,3 @@ def _nearest_in_frame_m(frame: LocalFrame, a: BaseGeometry, b: BaseGeometry) -> 
     line = shapely.shortest_line(a, b)
     (lon_a, lat_a), (lon_b, lat_b) = frame.coords_from_plane(shapely.get_coordinates(line))
     return float(geodesic_distance_m(lon_a, lat_a, lon_b, lat_b))
-
-
-def _overlap_footprint(a: Reach, b: Reach, centre: tuple[float, float]) -> BaseGeometry:
-    if a.margin_m == 0.0 and b.margin_m == 0.0:
-        shared = shapely.intersection(a.core, b.core)
-        if not shared.is_empty:
-            return shared
-    plane = AzimuthalPlane(*centre)
-    region = shapely.intersection(_grown(plane, a), _grown(plane, b))
-    if region.is_empty:
-        # Reaches that only touch share a point, or a sliver below what the plane resolves.
-        return shapely.Point(centre)
-    return plane.from_plane(region)
-
-
-def _grown(plane: AzimuthalPlane, reach: Reach) -> BaseGeometry:
-    shape = plane.to_plane(reach.core)
-    if reach.margin_m == 0.0:
-        return shape
-    return shapely.buffer(shape, reach.margin_m * _CIRCUMSCRIBE, quad_segs=_QUAD_SEGMENTS)
