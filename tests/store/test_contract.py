@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from deconflict import errors
@@ -427,6 +429,18 @@ def test_a_bulk_load_finds_and_removes_each_volume_as_one_by_one(store: Store) -
     store.write(remove_all)
     assert count(store) == 0
     assert store.read(boxes_left) == 0
+
+
+def test_a_bulk_load_of_volumes_already_stored_is_refused_whole(store: Store) -> None:
+    # `add_many` is for entities with no volumes yet; given one that has, SQLite kept both
+    # versions (and searched both) where PostgreSQL refused the load.
+    who = owner("op-1")
+    store.write(lambda tx: tx.volumes.add_many([(who, [reach(BASE)])]))
+    again = [(owner("op-2"), [reach(BASE)]), (owner("op-1", version=2), [reach(BASE)])]
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)):
+        store.write(lambda tx: tx.volumes.add_many(again))
+    assert found(store, reach(BASE)) == {("op-1", 0)}
+    assert count(store) == 1
 
 
 def test_high_water_grows_and_never_reuses_the_id_of_a_removed_volume(store: Store) -> None:
