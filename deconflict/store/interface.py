@@ -127,7 +127,9 @@ class VolumeIndex(Protocol):
         now: datetime,
         kinds: frozenset[EntityKind] = CONFLICTING_KINDS,
     ) -> int:
-        """How many boxes the 4D index alone returns: the bare prefilter, for benchmarks."""
+        """How many boxes the 4D index alone returns: the bare prefilter, for benchmarks.
+        The index knows no kinds and no expiry, but a query's boxes start no earlier than
+        `now` (`search.live_search_boxes`), on both stores alike."""
 
     def candidate_count(
         self,

@@ -18,7 +18,7 @@ from psycopg import sql
 from psycopg.rows import TupleRow
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_box_columns, search_boxes
+from deconflict.geometry import Box4D, Reach, index_box_columns
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.codec import (
     VolumeRow,
@@ -27,7 +27,12 @@ from deconflict.store.codec import (
     to_us,
     to_value_rows,
 )
-from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, CandidateSearch
+from deconflict.store.search import (
+    ALTITUDE_MATCH,
+    CANDIDATE_COLUMNS,
+    CandidateSearch,
+    live_search_boxes,
+)
 
 #: Seconds added to both ends of a box's time span, so that float rounding of seconds
 #: since the epoch can never make two boxes that share an instant look disjoint.
@@ -214,15 +219,9 @@ class PgVolumeIndex(CandidateSearch):
 
     def _query_corners(self, query: Reach, now: datetime) -> list[list[float]]:
         """The low and high corners of each of the query's boxes, one after the other."""
-        now_s = (now - self._epoch).total_seconds()
         corners: list[list[float]] = []
-        for box in search_boxes(query, self._epoch, self._model):
-            lo, hi = box_corners(box)
-            # A live stored box must also reach past now; when the query's window still
-            # runs past now that folds into the overlap, shrinking what the index returns.
-            if lo[3] < now_s <= hi[3]:
-                lo[3] = now_s
-            corners.extend((lo, hi))
+        for box in live_search_boxes(query, self._epoch, self._model, now):
+            corners.extend(box_corners(box))
         return corners
 
 

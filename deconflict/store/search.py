@@ -9,6 +9,7 @@ candidates, and per-row objects cost more than the geometry.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef
-from deconflict.geometry import AltitudeBand, Reach, TimeWindow, within_reach
+from deconflict.geometry import AltitudeBand, Box4D, Reach, TimeWindow, search_boxes, within_reach
+from deconflict.geometry.altitude import VerticalModel
 from deconflict.store.codec import extent_from_columns, owner_from_columns, reach_from_columns
 from deconflict.store.interface import VolumeHit
 
@@ -35,6 +37,22 @@ ALTITUDE_MATCH = (
     "v.ell_lower_m <= ? AND v.ell_upper_m >= ? AND (v.alt_ref <> ? OR "
     "(v.alt_lower_m - v.v_buffer_m <= ? AND v.alt_upper_m + v.v_buffer_m >= ?))"
 )
+
+
+def live_search_boxes(
+    query: Reach, epoch: datetime, model: VerticalModel, now: datetime
+) -> tuple[Box4D, ...]:
+    """The boxes a search looks in (`search_boxes`), each starting no earlier than `now`
+    where its window runs past it: a stored volume still live ends after now, so its box
+    reaches past now too. Both stores narrow the index so, and count so in
+    `prefilter_count`."""
+    now_s = (now - epoch).total_seconds()
+    return tuple(
+        dataclasses.replace(box, t_min_s=now_s) if box.t_min_s < now_s <= box.t_max_s else box
+        for box in search_boxes(query, epoch, model)
+    )
+
+
 Row = Sequence[Any]
 _KIND, _ENTITY, _PARTY, _VERSION, _IDX, _JSON, _WKB, _MARGIN = range(8)
 _H_BUF, _V_BUF, _LOWER, _UPPER, _REF, _START, _END, _ID = range(8, 16)

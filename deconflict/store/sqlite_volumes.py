@@ -11,7 +11,7 @@ from itertools import count
 import numpy as np
 
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.geometry import Box4D, Reach, index_box_columns, search_boxes
+from deconflict.geometry import Box4D, Reach, index_box_columns
 from deconflict.geometry.altitude import VerticalModel
 from deconflict.geometry.envelope import FEW
 from deconflict.store.codec import (
@@ -22,7 +22,12 @@ from deconflict.store.codec import (
     to_us,
     to_value_rows,
 )
-from deconflict.store.search import ALTITUDE_MATCH, CANDIDATE_COLUMNS, CandidateSearch
+from deconflict.store.search import (
+    ALTITUDE_MATCH,
+    CANDIDATE_COLUMNS,
+    CandidateSearch,
+    live_search_boxes,
+)
 
 #: Box ids are volume id * BOXES_PER_VOLUME + k.
 BOXES_PER_VOLUME = 4
@@ -148,7 +153,7 @@ class SqliteVolumeIndex(CandidateSearch):
                 # check decides them wherever they lie.
                 newer = _newer_sql(len(kind_values), exclude is not None)
                 return self._conn.execute(newer, tail).fetchall()
-        boxes = search_boxes(query, self._epoch(), self._model)
+        boxes = live_search_boxes(query, self._epoch(), self._model, now)
         if len(boxes) == 1:
             return self._conn.execute(sql, (*_box_params(boxes[0]), *tail)).fetchall()
         # The query's boxes lie on either side of the antimeridian: one volume may meet
@@ -162,10 +167,10 @@ class SqliteVolumeIndex(CandidateSearch):
     def prefilter_count(
         self, query: Reach, *, now: datetime, kinds: frozenset[EntityKind] = CONFLICTING_KINDS
     ) -> int:
-        del now, kinds  # the bare index knows neither expiry nor kinds: that is the point
+        del kinds  # the bare index knows no kinds: that is the point
         return sum(
             int(self._conn.execute(_COUNT_BOXES, _box_params(box)).fetchone()[0])
-            for box in search_boxes(query, self._epoch(), self._model)
+            for box in live_search_boxes(query, self._epoch(), self._model, now)
         )
 
     def purge_expired(self, *, now: datetime, grace: timedelta, limit: int | None = None) -> int:

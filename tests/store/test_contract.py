@@ -140,6 +140,18 @@ def test_volume_ended_by_now_is_never_returned(store: Store) -> None:
     assert found(store, query, now=T0 + timedelta(minutes=90)) == set()
 
 
+@pytest.mark.parametrize("start", [T0, datetime(2199, 12, 31, 22, 0, tzinfo=UTC)])
+def test_a_volume_is_live_until_the_microsecond_it_ends(store: Store, start: datetime) -> None:
+    # Also in the last hours the limits allow, far from the store's epoch, where a
+    # PostgreSQL query box clipped to `now` in float seconds could slip.
+    offset = (start - T0) / timedelta(minutes=1)
+    put(store, owner("op-1"), reach(BASE, minutes=(offset, offset + 60)))
+    end = start + timedelta(minutes=60)
+    query = reach(BASE, minutes=(offset, offset + 60))
+    assert found(store, query, now=end - timedelta(microseconds=1)) == {("op-1", 0)}
+    assert found(store, query, now=end) == set()
+
+
 def test_purge_deletes_only_volumes_ended_more_than_grace_ago(store: Store) -> None:
     put(store, owner("ended-long-ago"), reach(BASE, minutes=(0, 10)))
     put(store, owner("ended-within-grace"), reach(BASE, minutes=(0, 50)))
@@ -150,6 +162,9 @@ def test_purge_deletes_only_volumes_ended_more_than_grace_ago(store: Store) -> N
     purged = store.write(lambda tx: tx.volumes.purge_expired(now=now, grace=timedelta(minutes=30)))
     assert purged == 1
     assert count(store) == 3
+    # Gone from the index too, not only from the rows a search joins its boxes to.
+    everywhere = reach(BASE, minutes=(0, 200))
+    assert store.read(lambda tx: tx.volumes.prefilter_count(everywhere, now=T0)) == 3
     assert found(store, reach(BASE, minutes=(0, 200)), now=T0) == {
         ("ended-within-grace", 0),
         ("ended-grace-ago", 0),
@@ -168,6 +183,8 @@ def test_purge_takes_at_most_its_limit_and_the_rest_later(store: Store) -> None:
 
     assert [purge(2), purge(2), purge(2), purge(2)] == [2, 2, 1, 0]
     assert count(store) == 1
+    everywhere = reach(BASE, minutes=(0, 200))
+    assert store.read(lambda tx: tx.volumes.prefilter_count(everywhere, now=T0)) == 1
     assert found(store, reach(BASE, minutes=(0, 200)), now=T0) == {("live", 0)}
 
 
@@ -301,6 +318,18 @@ def test_prefilter_counts_boxes_near_the_query_only(store: Store) -> None:
     assert store.read(lambda tx: tx.volumes.prefilter_count(query, now=NOW)) == 1
     far_away = reach(circle(-60.0, -30.0, 100))
     assert store.read(lambda tx: tx.volumes.prefilter_count(far_away, now=NOW)) == 0
+
+
+def test_the_prefilter_starts_at_now_on_both_stores(store: Store) -> None:
+    # SQLite counted boxes of volumes that had ended, PostgreSQL did not: the same bare
+    # prefilter meant different things in the two stores' benchmark figures.
+    put(store, owner("ended"), reach(BASE, minutes=(0, 30)))
+    put(store, owner("live"), reach(BASE, minutes=(0, 120)))
+    query = reach(BASE, minutes=(0, 120))
+    later = T0 + timedelta(minutes=60)
+    assert store.read(lambda tx: tx.volumes.prefilter_count(query, now=T0)) == 2
+    assert store.read(lambda tx: tx.volumes.prefilter_count(query, now=later)) == 1
+    assert found(store, query, now=later) == {("live", 0)}
 
 
 def test_candidates_are_the_rows_the_exact_check_decides(store: Store) -> None:
