@@ -2,8 +2,8 @@
 webhook deliveries leave the store.
 
 Expired volumes already vanish from every search the instant their window ends; purging
-only keeps the index from growing without bound. `deconflict serve` runs `purge` every
-`purge_interval_s` (see docs/configuration.md); `deconflict db purge` runs it by hand.
+only keeps the index from growing without bound. `deconflict serve` runs `purge` at its start
+and every `purge_interval_s` (see docs/configuration.md); `deconflict db purge` runs it by hand.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE, batch: int = PUR
 
 
 class PurgeSchedule:
-    """Runs `purge` every `interval_s` in a daemon thread until stopped."""
+    """Runs `purge` once at its start, then every `interval_s`, in a daemon thread until
+    stopped: a server restarted more often than the interval (deploys, a crash loop) would
+    otherwise never purge, and its tables would grow for good."""
 
     def __init__(self, svc: Service, interval_s: float, grace: timedelta = DEFAULT_PURGE_GRACE):
         self._svc = svc
@@ -73,9 +75,10 @@ class PurgeSchedule:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        while not self._stop.wait(self._interval_s):
+        while not self._stop.is_set():
             try:
                 purge(self._svc, self._grace)
             except Exception:
                 # A failed round is retried next interval; the server must keep serving.
                 _log.exception("purge failed; retrying in %s s", self._interval_s)
+            self._stop.wait(self._interval_s)
