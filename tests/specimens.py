@@ -252,6 +252,14 @@ PAIRS: dict[str, Pair] = {
     "circles_1m_overlap": _pair(
         _circles_apart(1.0), True, "radii summing to 1 m more than the distance of the centres"
     ),
+    "circles_3cm_apart": _pair(
+        _circles_apart(-0.03),
+        True,
+        "radii 3 cm short of the distance of the centres: within the 5 cm tolerance, touching",
+    ),
+    "circles_10cm_apart": _pair(
+        _circles_apart(-0.10), False, "radii 10 cm short of the distance: beyond the tolerance"
+    ),
     "dateline_overlap_west_side": _pair(
         _dateline(box(-179.75, -16.85, -179.60, -16.80)),
         True,

@@ -35,6 +35,15 @@ def test_amsl_is_widened_by_the_geoid_range() -> None:
     assert not DEFAULT_VERTICAL_MODEL.bands_meet(band, AltitudeBand(0.0, 100.0 + -107.5))
 
 
+@pytest.mark.parametrize("wgs84_m", [-106.3, 95.7])
+def test_the_geoid_range_holds_the_worlds_lowest_and_highest_sea(wgs84_m: float) -> None:
+    # Literal figures, not the module's constants: EGM2008 puts the geoid from about
+    # 106.2 m below the ellipsoid (south of Sri Lanka) to 85.8 m above it (New Guinea), so
+    # a band 0-10 m above sea level reaches ellipsoid heights from -106.2 to +95.8 m.
+    sea_level = AltitudeBand(0.0, 10.0, AMSL)
+    assert DEFAULT_VERTICAL_MODEL.bands_meet(sea_level, AltitudeBand(wgs84_m, wgs84_m, WGS84))
+
+
 def test_agl_needs_a_terrain_model() -> None:
     band = AltitudeBand(0.0, 120.0, AGL)
     with pytest.raises(errors.InvalidAltitudeBand) as caught:
