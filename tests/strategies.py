@@ -127,12 +127,18 @@ def footprints_at(draw: st.DrawFn, lon: float, lat: float, max_size_m: float) ->
     return {"type": "Polygon", "coordinates": rings}
 
 
+Band = tuple[float, float, str]
+
+
 @st.composite
-def bands(draw: st.DrawFn) -> tuple[float, float]:
-    """(lower_m, upper_m), zero thickness included."""
+def bands(draw: st.DrawFn) -> Band:
+    """(lower_m, upper_m, reference), zero thickness included; one in four above mean sea
+    level rather than the ellipsoid, so that pairs in different references are compared
+    (AGL needs a deployment's terrain range, which the default model has not)."""
     lower = draw(st.sampled_from([0.0, 120.0]) | st.floats(-100.0, 3_000.0))
     thickness = draw(st.sampled_from([0.0, 50.0]) | st.floats(0.0, 1_000.0))
-    return lower, lower + thickness
+    reference = draw(st.sampled_from(["WGS84", "WGS84", "WGS84", "AMSL"]))
+    return lower, lower + thickness, reference
 
 
 @st.composite
@@ -143,12 +149,13 @@ def windows(draw: st.DrawFn) -> tuple[str, str]:
     return start.isoformat(), end.isoformat()
 
 
-def volume_from(footprint: JSON, band: tuple[float, float], window: tuple[str, str]) -> Volume4D:
+def volume_from(footprint: JSON, band: Band, window: tuple[str, str]) -> Volume4D:
     """Parse a drawn volume; draws the parser refuses (rare slivers) are discarded."""
     data: dict[str, Any] = {
         "footprint": footprint,
         "altitude_lower_m": band[0],
         "altitude_upper_m": band[1],
+        "altitude_reference": band[2],
         "start": window[0],
         "end": window[1],
     }

@@ -541,11 +541,42 @@ def test_time_and_altitude_rule(pair: tuple[Reach, Reach]) -> None:
     if reaches_meet(a, b):
         assert a.time.start < b.time.end
         assert b.time.start < a.time.end
-        assert a.band.lower_m <= b.band.upper_m
-        assert b.band.lower_m <= a.band.upper_m
+        (a_lo, a_hi), (b_lo, b_hi) = _heights_compared(a.band, b.band)
+        assert a_lo <= b_hi
+        assert b_lo <= a_hi
     # Moving b's window to begin exactly when a's ends always separates them.
     later = TimeWindow(a.time.end, a.time.end + timedelta(hours=1))
     assert not reaches_meet(a, Reach(Volume4D(b.volume.footprint, b.volume.altitude, later)))
+
+
+#: The geoid's least and greatest height above the WGS84 ellipsoid (EGM2008, rounded
+#: outward), written here rather than read from the code under test.
+_GEOID_M = (-107.0, 86.0)
+
+
+def _heights_compared(a: AltitudeBand, b: AltitudeBand) -> tuple[tuple[float, ...], ...]:
+    """Two bands as the rule compares them: as given in one reference; else each as the
+    ellipsoid heights it may stand for (mean sea level is the geoid)."""
+    if a.reference == b.reference:
+        return (a.lower_m, a.upper_m), (b.lower_m, b.upper_m)
+
+    def on_ellipsoid(band: AltitudeBand) -> tuple[float, float]:
+        if band.reference is AltitudeReference.WGS84:
+            return band.lower_m, band.upper_m
+        assert band.reference is AltitudeReference.AMSL
+        return band.lower_m + _GEOID_M[0], band.upper_m + _GEOID_M[1]
+
+    return on_ellipsoid(a), on_ellipsoid(b)
+
+
+@DETERMINISTIC
+@given(nearby_pairs())
+def test_bands_meet_as_their_heights_may_in_any_references(pair: tuple[Reach, Reach]) -> None:
+    a, b = pair
+    # b given a's footprint and window: only the heights decide.
+    b = Reach(Volume4D(a.volume.footprint, b.volume.altitude, a.time), b.buffer)
+    (a_lo, a_hi), (b_lo, b_hi) = _heights_compared(a.band, b.band)
+    assert reaches_meet(a, b) is (a_lo <= b_hi and b_lo <= a_hi)
 
 
 # --- exact layouts: where the true distance is known, both answers are checked --------------
