@@ -645,14 +645,7 @@ def test_circle_beside_a_meridian_edge(
     circle's centre is exactly `distance_m` from the rectangle, wherever on Earth it is.
     """
     lon, lat = centre
-    half_lat = 3.0 * distance_m / 111_000.0 + 0.01
-    width = -0.2 if side == 90.0 else 0.2
-    lat_lo, lat_hi = lat - 2.0 * foot * half_lat, lat + 2.0 * (1.0 - foot) * half_lat
-    ring = [[lon, lat_lo], [lon, lat_hi], [lon + width, lat_hi], [lon + width, lat_lo]]
-    ring = [[(x + 180.0) % 360.0 - 180.0 if abs(x) > 180.0 else x, y] for x, y in ring]
-    if side == 90.0:
-        ring.reverse()
-    ring.append(ring[0])
+    ring = _rectangle_on_meridian(lon, lat, side, distance_m, foot)
     c_lon, c_lat, _ = GEOD.fwd(lon, lat, side, distance_m)
     total = distance_m + delta_m
     buffer_m = buffer_share * (total - 1.0)
@@ -667,6 +660,68 @@ def test_circle_beside_a_meridian_edge(
     assume(expected is not None)
     assert reaches_meet(rectangle, circle) is expected
     assert reaches_meet(circle, rectangle) is expected
+
+
+def _rectangle_on_meridian(
+    lon: float, lat: float, side: float, distance_m: float, foot: float
+) -> list[list[float]]:
+    """A ring with its edge on the meridian through (lon, lat), lying away from `side`
+    (90: east of it lies the open side), tall enough for an object `distance_m` out."""
+    half_lat = 3.0 * distance_m / 111_000.0 + 0.01
+    width = -0.2 if side == 90.0 else 0.2
+    lat_lo, lat_hi = lat - 2.0 * foot * half_lat, lat + 2.0 * (1.0 - foot) * half_lat
+    ring = [[lon, lat_lo], [lon, lat_hi], [lon + width, lat_hi], [lon + width, lat_lo]]
+    ring = [[(x + 180.0) % 360.0 - 180.0 if abs(x) > 180.0 else x, y] for x, y in ring]
+    if side == 90.0:
+        ring.reverse()
+    ring.append(ring[0])
+    return ring
+
+
+@DETERMINISTIC
+@given(
+    centres(),
+    st.sampled_from([90.0, 270.0]),
+    st.floats(2.0, 50_000.0),
+    _DELTAS_M,
+    st.floats(0.0, 1.0),
+    st.floats(0.3, 0.7),
+)
+def test_a_polygon_corner_beside_a_meridian_edge(
+    centre: tuple[float, float],
+    side: float,
+    distance_m: float,
+    delta_m: float,
+    buffer_share: float,
+    foot: float,
+) -> None:
+    """Two polygons at a known distance: the rectangle above, and a triangle whose corner
+    stands straight out from its edge and whose other points lie farther out in longitude
+    and no nearer the pole. A point's distance from a meridian grows with the longitude
+    between them and falls with latitude, so the corner is the triangle's nearest point,
+    exactly `distance_m` away; the margins fall either side of it, both answers checked."""
+    lon, lat = centre
+    ring = _rectangle_on_meridian(lon, lat, side, distance_m, foot)
+    c_lon, c_lat, _ = GEOD.fwd(lon, lat, side, distance_m)
+    c_lon, c_lat = float(c_lon), float(c_lat)
+    out = 0.05 if side == 90.0 else -0.05
+    equatorward = -min(0.02, abs(c_lat) / 2.0) if c_lat >= 0.0 else min(0.02, abs(c_lat) / 2.0)
+    assume(abs(equatorward) >= 1e-4)
+    far = (c_lon + out + 180.0) % 360.0 - 180.0
+    triangle = [[c_lon, c_lat], [far, c_lat], [far, c_lat + equatorward], [c_lon, c_lat]]
+    total = distance_m + delta_m
+    buffer_m = buffer_share * total
+    assume(total - buffer_m >= 0.0)
+    try:
+        rectangle = reach(polygon_json(ring), horizontal_m=buffer_m)
+        corner = reach(polygon_json(triangle), horizontal_m=total - buffer_m)
+    except InvalidInput:
+        assume(False)
+        raise
+    expected = _expected(delta_m)
+    assume(expected is not None)
+    assert reaches_meet(rectangle, corner) is expected
+    assert reaches_meet(corner, rectangle) is expected
 
 
 def test_a_tiny_polygon_cut_by_the_antimeridian_meets_a_circle_at_its_margin() -> None:
