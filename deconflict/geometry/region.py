@@ -31,8 +31,9 @@ from deconflict.geometry.geodesy import (
 )
 from deconflict.geometry.values import CircleFootprint, Reach
 
-#: Length of outline (metres) grown in one plane: within ~5 km of its centre, the plane
-#: measures offsets of 100 km to ~2 cm (`distance.SPOT_RADIUS_M`).
+#: The least length of outline (metres) grown in one plane (see `_stretch_m`): within
+#: ~5 km of its centre, the plane measures offsets of 100 km to ~2 cm
+#: (`distance.SPOT_RADIUS_M`).
 STRETCH_M = 10_000.0
 #: Most a plane centred on a stretch may misjudge an offset from it (metres).
 _PLANE_ERROR_M = 0.05
@@ -137,12 +138,13 @@ def _grown(
 
 def _stretch_m(margin_m: float) -> float:
     """Length of outline grown in one plane. Across the plane, lengths stretch by up to
-    (ρ/R)²/6 at range ρ, and an offset from a stretch reaches at most half its length plus
-    the margin from the centre: that keeps the error under `_PLANE_ERROR_M`. Never
-    shorter than `STRETCH_M`, within which offsets run out nearly along the plane's radii
-    and are measured to a few cm whatever the margin."""
-    reach_m = A_M * math.sqrt(6.0 * _PLANE_ERROR_M / margin_m)
-    return max(STRETCH_M, 2.0 * (reach_m - margin_m))
+    (ρ/R)²/6 at range ρ, but an offset leaves its stretch nearly along the plane's radii:
+    from a point x along the stretch from its centre, the part of each step across the
+    radius is x/ρ of it, and the offset's length is misjudged by about margin·x²/(6R²),
+    whatever its range. Stretches of 2x keep that under `_PLANE_ERROR_M`: 31 km for a
+    50 km buffer, 312 km for 500 m."""
+    half_m = A_M * math.sqrt(6.0 * _PLANE_ERROR_M / margin_m)
+    return max(STRETCH_M, 2.0 * half_m)
 
 
 def _disc_around(

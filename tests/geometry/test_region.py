@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from hypothesis import assume, given, settings
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.geometry import Reach, overlap
+from deconflict.geometry import Reach, Volume4D, overlap
 from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.distance import core_distance_m
 from deconflict.geometry.region import REGION_EXCESS_M
@@ -27,6 +28,7 @@ from tests.specimens import (
     polygon_json,
     reach,
 )
+from tests.strategies import DETERMINISTIC, nearby_pairs
 
 _ORIGIN = shapely.Point(0.0, 0.0)
 
@@ -59,13 +61,14 @@ def _uncovered_m(region: BaseGeometry, lon: float, lat: float) -> float:
     return float(shapely.distance(_ORIGIN, AzimuthalPlane(lon, lat).to_plane(region)))
 
 
-def _assert_drawn_within(a: Reach, b: Reach, region: BaseGeometry) -> None:
+def _assert_drawn_within(a: Reach, b: Reach, region: BaseGeometry, per_part: int = 120) -> None:
     assert region.is_valid, shapely.is_valid_reason(region)
     assert not region.is_empty
     lons = shapely.get_coordinates(region)[:, 0]
     assert lons.min() >= -180.0
     assert lons.max() <= 180.0
-    worst = max(max(_beyond_m(a, *p), _beyond_m(b, *p)) for p in _outline_points(region))
+    outline = _outline_points(region, per_part)
+    worst = max(max(_beyond_m(a, *p), _beyond_m(b, *p)) for p in outline)
     assert worst <= REGION_EXCESS_M
 
 
@@ -233,3 +236,22 @@ def test_a_region_in_a_hole_is_drawn_around_its_rim() -> None:
         _grid(lon - 0.003, lat - 0.002, lon + 0.003, lat + 0.002, 16),
     )
     assert inside >= 20
+
+
+@settings(DETERMINISTIC, max_examples=15)
+@given(nearby_pairs(max_size_m=30_000.0))
+def test_any_region_drawn_lies_within_both_reaches_and_covers_what_they_share(
+    pair: tuple[Reach, Reach],
+) -> None:
+    a, b = pair
+    b = Reach(Volume4D(b.volume.footprint, a.volume.altitude, a.volume.time), b.buffer)
+    found = overlap(a, b)
+    assume(found is not None)
+    assert found is not None
+    region = found.footprint
+    _assert_drawn_within(a, b, region, per_part=40)
+    lon_lo, lat_lo, lon_hi, lat_hi = region.bounds
+    if lon_hi - lon_lo > 180.0:  # cut at the antimeridian: sample the western piece
+        lon_lo = min(x for x in shapely.get_coordinates(region)[:, 0] if x > 0.0)
+        lon_hi = 180.0
+    _assert_covers(a, b, region, _grid(lon_lo, lat_lo, lon_hi, lat_hi, 10))
