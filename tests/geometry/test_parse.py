@@ -298,6 +298,21 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
     ),
     "radius a bool": (_circle(radius_m=True), errors.MalformedValue, "/footprint/radius_m"),
     "radius a string": (_circle(radius_m="500"), errors.MalformedValue, "/footprint/radius_m"),
+    "centre longitude NaN": (
+        _circle(center=[math.nan, 41.23]),
+        errors.InvalidCoordinate,
+        "/footprint/center/0",
+    ),
+    "centre latitude out of range": (
+        _circle(center=[23.74, 91.0]),
+        errors.InvalidCoordinate,
+        "/footprint/center/1",
+    ),
+    "centre longitude out of range": (
+        _circle(center=[180.5, 41.23]),
+        errors.InvalidCoordinate,
+        "/footprint/center/0",
+    ),
     "centre with three values": (
         _circle(center=[23.74, 41.23, 0]),
         errors.InvalidCoordinate,
@@ -368,6 +383,11 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
     "not a timestamp": (_field_volume(start="tomorrow"), errors.InvalidTimeWindow, "/start"),
     "timestamp a number": (_field_volume(start=1_796_000_000), errors.MalformedValue, "/start"),
     "timestamp null": (_field_volume(end=None), errors.MalformedValue, "/end"),
+    "end after 2200": (
+        _field_volume(start="2199-12-31T23:00:00Z", end="2200-01-01T00:00:01Z"),
+        errors.InvalidTimeWindow,
+        "/end",
+    ),
     "timestamp before 2000": (
         _field_volume(start="1999-12-31T23:59:59Z"),
         errors.InvalidTimeWindow,
@@ -567,6 +587,7 @@ def test_footprint_limit_is_counted_before_any_shape_is_built() -> None:
         ({"horizontal_m": 100_001.0}, errors.InvalidRadius, "/buffer/horizontal_m"),
         ({"vertical_m": 5_001.0}, errors.InvalidRadius, "/buffer/vertical_m"),
         ({"vertical_m": math.inf}, errors.InvalidRadius, "/buffer/vertical_m"),
+        ({"horizontal_m": math.nan}, errors.InvalidRadius, "/buffer/horizontal_m"),
         ({"vertical_m": "10"}, errors.MalformedValue, "/buffer/vertical_m"),
         ({"horizontal_m": None}, errors.MalformedValue, "/buffer/horizontal_m"),
         ({"depth_m": 3.0}, errors.MalformedValue, "/buffer/depth_m"),
