@@ -22,6 +22,7 @@ from deconflict.geometry import (
     search_boxes,
 )
 from deconflict.geometry.altitude import GEOID_UNDULATION_MAX_M, GEOID_UNDULATION_MIN_M
+from deconflict.geometry.distance import core_distance_m
 from deconflict.geometry.envelope import FEW, footprint_bounds, hilbert_keys, lon_ranges
 from deconflict.geometry.values import AltitudeBand, AltitudeReference, CircleFootprint
 from tests.specimens import (
@@ -182,6 +183,19 @@ def test_conflicting_pairs_have_meeting_boxes(pair: tuple[Reach, Reach]) -> None
     a, b = pair
     if reaches_meet(a, b):
         assert _any_boxes_meet(a, b)
+
+
+@DETERMINISTIC
+@given(nearby_pairs(), st.floats(0.0, 1.0))
+def test_pairs_that_just_meet_have_meeting_boxes(pair: tuple[Reach, Reach], extra_m: float) -> None:
+    """Pairs made to meet by at most a metre, so that every example checks (of random
+    pairs, one in eight meets): a's buffer set from the cores' distance."""
+    a, b = pair
+    b = Reach(Volume4D(b.volume.footprint, a.volume.altitude, a.volume.time), b.buffer)
+    gap = core_distance_m(a.core, b.core) - a.volume.footprint.margin_m - b.margin_m
+    a = Reach(a.volume, Buffer(max(gap, 0.0) + extra_m, a.buffer.vertical_m))
+    assume(reaches_meet(a, b))
+    assert _any_boxes_meet(a, b)
 
 
 @DETERMINISTIC
