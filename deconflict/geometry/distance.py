@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -117,6 +118,8 @@ def least_distance(
         dist = float(geodesic_distance_m(a.x, a.y, near[0], near[1]))
         return (a.x, a.y), (float(near[0]), float(near[1])), dist
     pa, pb, best = nearest_points_lonlat(a, b)
+    if _within_one_spot(a) and _within_one_spot(b):
+        return pa, pb, best  # the stretches would be the cores themselves: no other place
     _, lat_lo, _, lat_hi = shapely.bounds(shapely.union(a, b))
     # Centred on `a`'s first position in longitude, so that shapes cut at the antimeridian
     # are measured whole, as `nearest_points_lonlat` measures them.
@@ -131,6 +134,17 @@ def least_distance(
         if dist < best:
             pa, pb, best = near_a, near_b, dist
     return pa, pb, best
+
+
+def _within_one_spot(core: BaseGeometry) -> bool:
+    """Whether a core is no wider than `SPOT_RADIUS_M`, so one stretch of it holds it all."""
+    lon_lo, lat_lo, lon_hi, lat_hi = shapely.bounds(core)
+    # Degrees of longitude are widest at the latitude nearest the equator; of latitude,
+    # within 1.1% of the frame's anywhere.
+    equatorward = 0.0 if lat_lo <= 0.0 <= lat_hi else min(abs(lat_lo), abs(lat_hi))
+    frame = LocalFrame.at(lon_lo, equatorward)
+    width_m = math.hypot((lon_hi - lon_lo) * frame.kx, (lat_hi - lat_lo) * frame.ky * 1.011)
+    return width_m * 1.01 <= SPOT_RADIUS_M
 
 
 def _stretch_pairs(

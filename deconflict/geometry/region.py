@@ -55,6 +55,22 @@ def shared_region(a: Reach, b: Reach) -> BaseGeometry:
     core_a, core_b = continuous_cores(a, b)
     if a.margin_m == 0.0 and b.margin_m == 0.0:
         region = shapely.intersection(core_a, core_b)
+    elif (plane := _one_plane(core_a, core_b, max(a.margin_m, b.margin_m))) is not None:
+        # A compact pair (the common case): grown in one plane, and where both are grown
+        # (so both have the room `_DISTORTION_M` gives) met there, so that only what they
+        # share is taken back to lon/lat; a core with no margin is met as it is.
+        near_lon = float(shapely.get_coordinates(core_a)[0, 0])
+
+        def grown(core: BaseGeometry, r: Reach) -> BaseGeometry:
+            return _grown_in_plane(plane.to_plane(core), r.margin_m)
+
+        if a.margin_m == 0.0:
+            region = shapely.intersection(core_a, _to_lonlat(plane, grown(core_b, b), near_lon))
+        elif b.margin_m == 0.0:
+            region = shapely.intersection(_to_lonlat(plane, grown(core_a, a), near_lon), core_b)
+        else:
+            shared = shapely.intersection(grown(core_a, a), grown(core_b, b))
+            region = _to_lonlat(plane, shared, near_lon)
     else:
         near = _NearTest(core_a, core_b, a.margin_m + b.margin_m)
         region = shapely.intersection(
@@ -81,6 +97,20 @@ def _continuous_core(r: Reach, near_lon: float | None) -> BaseGeometry:
         return core
     first = float(shapely.get_coordinates(core)[0, 0])
     return shapely.transform(core, lambda c: in_whole_turns(c, first, near_lon))
+
+
+def _one_plane(a: BaseGeometry, b: BaseGeometry, margin_m: float) -> AzimuthalPlane | None:
+    """A plane centred on the pair that measures every offset of either core to within
+    `_PLANE_ERROR_M` (see `_stretch_m`: an offset from a point x from the centre is off by
+    about margin·x²/(6R²)), or None when the cores reach too far from any one centre."""
+    lon_lo, lat_lo, lon_hi, lat_hi = shapely.bounds(shapely.union(a, b))
+    plane = AzimuthalPlane((lon_lo + lon_hi) / 2.0, (lat_lo + lat_hi) / 2.0)
+    # The farthest point of a lon/lat box from its centre is one of its corners.
+    corners = np.array([[lon_lo, lat_lo], [lon_lo, lat_hi], [lon_hi, lat_lo], [lon_hi, lat_hi]])
+    farthest_m = float(np.hypot(*plane.coords_to_plane(corners).T).max()) * 1.01
+    if margin_m * farthest_m**2 / (6.0 * A_M**2) > _PLANE_ERROR_M:
+        return None
+    return plane
 
 
 class _NearTest:
@@ -117,13 +147,12 @@ def _grown(
     if isinstance(core, shapely.Point):
         # Distances from the plane's centre are exact: one disc is the whole circle.
         plane = AzimuthalPlane(core.x, core.y)
-        return _disc_around(plane, shapely.Point(0.0, 0.0), margin_m, core.x)
-    length_m = _stretch_m(margin_m)
-    stretches = _stretches(core, length_m)
+        return _to_lonlat(plane, _grown_in_plane(shapely.Point(0.0, 0.0), margin_m), core.x)
+    stretches = _stretches(core, _stretch_m(margin_m))
     if len(stretches) == 1:
         lon_lo, lat_lo, lon_hi, lat_hi = core.bounds
         plane = AzimuthalPlane((lon_lo + lon_hi) / 2.0, (lat_lo + lat_hi) / 2.0)
-        return _disc_around(plane, plane.to_plane(core), margin_m, plane.lon0)
+        return _to_lonlat(plane, _grown_in_plane(plane.to_plane(core), margin_m), plane.lon0)
     pieces = [core]
     for stretch in stretches:
         if not is_near(stretch):
@@ -132,7 +161,8 @@ def _grown(
             shapely.line_interpolate_point(stretch, 0.5, normalized=True)
         )[0]
         plane = AzimuthalPlane(float(centre[0]), float(centre[1]))
-        pieces.append(_disc_around(plane, plane.to_plane(stretch), margin_m, plane.lon0))
+        grown = _grown_in_plane(plane.to_plane(stretch), margin_m)
+        pieces.append(_to_lonlat(plane, grown, plane.lon0))
     return shapely.union_all(pieces)
 
 
@@ -147,32 +177,39 @@ def _stretch_m(margin_m: float) -> float:
     return max(STRETCH_M, 2.0 * half_m)
 
 
-def _disc_around(
-    plane: AzimuthalPlane, shape: BaseGeometry, margin_m: float, near_lon: float
-) -> BaseGeometry:
-    """`shape` (in `plane`) grown by the margin, back in lon/lat near `near_lon`: arcs are
-    drawn with enough segments to stand at most `_ARC_EXCESS_M` outside the true ones."""
+def _grown_in_plane(shape: BaseGeometry, margin_m: float) -> BaseGeometry:
+    """`shape` grown by the margin (and `_DISTORTION_M`), its arcs drawn with enough
+    segments to stand at most `_ARC_EXCESS_M` outside the true ones."""
+    if margin_m == 0.0:
+        return shape
     radius = margin_m + _DISTORTION_M
     half_angle = math.acos(radius / (radius + _ARC_EXCESS_M))
     quad_segs = max(1, math.ceil(math.pi / (4.0 * half_angle)))
-    grown = shapely.buffer(shape, radius + _ARC_EXCESS_M, quad_segs=quad_segs)
-    # Straight in the plane is geodesic near it; lon/lat chords between the positions
-    # must be short enough to follow (`edge_step_deg` at the latitude nearest the pole).
-    steepest = min(abs(plane.lat0) + math.degrees(_reach_in_plane_m(shape, radius) / A_M), 89.0)
-    grown = shapely.segmentize(grown, math.radians(edge_step_deg(steepest, _CHORD_M)) * A_M)
+    return shapely.buffer(shape, radius + _ARC_EXCESS_M, quad_segs=quad_segs)
+
+
+def _to_lonlat(plane: AzimuthalPlane, shape: BaseGeometry, near_lon: float) -> BaseGeometry:
+    """A shape drawn in the plane, back in lon/lat with longitudes continuous near
+    `near_lon`. Straight in the plane is geodesic near it; lon/lat chords between the
+    positions must be short enough to follow (`edge_step_deg` at the latitude nearest the
+    pole)."""
+    if shape.is_empty:
+        return shape
+    steepest = min(abs(plane.lat0) + math.degrees(_reach_in_plane_m(shape) / A_M), 89.0)
+    shape = shapely.segmentize(shape, math.radians(edge_step_deg(steepest, _CHORD_M)) * A_M)
 
     def unproject(coords: FloatArray) -> FloatArray:
         lonlat = plane.coords_from_plane(coords)
         lonlat[:, 0] = near_lon + (lonlat[:, 0] - near_lon + 180.0) % 360.0 - 180.0
         return lonlat
 
-    return shapely.transform(grown, unproject)
+    return shapely.transform(shape, unproject)
 
 
-def _reach_in_plane_m(shape: BaseGeometry, radius_m: float) -> float:
-    """How far from the plane's centre `shape` grown by `radius_m` reaches, with room."""
+def _reach_in_plane_m(shape: BaseGeometry) -> float:
+    """How far from the plane's centre `shape` reaches, with room."""
     corners = np.abs(np.asarray(shapely.bounds(shape)))
-    return float(np.hypot(corners[[0, 2]].max(), corners[[1, 3]].max())) + radius_m * 1.01
+    return float(np.hypot(corners[[0, 2]].max(), corners[[1, 3]].max())) * 1.01
 
 
 def _stretches(core: BaseGeometry, length_m: float) -> list[BaseGeometry]:
