@@ -13,12 +13,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.geometry.antimeridian import (
-    cut_at_antimeridian,
-    in_whole_turns,
-    unwrap_lons,
-    wrap_towards,
-)
+from deconflict.geometry.antimeridian import in_whole_turns
 from deconflict.geometry.geodesy import GEOD, FloatArray, edge_step_deg
 
 
@@ -67,17 +62,3 @@ class AzimuthalPlane:
         if len(coords) == 0:
             return coords
         return in_whole_turns(coords, float(coords[0, 0]), self.lon0)
-
-    def from_plane(self, geom: BaseGeometry) -> BaseGeometry:
-        """Back to lon/lat, cut at the antimeridian where the shape crosses it."""
-
-        def unproject(coords: FloatArray) -> FloatArray:
-            lonlat = self.coords_from_plane(coords)
-            if len(lonlat):
-                lonlat[:, 0] = unwrap_lons(lonlat[:, 0])
-            return lonlat
-
-        continuous = shapely.transform(geom, unproject)
-        if isinstance(continuous, shapely.Polygon | shapely.MultiPolygon):
-            return cut_at_antimeridian(continuous)
-        return shapely.transform(continuous, lambda c: wrap_towards(c, 0.0))

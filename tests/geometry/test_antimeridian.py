@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from deconflict.geometry.antimeridian import (
     cut_at_antimeridian,
+    cut_region_at_antimeridian,
     in_whole_turns,
     shift_near,
     unwrap_lons,
@@ -89,3 +90,27 @@ def test_in_whole_turns_keeps_a_shape_whole_near_the_reference() -> None:
     # Positions needing no turn keep their exact values.
     near = np.array([[-16.85000000000001, 1.0], [-16.8, 2.0]])
     assert in_whole_turns(near, -16.85000000000001, 0.0).tolist() == near.tolist()
+
+
+def test_a_region_is_cut_into_range_whatever_its_parts() -> None:
+    seam = shapely.LineString([(180.0, -16.9), (180.0, -16.8)])
+    assert cut_region_at_antimeridian(seam) is seam  # in range as it is
+    beyond = shapely.MultiLineString([seam.coords, [(180.5, -16.9), (180.6, -16.9)]])
+    parts = shapely.get_parts(cut_region_at_antimeridian(beyond))
+    assert sorted(p.bounds for p in parts) == [  # the seam kept once, not at both ends
+        (-180.0, -16.9, -180.0, -16.8),
+        pytest.approx((-179.5, -16.9, -179.4, -16.9)),
+    ]
+    across = cut_region_at_antimeridian(shapely.LineString([(179.9, 10.0), (180.1, 10.0)]))
+    assert across.geom_type == "MultiLineString"
+    assert across.length == pytest.approx(0.2)
+    mixed = shapely.GeometryCollection(
+        [shapely.box(179.9, 0.0, 180.2, 1.0), shapely.Point(180.5, 2.0)]
+    )
+    cut = cut_region_at_antimeridian(mixed)
+    assert cut.is_valid
+    assert cut.area == pytest.approx(0.3)
+    assert cut.covers(shapely.Point(-179.5, 2.0))
+    lons = shapely.get_coordinates(cut)[:, 0]
+    assert lons.min() >= -180.0
+    assert lons.max() <= 180.0
