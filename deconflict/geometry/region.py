@@ -1,11 +1,12 @@
 """The region two conflicting reaches share, drawn on the ellipsoid for the map and the
 parties told of it: never inside the true outline, at most `REGION_EXCESS_M` beyond it.
 
-Each reach is grown by its margin a stretch of its outline at a time, each stretch in an
-azimuthal plane centred on it, where offsets of up to the largest buffer are measured to a
-few centimetres; one plane for the whole pair shrank or shifted parts of the region far from
-its centre (85 m at 640 km). Only stretches that can come within reach of the other core are
-grown. The two grown shapes meet in continuous longitudes and are cut at the antimeridian.
+A compact pair is grown and met in one azimuthal plane centred on it, where that plane
+measures every offset to a few centimetres. A spread-out pair is grown a stretch of outline
+at a time, each stretch in a plane centred on it, and only the stretches that can come
+within reach of the other core: one plane for such a pair shrank or shifted parts of the
+region far from its centre (85 m at 640 km). The grown shapes meet in continuous longitudes
+and the result is cut at the antimeridian.
 """
 
 from __future__ import annotations
