@@ -10,6 +10,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from deconflict.geometry.aeqd import AzimuthalPlane
+from deconflict.geometry.antimeridian import wrap_towards
 from deconflict.geometry.frame import LocalFrame
 from deconflict.geometry.geodesy import BOW_DEG, GEOD, geodesic_distance_m
 
@@ -113,8 +114,7 @@ def least_distance(
     if isinstance(a, shapely.Point):
         plane = AzimuthalPlane(a.x, a.y)
         line = shapely.shortest_line(_ORIGIN, plane.to_plane(b))
-        near = plane.coords_from_plane(shapely.get_coordinates(line))[1]
-        near[0] = a.x + (near[0] - a.x + 180.0) % 360.0 - 180.0
+        near = wrap_towards(plane.coords_from_plane(shapely.get_coordinates(line)), a.x)[1]
         dist = float(geodesic_distance_m(a.x, a.y, near[0], near[1]))
         return (a.x, a.y), (float(near[0]), float(near[1])), dist
     pa, pb, best = nearest_points_lonlat(a, b)

@@ -20,7 +20,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from deconflict.geometry.aeqd import AzimuthalPlane
-from deconflict.geometry.antimeridian import cut_region_at_antimeridian, in_whole_turns
+from deconflict.geometry.antimeridian import (
+    cut_region_at_antimeridian,
+    in_whole_turns,
+    wrap_towards,
+)
 from deconflict.geometry.distance import least_distance
 from deconflict.geometry.frame import LocalFrame
 from deconflict.geometry.geodesy import (
@@ -199,12 +203,7 @@ def _to_lonlat(plane: AzimuthalPlane, shape: BaseGeometry, near_lon: float) -> B
     steepest = min(abs(plane.lat0) + math.degrees(_reach_in_plane_m(shape) / A_M), 89.0)
     shape = shapely.segmentize(shape, math.radians(edge_step_deg(steepest, _CHORD_M)) * A_M)
 
-    def unproject(coords: FloatArray) -> FloatArray:
-        lonlat = plane.coords_from_plane(coords)
-        lonlat[:, 0] = near_lon + (lonlat[:, 0] - near_lon + 180.0) % 360.0 - 180.0
-        return lonlat
-
-    return shapely.transform(shape, unproject)
+    return shapely.transform(shape, lambda c: wrap_towards(plane.coords_from_plane(c), near_lon))
 
 
 def _reach_in_plane_m(shape: BaseGeometry) -> float:

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from shapely.geometry.base import BaseGeometry
 
 from deconflict.geometry.aeqd import AzimuthalPlane
-from deconflict.geometry.antimeridian import cut_region_at_antimeridian
-from deconflict.geometry.geodesy import FloatArray
+from deconflict.geometry.antimeridian import cut_region_at_antimeridian, wrap_towards
 from tests.specimens import GEOD
 from tests.strategies import DETERMINISTIC, centres
 
@@ -33,12 +32,7 @@ def test_range_and_bearing_from_the_centre_are_exact(
 def _back(plane: AzimuthalPlane, shape: BaseGeometry) -> BaseGeometry:
     """A shape in the plane back in lon/lat, longitudes continuous about the centre."""
 
-    def unproject(coords: FloatArray) -> FloatArray:
-        lonlat = plane.coords_from_plane(coords)
-        lonlat[:, 0] = plane.lon0 + (lonlat[:, 0] - plane.lon0 + 180.0) % 360.0 - 180.0
-        return lonlat
-
-    return shapely.transform(shape, unproject)
+    return shapely.transform(shape, lambda c: wrap_towards(plane.coords_from_plane(c), plane.lon0))
 
 
 def test_the_centre_maps_to_the_origin() -> None:
