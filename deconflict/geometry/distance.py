@@ -120,7 +120,7 @@ def least_distance(
     pa, pb, best = nearest_points_lonlat(a, b)
     if _within_one_spot(a) and _within_one_spot(b):
         return pa, pb, best  # the stretches would be the cores themselves: no other place
-    _, lat_lo, _, lat_hi = shapely.bounds(shapely.union(a, b))
+    _, lat_lo, _, lat_hi = shapely.total_bounds([a, b])
     # Centred on `a`'s first position in longitude, so that shapes cut at the antimeridian
     # are measured whole, as `nearest_points_lonlat` measures them.
     frame = LocalFrame.at(float(shapely.get_coordinates(a)[0, 0]), (lat_lo + lat_hi) / 2.0)

@@ -108,7 +108,7 @@ def _one_plane(a: BaseGeometry, b: BaseGeometry, margin_m: float) -> AzimuthalPl
     """A plane centred on the pair that measures every offset of either core to within
     `_PLANE_ERROR_M` (see `_stretch_m`: an offset from a point x from the centre is off by
     about margin·x²/(6R²)), or None when the cores reach too far from any one centre."""
-    lon_lo, lat_lo, lon_hi, lat_hi = shapely.bounds(shapely.union(a, b))
+    lon_lo, lat_lo, lon_hi, lat_hi = shapely.total_bounds([a, b])
     plane = AzimuthalPlane((lon_lo + lon_hi) / 2.0, (lat_lo + lat_hi) / 2.0)
     # The farthest point of a lon/lat box from its centre is one of its corners.
     corners = np.array([[lon_lo, lat_lo], [lon_lo, lat_hi], [lon_hi, lat_lo], [lon_hi, lat_hi]])
@@ -124,7 +124,7 @@ class _NearTest:
     bounds the true one from below."""
 
     def __init__(self, a: BaseGeometry, b: BaseGeometry, margins_m: float) -> None:
-        lon_lo, lat_lo, lon_hi, lat_hi = shapely.bounds(shapely.union(a, b))
+        lon_lo, lat_lo, lon_hi, lat_hi = shapely.total_bounds([a, b])
         self._frame = LocalFrame.at((lon_lo + lon_hi) / 2.0, (lat_lo + lat_hi) / 2.0)
         slack = lat_span_deg(margins_m) + BOW_DEG
         self._least = self._frame.scale_range(lat_lo - slack, lat_hi + slack)[0]
