@@ -125,6 +125,12 @@ class StaleVersion(DeconflictError):
         self.current_ovn = current_ovn
 
 
+class AnswersAwaited(DeconflictError):
+    """Clearing over an objection while consulted parties may still answer."""
+
+    code = "answers-awaited"
+
+
 class NotFound(DeconflictError):
     """No such entity, as far as the caller may know."""
 

@@ -70,6 +70,7 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
         (errors.InvalidInput, 422, "Invalid input"),
         (errors.IllegalTransition, 409, "Illegal transition"),
         (errors.StaleVersion, 412, "Stale version"),
+        (errors.AnswersAwaited, 409, "Answers awaited"),
         (errors.NotFound, 404, "Not found"),
         (errors.Forbidden, 403, "Forbidden"),
         (errors.ConsultationClosed, 409, "Consultation closed"),

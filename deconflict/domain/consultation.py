@@ -65,7 +65,7 @@ class Status(enum.StrEnum):
     OBJECTED = "objected"
     EXPIRED_CONSENT = "expired_consent"
     EXPIRED_BLOCK = "expired_block"
-    CLOSED = "closed"  # about a superseded version, or the party is no longer concerned
+    CLOSED = "closed"  # superseded, no longer concerned, or withdrawn before an answer
 
 
 class Closure(enum.StrEnum):
@@ -98,10 +98,13 @@ class Consultation:
     def status(self, now: datetime) -> Status:
         if self.closure in {Closure.SUPERSEDED, Closure.NO_LONGER_CONCERNED}:
             return Status.CLOSED
-        # A settled consultation keeps the answer it had when it was closed.
-        if self.closed_at is not None:
-            now = min(now, self.closed_at)
         answer = self.answer
+        # A settled consultation keeps the answer it had when it was closed; one closed
+        # unanswered before its deadline (the operation was withdrawn) awaits nothing more.
+        if self.closed_at is not None:
+            if answer is None and self.closed_at < self.deadline:
+                return Status.CLOSED
+            now = min(now, self.closed_at)
         if answer is ResponseKind.ACKNOWLEDGE:
             return Status.ACKNOWLEDGED
         if answer is ResponseKind.OBJECT:

@@ -126,10 +126,16 @@ def revise(operation: Operation, *, named_ovn: Ovn, plan: Plan, now: datetime) -
 
 
 def clear_over_objection(
-    operation: Operation, *, justification: str, by: MemberId, now: datetime
+    operation: Operation, *, named_ovn: Ovn, justification: str, by: MemberId, now: datetime
 ) -> Operation:
-    """Clear despite standing objections: only with a written justification, kept on record."""
+    """Clear despite standing objections: only with a written justification, kept on record.
+
+    The writer names the version it clears, as for a revision: a justification answers the
+    objections to one version, and must not clear a later one that others object to.
+    """
     state = transition(operation.state, OperationAction.CLEAR_OVER_OBJECTION)
+    if named_ovn != operation.ovn:
+        raise errors.StaleVersion(named_ovn, operation.ovn)
     text = justification.strip()
     if not text:
         raise errors.MissingJustification(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from deconflict.domain.audit import AuditKind, JsonValue
-from deconflict.domain.consultation import objectors
+from deconflict import errors
+from deconflict.domain.audit import AuditKind, JsonValue, rfc3339
+from deconflict.domain.consultation import Status, objectors
 from deconflict.domain.entities import EntityKind, EntityRef
 from deconflict.domain.ids import OperationId, Ovn, PartyId
 from deconflict.domain.lifecycle import OperationAction, OperationState
@@ -106,17 +107,30 @@ def act_on_operation(
 
 
 def clear_operation_over_objection(
-    svc: Service, by: Principal, operation_id: OperationId, justification: str
+    svc: Service, by: Principal, operation_id: OperationId, justification: str, *, ovn: Ovn
 ) -> Operation:
-    """Clear despite standing objections; the justification is recorded and sent to objectors."""
+    """Clear despite standing objections; the justification is recorded and sent to objectors.
+
+    Only once every consulted party has answered or its deadline has passed: consulting
+    means an answer is needed before clearance, and a clearance overrides the objections
+    given, not the answers still to come.
+    """
     by.require(Action.CLEAR_OVER_OBJECTION)
 
     def step(tx: Transaction, current: Operation, now: datetime) -> Operation:
         consultations = tx.consultations.of_operation(current.id, version=current.version.number)
         standing = objectors(consultations, now)
         cleared = clear_over_objection(
-            current, justification=justification, by=by.member.id, now=now
+            current, named_ovn=ovn, justification=justification, by=by.member.id, now=now
         )
+        awaited = [c for c in consultations if c.status(now) is Status.PENDING]
+        if awaited:
+            raise errors.AnswersAwaited(
+                f"{len(awaited)} consulted "
+                f"{'party has' if len(awaited) == 1 else 'parties have'} not answered yet; "
+                "an objection can be overridden once every answer is in or its deadline has "
+                f"passed (the last at {rfc3339(max(c.deadline for c in awaited))})"
+            )
         assert cleared.override is not None
         _record_move(
             tx,

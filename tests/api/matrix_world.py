@@ -158,6 +158,7 @@ class Scene:
     cleared_op: str
     active_op: str
     objected_op: str
+    objected_op_ovn: str
     subscription: str  # the North's; nobody else may see it
     subscription_to_remove: str
     webhook: str  # the North's, with deliveries
@@ -294,6 +295,7 @@ def seed(world: World) -> Scene:
         cleared_op=str(cleared["id"]),
         active_op=str(active["id"]),
         objected_op=str(objected["id"]),
+        objected_op_ovn=str(objected["ovn"]),
         subscription=subscriptions[0],
         subscription_to_remove=subscriptions[1],
         webhook=hooks[0],

@@ -117,7 +117,9 @@ def _id(name: str) -> Pick:
     return lambda s: str(getattr(s, name))
 
 
-def _move(action: str, own: str, body: Body | None = None) -> Endpoint:
+def _move(
+    action: str, own: str, body: Body | None = None, if_match: Pick | None = None
+) -> Endpoint:
     return Endpoint(
         "POST",
         f"/v1/operations/{{operation_id}}/{action}",
@@ -126,6 +128,7 @@ def _move(action: str, own: str, body: Body | None = None) -> Endpoint:
         target=_id("op_north"),
         own=_id(own),
         body=body,
+        if_match=if_match,
     )
 
 
@@ -211,6 +214,7 @@ ENDPOINTS: list[Endpoint] = [
         "clear-over-objection",
         "objected_op",
         _fixed({"justification": "Fictional: the outpost is empty by then"}),
+        if_match=lambda s: f'"{s.objected_op_ovn}"',
     ),
     Endpoint("GET", "/v1/consultations", action=Action.VIEW),
     Endpoint(
@@ -468,7 +472,7 @@ def _check(
     """Each caller's answer, as the matrix says it must be; mismatches go to `wrong`."""
     for call in callers:
         target = None if e.target is None else e.target(scene)
-        if_match = None if e.method != "PUT" else '"1"'
+        if_match = None if e.method != "PUT" and e.if_match is None else '"1"'
         may = call.role is not None and _allowed(e, call.role)
         is_owner = call.party == e.owner and may
         if is_owner and e.own is not None:

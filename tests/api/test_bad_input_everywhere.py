@@ -170,6 +170,7 @@ TARGETS = [
         _id("objected_op"),
         body={"justification": "Fictional: the outpost is empty"},
         wrong_type=("justification", ["a", "list"]),
+        if_match=True,
     ),
     Target("GET", "/v1/consultations", Role.VIEWER, paged=True),
     Target("GET", "/v1/consultations/{consultation_id}", Role.VIEWER, _id("consultation")),
@@ -350,7 +351,7 @@ def _cases(t: Target) -> Iterator[Case]:
                     "malformed-value",
                     "/headers/Idempotency-Key",
                     json=t.body,
-                    headers={"Idempotency-Key": key},
+                    headers={"Idempotency-Key": key, **good_match},
                 )
     if t.paged:
         paging: dict[str, dict[str, Any]] = {

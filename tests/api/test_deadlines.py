@@ -67,11 +67,14 @@ def test_clear_over_objection_needs_a_justification(world: World) -> None:
     op = protect_and_plan(world, world.parties["Westmoor Border Guard"])
     world.advance(DEADLINE_S)
     path = f"/v1/operations/{op.id}/clear-over-objection"
-    empty = north.planner.post(path, json={"justification": "   "})
+    named = {"If-Match": f'"{op.ovn}"'}
+    empty = north.planner.post(path, json={"justification": "   "}, headers=named)
     body = assert_problem(empty, 422, "missing-justification")
     assert body["errors"] == [{"pointer": "/justification", "detail": body["detail"]}]
     why = "Medical evacuation; the border guard was called and did not answer"
-    done = validated(OperationOut, north.planner.post(path, json={"justification": why}))
+    done = validated(
+        OperationOut, north.planner.post(path, json={"justification": why}, headers=named)
+    )
     assert done.state == "cleared_over_objection"
     assert done.override is not None
     assert done.override.justification == why

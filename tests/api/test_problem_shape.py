@@ -65,6 +65,25 @@ def _closed(world: World) -> httpx.Response:
     )
 
 
+def _awaited(world: World) -> httpx.Response:
+    """The South objects while the Westmoor guard has yet to answer: no override yet."""
+    south, quiet = world.parties["Southmark Defence Force"], world.parties["Westmoor Border Guard"]
+    for owner in (south, quiet):
+        zone = {"name": "Post", "volumes": [volume(rectangle(11.0, 46.0, 11.1, 46.05))]}
+        owner.planner.post("/v1/zones", json=zone)
+    plan = {"volumes": [volume(rectangle(11.05, 46.02, 11.2, 46.1))]}
+    op = world.parties["Northland Army"].planner.post("/v1/operations", json=plan).json()
+    consultation = south.liaison.get("/v1/consultations").json()["items"][0]["id"]
+    south.liaison.post(
+        f"/v1/consultations/{consultation}/responses", json={"kind": "object", "text": "no"}
+    )
+    return world.parties["Northland Army"].planner.post(
+        f"/v1/operations/{op['id']}/clear-over-objection",
+        json={"justification": "Fictional: cannot wait"},
+        headers={"If-Match": f'"{op["ovn"]}"'},
+    )
+
+
 def _reused(world: World) -> httpx.Response:
     planner = world.parties["Lakeside Relief Corps"].planner
     planner.post("/v1/zones", json=ZONE, headers={"Idempotency-Key": "k-1"})
@@ -105,6 +124,7 @@ CASES: dict[str, tuple[int, str, Case]] = {
         lambda w: n(w).planner.post(f"/v1/operations/{_draft(w)}/complete"),
     ),
     "closed": (409, "consultation-closed", _closed),
+    "awaited": (409, "answers-awaited", _awaited),
     "stale": (412, "stale-version", _stale),
     "too large": (
         413,

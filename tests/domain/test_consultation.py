@@ -165,8 +165,15 @@ def test_response_text_is_bounded(text: str, change: str, pointer: str) -> None:
 
 
 def test_a_settled_consultation_keeps_its_answer_and_takes_no_more() -> None:
+    acknowledged = respond(consultation(Silence.BLOCK), answer(ACK, T0))
+    kept = close(acknowledged, Closure.SETTLED, T0 + timedelta(minutes=1))
+    assert kept.status(DEADLINE + timedelta(hours=5)) is Status.ACKNOWLEDGED
     settled = close(consultation(Silence.BLOCK), Closure.SETTLED, T0 + timedelta(minutes=1))
-    assert settled.status(DEADLINE + timedelta(hours=5)) is Status.PENDING
+    assert settled.status(DEADLINE + timedelta(hours=5)) is Status.CLOSED, (
+        "closed unanswered before its deadline, it awaits nothing: never pending for good"
+    )
+    late = close(consultation(Silence.BLOCK), Closure.SETTLED, DEADLINE + timedelta(minutes=1))
+    assert late.status(DEADLINE + timedelta(hours=5)) is Status.EXPIRED_BLOCK
     assert not settled.is_open(T0 + timedelta(minutes=2))
     with pytest.raises(errors.ConsultationClosed):
         respond(settled, answer(ACK, T0 + timedelta(minutes=2)))

@@ -37,6 +37,9 @@ def objected() -> Operation:
     return act(act(submitted, A.CONSULT), A.OBJECT)
 
 
+OBJECTED_OVN = objected().ovn
+
+
 def test_a_draft_is_version_one_with_its_ovn() -> None:
     plan = Plan((circle(),), priority=3, purpose="Bridge survey")
     draft = draft_operation(OperationId("op-kessmoor-survey"), NORTHMERE, plan, T0)
@@ -95,7 +98,11 @@ def test_a_final_operation_cannot_be_revised_whatever_ovn_is_named() -> None:
 def test_clearing_over_objection_records_the_justification() -> None:
     current = objected()
     cleared = clear_over_objection(
-        current, justification="  Medical evacuation cannot wait.  ", by=PLANNER, now=LATER
+        current,
+        named_ovn=current.ovn,
+        justification="  Medical evacuation cannot wait.  ",
+        by=PLANNER,
+        now=LATER,
     )
     assert cleared.state is S.CLEARED_OVER_OBJECTION
     assert cleared.override is not None
@@ -107,26 +114,49 @@ def test_clearing_over_objection_records_the_justification() -> None:
 @pytest.mark.parametrize("justification", ["", "   \n\t"])
 def test_clearing_over_objection_needs_a_written_justification(justification: str) -> None:
     with pytest.raises(errors.MissingJustification) as caught:
-        clear_over_objection(objected(), justification=justification, by=PLANNER, now=LATER)
+        clear_over_objection(
+            objected(), named_ovn=OBJECTED_OVN, justification=justification, by=PLANNER, now=LATER
+        )
     assert caught.value.pointer == "/justification"
 
 
 def test_a_justification_is_bounded() -> None:
     with pytest.raises(errors.InvalidInput):
         clear_over_objection(
-            objected(), justification="x" * (MAX_JUSTIFICATION_CHARS + 1), by=PLANNER, now=LATER
+            objected(),
+            named_ovn=OBJECTED_OVN,
+            justification="x" * (MAX_JUSTIFICATION_CHARS + 1),
+            by=PLANNER,
+            now=LATER,
         )
 
 
 def test_clearing_over_objection_only_when_objected() -> None:
     with pytest.raises(errors.IllegalTransition):
         clear_over_objection(
-            operation("op-kessmoor-survey", NORTHMERE), justification="Urgent", by=PLANNER, now=T0
+            operation("op-kessmoor-survey", NORTHMERE),
+            named_ovn=OBJECTED_OVN,
+            justification="Urgent",
+            by=PLANNER,
+            now=T0,
+        )
+
+
+def test_clearing_over_objection_names_the_version_it_clears() -> None:
+    """A justification answers the objections to one version, never a later one's."""
+    first = objected()
+    second = revise(first, named_ovn=first.ovn, plan=Plan((circle(),)), now=LATER)
+    objected_again = act(act(second, A.CONSULT), A.OBJECT)
+    with pytest.raises(errors.StaleVersion):
+        clear_over_objection(
+            objected_again, named_ovn=first.ovn, justification="Urgent", by=PLANNER, now=LATER
         )
 
 
 def test_a_revision_drops_an_earlier_override() -> None:
-    cleared = clear_over_objection(objected(), justification="Urgent", by=PLANNER, now=T0)
+    cleared = clear_over_objection(
+        objected(), named_ovn=OBJECTED_OVN, justification="Urgent", by=PLANNER, now=T0
+    )
     revised = revise(cleared, named_ovn=cleared.ovn, plan=Plan((circle(),)), now=LATER)
     assert revised.override is None
 

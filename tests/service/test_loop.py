@@ -8,8 +8,9 @@ import pytest
 
 from deconflict import errors
 from deconflict.domain.consultation import ResponseKind, Status
+from deconflict.domain.ids import ConsultationId, PartyId
 from deconflict.domain.lifecycle import OperationAction, OperationState
-from deconflict.domain.operation import Plan
+from deconflict.domain.operation import Operation, Plan
 from deconflict.domain.warning import Severity
 from deconflict.domain.zone import Validity
 from deconflict.geometry import Buffer, Volume4D, parse_volume
@@ -217,9 +218,13 @@ def test_clear_over_objection_is_recorded_for_the_objector(cast: Cast) -> None:
         svc, cast.south_liaison, item.consultation.id, ResponseKind.OBJECT, text="no"
     )
     with pytest.raises(errors.MissingJustification):
-        operations.clear_operation_over_objection(svc, cast.north_planner, op.id, "  ")
+        operations.clear_operation_over_objection(svc, cast.north_planner, op.id, "  ", ovn=op.ovn)
     cleared = operations.clear_operation_over_objection(
-        svc, cast.north_planner, op.id, "life-saving evacuation; patrol informed by radio"
+        svc,
+        cast.north_planner,
+        op.id,
+        "life-saving evacuation; patrol informed by radio",
+        ovn=op.ovn,
     )
     assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
     entries = views.audit_entries(svc, cast.south_liaison, after_seq=-1, limit=500)
@@ -227,6 +232,71 @@ def test_clear_over_objection_is_recorded_for_the_objector(cast: Cast) -> None:
     assert told
     assert "life-saving" in str(told[0].data["justification"])
     assert told[0].data["objectors"] == 1  # how many, never who
+
+
+def _consulting_south_and_relief(cast: Cast) -> tuple[Operation, dict[PartyId, ConsultationId]]:
+    """The North's operation over a zone of the South and one of Relief: both consulted."""
+    for planner, name in ((cast.south_planner, "Depot"), (cast.relief_planner, "Shelter")):
+        zones.protect(
+            cast.svc, planner, name, [volume(23.42, 41.88, 800)], Buffer(), Validity.TIME_LIMITED
+        )
+    op = operations.submit_operation(
+        cast.svc, cast.north_planner, Plan((volume(23.425, 41.882, 600),))
+    )
+    asked = {
+        liaison.party_id: views.inbox(cast.svc, liaison, after=None, limit=50)[0].consultation.id
+        for liaison in (cast.south_liaison, cast.relief_liaison)
+    }
+    assert len(asked) == 2
+    return op, asked
+
+
+def test_clearing_over_objection_waits_for_the_answers_still_due(cast: Cast) -> None:
+    svc = cast.svc
+    op, asked = _consulting_south_and_relief(cast)
+    responses.respond_to_consultation(
+        svc, cast.south_liaison, asked[cast.south_liaison.party_id], ResponseKind.OBJECT, text="no"
+    )
+    cast.clock.advance(timedelta(minutes=1))
+    with pytest.raises(errors.AnswersAwaited, match="1 consulted party has not answered"):
+        operations.clear_operation_over_objection(
+            svc, cast.north_planner, op.id, "urgent medevac", ovn=op.ovn
+        )
+    responses.respond_to_consultation(
+        svc, cast.relief_liaison, asked[cast.relief_liaison.party_id], ResponseKind.ACKNOWLEDGE
+    )
+    cleared = operations.clear_operation_over_objection(
+        svc, cast.north_planner, op.id, "urgent medevac", ovn=op.ovn
+    )
+    assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
+    [relief_item] = views.inbox(svc, cast.relief_liaison, after=None, limit=50)
+    assert relief_item.status is Status.ACKNOWLEDGED
+
+
+def test_clearing_over_objection_once_the_deadline_has_answered(cast: Cast) -> None:
+    svc = cast.svc
+    op, asked = _consulting_south_and_relief(cast)
+    responses.respond_to_consultation(
+        svc, cast.south_liaison, asked[cast.south_liaison.party_id], ResponseKind.OBJECT, text="no"
+    )
+    cast.clock.advance(timedelta(hours=1))  # Relief's deadline: its silence consents
+    cleared = operations.clear_operation_over_objection(
+        svc, cast.north_planner, op.id, "urgent medevac", ovn=op.ovn
+    )
+    assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
+    [relief_item] = views.inbox(svc, cast.relief_liaison, after=None, limit=50)
+    assert relief_item.status is Status.EXPIRED_CONSENT
+
+
+def test_a_withdrawn_operation_leaves_no_consultation_pending(cast: Cast) -> None:
+    svc = cast.svc
+    op, _ = _consulting_south_and_relief(cast)
+    cast.clock.advance(timedelta(minutes=5))
+    operations.act_on_operation(svc, cast.north_planner, op.id, OperationAction.WITHDRAW)
+    cast.clock.advance(timedelta(days=2))
+    for liaison in (cast.south_liaison, cast.relief_liaison):
+        [item] = views.inbox(svc, liaison, after=None, limit=50)
+        assert item.status is Status.CLOSED
 
 
 def test_warning_alerts_parties_inside_and_records_acknowledgement(cast: Cast) -> None:

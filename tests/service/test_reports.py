@@ -106,7 +106,7 @@ def play(cast: Cast) -> Played:
     assert deadlines.apply_due_deadlines(svc) == 1
     at_second(cast, 2500)
     cleared = operations.clear_operation_over_objection(
-        svc, cast.north_planner, second.id, "fictional: the patrol has left by then"
+        svc, cast.north_planner, second.id, "fictional: the patrol has left by then", ovn=second.ovn
     )
     assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
     at_second(cast, 3000)

@@ -91,7 +91,11 @@ def contested_operation(operation_id: str = "op-ford-survey") -> Operation:
     second = revise(first, named_ovn=first.ovn, plan=moved, now=T0 + MINUTE)
     objected = act(act(second, OperationAction.CONSULT), OperationAction.OBJECT)
     return clear_over_objection(
-        objected, justification="Flood rescue cannot wait", by=PLANNER, now=T0 + 5 * MINUTE
+        objected,
+        named_ovn=objected.ovn,
+        justification="Flood rescue cannot wait",
+        by=PLANNER,
+        now=T0 + 5 * MINUTE,
     )
 
 

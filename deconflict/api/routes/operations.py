@@ -203,17 +203,28 @@ def router(deps: Deps) -> APIRouter:
     for action in _ACTIONS:
         add_move(action)
 
-    @api.post("/{operation_id}/clear-over-objection", response_model=OperationOut, responses=_MOVES)
+    @api.post(
+        "/{operation_id}/clear-over-objection",
+        response_model=OperationOut,
+        responses=problem_responses(403, 404, 409, 412, 428),
+    )
     def clear_over_objection(
-        operation_id: str, body: JustificationIn, by: Caller, post: Post
+        operation_id: str,
+        body: JustificationIn,
+        by: Caller,
+        post: Post,
+        if_match: IfMatch = None,
     ) -> Response:
-        """Clear despite standing objections, with a written justification sent to objectors."""
+        """Clear despite standing objections, with a written justification sent to objectors.
+        If-Match must name the version cleared; every consulted party must have answered
+        or let its deadline pass (`answers-awaited` otherwise)."""
+        ovn = Ovn(entity_tag(if_match))
         return answer(
             svc,
             by,
             post,
             lambda: operations.clear_operation_over_objection(
-                svc, by, OperationId(operation_id), body.justification
+                svc, by, OperationId(operation_id), body.justification, ovn=ovn
             ),
             _render(svc, 200),
             _moved,

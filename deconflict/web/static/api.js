@@ -68,8 +68,8 @@ export class Api {
     return (await this.request("GET", path)).body;
   }
 
-  post(path, json) {
-    return this.request("POST", path, { json });
+  post(path, json, ifMatch) {
+    return this.request("POST", path, { json, headers: ifMatch ? { "If-Match": ifMatch } : {} });
   }
 
   put(path, json, ifMatch) {

@@ -171,10 +171,10 @@ const ACTION_PATHS = {
 };
 
 function operationActions(ui, op, error) {
-  const act = async (path, body) => {
+  const act = async (path, body, ifMatch) => {
     error.textContent = "";
     try {
-      await ui.api.post(`/v1/operations/${op.id}/${path}`, body);
+      await ui.api.post(`/v1/operations/${op.id}/${path}`, body, ifMatch);
       ui.say(`operation ${path} done`);
       await ui.refresh();
     } catch (e) {
@@ -196,7 +196,7 @@ function operationActions(ui, op, error) {
         { class: "override needs-plan" },
         h("label", { for: why.id }, "Justification to clear over the objection (sent to the objectors)"),
         why,
-        h("button", { type: "button", class: "action-clear_over_objection", onclick: () => act("clear-over-objection", { justification: why.value }) }, "Clear over objection"),
+        h("button", { type: "button", class: "action-clear_over_objection", onclick: () => act("clear-over-objection", { justification: why.value }, `"${op.ovn}"`) }, "Clear over objection"),
       ),
     );
   }
