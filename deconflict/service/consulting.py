@@ -123,11 +123,66 @@ def settle(
     return operation
 
 
-def involved_parties(tx: Transaction, operation: Operation) -> list[PartyId]:
-    """Every party consulted or notified about any version: they hear of its fate."""
-    parties = {c.party_id for c in tx.consultations.of_operation(operation.id)}
-    parties |= {n.party_id for n in tx.consultations.notices_of_operation(operation.id)}
+def involved_in_version(tx: Transaction, operation: Operation) -> list[PartyId]:
+    """The parties consulted or notified about the operation's current version.
+
+    A party told of an earlier version only has been told it is no longer concerned, or
+    that the version was superseded and asked afresh: it has no more need to know.
+    """
+    number = operation.version.number
+    parties = {c.party_id for c in tx.consultations.of_operation(operation.id, version=number)}
+    parties |= {
+        n.party_id
+        for n in tx.consultations.notices_of_operation(operation.id)
+        if n.operation_version == number
+    }
     return sorted(parties)
+
+
+#: The moves the parties consulted or notified about a version hear of: whether it goes
+#: ahead, and when it starts and ends. How its consultations stand (objected, consulting
+#: again) is the planner's alone: it would tell each party of the others' answers.
+TOLD_STATES = frozenset(
+    {
+        OperationState.CLEARED,
+        OperationState.CLEARED_OVER_OBJECTION,
+        OperationState.ACTIVE,
+        OperationState.COMPLETED,
+        OperationState.WITHDRAWN,
+        OperationState.CANCELLED,
+    }
+)
+
+
+def tell_involved(
+    tx: Transaction,
+    before: Operation,
+    after: Operation,
+    now: datetime,
+    *,
+    objectors: frozenset[PartyId] = frozenset(),
+) -> None:
+    """Tell the parties involved in the current version where the operation now stands.
+
+    They read only its new state: not the state before, the cause, the version or its
+    OVN. A clearance over objection reads as one to the objectors, with its justification,
+    and as a clearance to the rest, who did not object and need not learn that others did.
+    """
+    if after.state is before.state or after.state not in TOLD_STATES:
+        return
+    involved = frozenset(involved_in_version(tx, after))
+    subject = f"operation:{after.id}"
+    if after.state is OperationState.CLEARED_OVER_OBJECTION:
+        assert after.override is not None
+        told: dict[str, JsonValue] = {
+            "to": str(after.state),
+            "justification": after.override.justification,
+        }
+        record(tx, now, AuditKind.STATE_CHANGE, None, subject, told, involved & objectors)
+        rest = involved - objectors
+        record(tx, now, AuditKind.STATE_CHANGE, None, subject, {"to": "cleared"}, rest)
+        return
+    record(tx, now, AuditKind.STATE_CHANGE, None, subject, {"to": str(after.state)}, involved)
 
 
 def apply_deadlines(tx: Transaction, operation: Operation, now: datetime) -> Operation:
@@ -151,11 +206,14 @@ def follow_answers(
         return operation
     moved = settle(tx, by, moved, consultations, now)
     tx.operations.put(moved)
+    # The planner's own entry: a responder's answer is on record in its response, and
+    # acting here would make it a reader of how the others' answers add up.
+    planner_acted = by is not None and by.party_id == operation.party_id
     record(
         tx,
         now,
         AuditKind.STATE_CHANGE,
-        by,
+        by if planner_acted else None,
         f"operation:{operation.id}",
         {
             "from": str(operation.state),
@@ -163,8 +221,9 @@ def follow_answers(
             "cause": cause,
             "version": operation.version.number,
         },
-        [operation.party_id, *involved_parties(tx, operation)],
+        [operation.party_id],
     )
+    tell_involved(tx, operation, moved, now)
     return moved
 
 

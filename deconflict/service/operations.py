@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 
 from deconflict import errors
 from deconflict.domain.audit import AuditKind, JsonValue, rfc3339
 from deconflict.domain.consultation import Status, objectors
 from deconflict.domain.entities import EntityKind, EntityRef
-from deconflict.domain.ids import OperationId, Ovn, PartyId
+from deconflict.domain.ids import OperationId, Ovn
 from deconflict.domain.lifecycle import OperationAction, OperationState
 from deconflict.domain.operation import (
     Operation,
@@ -24,8 +24,8 @@ from deconflict.service.checking import Presearch, index_operation, presearch
 from deconflict.service.consulting import (
     apply_deadlines,
     check_and_consult,
-    involved_parties,
     settle,
+    tell_involved,
 )
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
@@ -100,7 +100,8 @@ def act_on_operation(
         if action is OperationAction.SUBMIT:
             return _submit(svc, tx, by, current)
         moved = act(current, action)
-        _record_move(tx, by, current, moved, now, audience=involved_parties(tx, current))
+        _record_move(tx, by, current, moved, now)
+        tell_involved(tx, current, moved, now)
         return settle(tx, by, moved, tx.consultations.of_operation(current.id), now)
 
     return _change_own(svc, by, operation_id, step)
@@ -138,10 +139,9 @@ def clear_operation_over_objection(
             current,
             cleared,
             now,
-            audience=standing,
-            # Every objector reads this entry: it names none of them, only how many.
             extra={"justification": cleared.override.justification, "objectors": len(standing)},
         )
+        tell_involved(tx, current, cleared, now, objectors=standing)
         return settle(tx, by, cleared, consultations, now)
 
     return _change_own(svc, by, operation_id, step)
@@ -217,9 +217,10 @@ def _record_move(
     after: Operation,
     now: datetime,
     *,
-    audience: Iterable[PartyId] = (),
     extra: dict[str, JsonValue] | None = None,
 ) -> None:
+    """The planner's own entry for a move: the parties it involves are told apart, with
+    less (`tell_involved`)."""
     if before.state is after.state and before.ovn == after.ovn:
         return
     data: dict[str, JsonValue] = {
@@ -229,4 +230,4 @@ def _record_move(
         "ovn": after.ovn,
         **(extra or {}),
     }
-    record(tx, now, AuditKind.STATE_CHANGE, by, f"operation:{after.id}", data, audience)
+    record(tx, now, AuditKind.STATE_CHANGE, by, f"operation:{after.id}", data)
