@@ -274,27 +274,34 @@ def _seen(svc: Service, tx: Transaction, by: Principal, operation_id: OperationI
     if operation is None or operation.party_id == by.party.id:
         raise not_found("operation")
     version = operation.version.number
-    involved = any(
-        c.party_id == by.party.id for c in tx.consultations.of_operation(operation.id)
-    ) or any(n.party_id == by.party.id for n in tx.consultations.notices_of_operation(operation.id))
+    told = {
+        c.operation_version
+        for c in tx.consultations.of_operation(operation.id)
+        if c.party_id == by.party.id
+    } | {
+        n.operation_version
+        for n in tx.consultations.notices_of_operation(operation.id)
+        if n.party_id == by.party.id
+    }
+    if not told:
+        # Answered before the conflicts are read, so that a stranger's id costs what an
+        # unknown one does.
+        raise not_found("operation")
     planner = tx.parties.get(operation.party_id)
     seen = None
-    if planner is not None:
+    if planner is not None and version in told:
         seen = operation_seen_by(
             by.party.id,
             operation,
             planner,
             tx.conflicts.of_operation(operation.id, version),
-            is_involved=involved,
+            is_involved=True,
             agreements=tx.agreements.of_party(by.party.id),
             secret=svc.pseudonym_secret,
         )
-    if seen is None:
-        # Involved once, but the current version no longer runs into the viewer's data.
-        if involved:
-            return OperationSeen(())
-        raise not_found("operation")
-    return seen
+    # Told of an earlier version only: the current one is not the viewer's to know, even
+    # where it runs into the viewer's data under an agreement that tells nobody.
+    return seen if seen is not None else OperationSeen(())
 
 
 def _raised_view(svc: Service, tx: Transaction, warning: HazardWarning) -> RaisedWarningView:

@@ -118,3 +118,34 @@ def test_an_uninvolved_party_cannot_see_an_operation(world: World) -> None:
         south.viewer.get(f"/v1/operations/{op}"),
         south.viewer.get(f"/v1/operations/{uuid.uuid4()}"),
     )
+
+
+def test_a_party_told_of_an_earlier_version_sees_nothing_of_the_current_one(
+    world: World,
+) -> None:
+    """Eastvale's authority is notified of what enters its area even under mode `none`;
+    the revision leaves the area and runs into one of its zones, which that mode tells it
+    nothing of: it must not read the planner's name, purpose or the new overlap."""
+    north = world.parties["Northland Army"]
+    tower = world.parties["Eastvale Air Navigation"]
+    depot = {"name": "Depot", "volumes": [volume(rectangle(12.5, 47.5, 12.6, 47.55))]}
+    assert tower.planner.post("/v1/zones", json=depot).status_code == 201
+    plan = {
+        "volumes": [volume(rectangle(10.1, 45.1, 10.2, 45.2))],
+        "purpose": "Fictional strike exercise",
+        "share_purpose": True,
+    }
+    made = north.planner.post("/v1/operations", json=plan)
+    op = made.json()["id"]
+    [told] = tower.viewer.get("/v1/notices").json()["items"]
+    assert (told["operation_version"], told["reason"]) == (1, "authority_area")
+    assert tower.viewer.get(f"/v1/operations/{op}").json()["planner"] is not None
+    moved = {**plan, "volumes": [volume(rectangle(12.55, 47.52, 12.8, 47.6))]}
+    revised = north.planner.put(
+        f"/v1/operations/{op}", json=moved, headers={"If-Match": made.headers["ETag"]}
+    ).json()
+    assert [c["kind"] for c in revised["conflicts"]] == ["zone"]
+    assert revised["notified"] == 0
+    seen = tower.viewer.get(f"/v1/operations/{op}").json()
+    assert seen["regions"] == []
+    assert (seen["planner"], seen["purpose"], seen["operation_id"]) == (None, None, None)
