@@ -17,9 +17,11 @@ from deconflict.domain.consultation import (
     involvements,
     open_consultation,
 )
-from deconflict.domain.ids import ConsultationId, NoticeId, PartyId
+from deconflict.domain.entities import EntityKind
+from deconflict.domain.ids import ConsultationId, NoticeId, OperationId, PartyId
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Operation
+from deconflict.geometry import Reach
 from deconflict.service.checking import Presearch, find_conflicts
 from deconflict.service.context import Principal, Service
 from deconflict.service.recording import record
@@ -225,6 +227,52 @@ def follow_answers(
     )
     tell_involved(tx, operation, moved, now)
     return moved
+
+
+def release(
+    svc: Service,
+    tx: Transaction,
+    by: Principal | None,
+    party_id: PartyId,
+    gone: Sequence[Reach],
+    now: datetime,
+) -> None:
+    """Close the party's open consultations that data it no longer has (a retired zone, a
+    withdrawn or revised operation: `gone`, already out of the index) was the reason for.
+
+    Deleted data must not go on blocking: a consultation about an operation that now runs
+    into nothing of the party's closes as no longer concerned, and the operation moves as
+    the rest of its answers add up. Only operations the gone data met can be concerned, so
+    they are found through the index; each is then checked afresh, as a revision would be.
+    """
+    met: set[OperationId] = set()
+    for reach in gone:
+        for hit in tx.volumes.search(reach, now=now, kinds=_OPERATIONS):
+            if hit.owner.party_id != party_id:
+                met.add(OperationId(hit.owner.entity.entity_id))
+    for operation_id in sorted(met):
+        operation = tx.operations.get(operation_id)
+        if operation is None or operation.state not in AWAITING_ANSWERS:
+            continue
+        number = operation.version.number
+        waiting = [
+            c
+            for c in tx.consultations.of_operation(operation_id, version=number)
+            if c.party_id == party_id and c.closed_at is None
+        ]
+        if not waiting:
+            continue
+        conflicts = find_conflicts(tx, operation, now, svc.model)
+        agreements = tx.agreements.of_party(operation.party_id)
+        still = involvements(operation.party_id, conflicts, agreements)
+        if any(i.party_id == party_id and i.mode is Mode.CONSULT for i in still):
+            continue
+        for consultation in waiting:
+            _keep_closed(tx, by, close(consultation, Closure.NO_LONGER_CONCERNED, now), now)
+        follow_answers(tx, None, operation, now, cause="no_longer_concerned")
+
+
+_OPERATIONS = frozenset({EntityKind.OPERATION})
 
 
 def _keep_closed(

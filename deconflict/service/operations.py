@@ -24,6 +24,7 @@ from deconflict.service.checking import Presearch, index_operation, presearch
 from deconflict.service.consulting import (
     apply_deadlines,
     check_and_consult,
+    release,
     settle,
     tell_involved,
 )
@@ -174,9 +175,15 @@ def _change_own(
 
     def work(tx: Transaction) -> Operation:
         now = svc.clock.now()
-        changed = step(tx, apply_deadlines(tx, _own(tx, by, operation_id), now), now)
+        current = apply_deadlines(tx, _own(tx, by, operation_id), now)
+        changed = step(tx, current, now)
         tx.operations.put(changed)
         index_operation(tx, changed)
+        if current.is_in_play and (
+            not changed.is_in_play or changed.version.number != current.version.number
+        ):
+            # What others were consulted about because of it may be over.
+            release(svc, tx, by, current.party_id, current.version.reaches, now)
         return changed
 
     return svc.write(work)

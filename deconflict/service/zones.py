@@ -12,6 +12,7 @@ from deconflict.domain.party import Action
 from deconflict.domain.zone import Validity, Zone, create_zone, retire_zone, revise_zone
 from deconflict.geometry import Buffer, Volume4D
 from deconflict.geometry.volume_checks import check_reach
+from deconflict.service.consulting import release
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
@@ -53,8 +54,9 @@ def revise_protection(
 
     def work(tx: Transaction) -> Zone:
         now = svc.clock.now()
+        before = _own(tx, by, zone_id)
         zone = revise_zone(
-            _own(tx, by, zone_id),
+            before,
             expected_version=expected_version,
             volumes=volumes,
             buffer=buffer,
@@ -65,6 +67,7 @@ def revise_protection(
         tx.zones.put(zone)
         _index(tx, zone)
         _record(tx, by, zone, "revised", now)
+        release(svc, tx, by, zone.party_id, before.reaches, now)
         return zone
 
     return svc.write(work)
@@ -75,10 +78,12 @@ def retire(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:
 
     def work(tx: Transaction) -> Zone:
         now = svc.clock.now()
-        zone = retire_zone(_own(tx, by, zone_id), now)
+        before = _own(tx, by, zone_id)
+        zone = retire_zone(before, now)
         tx.zones.put(zone)
         tx.volumes.remove(EntityRef(EntityKind.ZONE, zone.id))
         _record(tx, by, zone, "retired", now)
+        release(svc, tx, by, zone.party_id, before.reaches, now)
         return zone
 
     return svc.write(work)

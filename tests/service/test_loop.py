@@ -8,7 +8,7 @@ import pytest
 
 from deconflict import errors
 from deconflict.domain.audit import AuditKind
-from deconflict.domain.consultation import ResponseKind, Status
+from deconflict.domain.consultation import Closure, ResponseKind, Status
 from deconflict.domain.ids import ConsultationId, PartyId
 from deconflict.domain.lifecycle import OperationAction, OperationState
 from deconflict.domain.operation import Operation, Plan
@@ -368,6 +368,87 @@ def test_a_party_no_longer_concerned_hears_nothing_of_later_versions(cast: Cast)
         assert _told(cast, liaison, op) == []
         [item] = views.inbox(svc, liaison, after=None, limit=50)
         assert item.status is Status.CLOSED
+
+
+def _south_consulted_about(cast: Cast, *, zones_there: int = 1) -> Operation:
+    """The North's operation, consulting the South (silence blocks) over its zones."""
+    for i in range(zones_there):
+        zones.protect(
+            cast.svc,
+            cast.south_planner,
+            f"Depot {i}",
+            [volume(23.42 + 0.004 * i, 41.88, 800)],
+            Buffer(),
+            Validity.TIME_LIMITED,
+        )
+    op = operations.submit_operation(
+        cast.svc, cast.north_planner, Plan((volume(23.425, 41.882, 600),))
+    )
+    assert op.state is OperationState.IN_CONSULTATION
+    return op
+
+
+def _state(cast: Cast, op: Operation) -> OperationState:
+    return views.operation_for_planner(cast.svc, cast.north_planner, op.id).operation.state
+
+
+def test_a_retired_zone_no_longer_blocks_the_operations_it_was_consulted_on(cast: Cast) -> None:
+    op = _south_consulted_about(cast)
+    [depot] = zones.own_zones(cast.svc, cast.south_planner, after=None, limit=10)
+    cast.clock.advance(timedelta(minutes=5))
+    zones.retire(cast.svc, cast.south_planner, depot.id)
+    assert _state(cast, op) is OperationState.CLEARED
+    cast.clock.advance(timedelta(hours=1))  # past the deadline whose silence would block
+    assert _state(cast, op) is OperationState.CLEARED
+    [item] = views.inbox(cast.svc, cast.south_liaison, after=None, limit=50)
+    assert item.status is Status.CLOSED
+    assert item.consultation.closure is Closure.NO_LONGER_CONCERNED
+
+
+def test_a_zone_still_standing_keeps_the_consultation_open(cast: Cast) -> None:
+    op = _south_consulted_about(cast, zones_there=2)
+    first, second = zones.own_zones(cast.svc, cast.south_planner, after=None, limit=10)
+    zones.retire(cast.svc, cast.south_planner, first.id)
+    assert _state(cast, op) is OperationState.IN_CONSULTATION
+    zones.retire(cast.svc, cast.south_planner, second.id)
+    assert _state(cast, op) is OperationState.CLEARED
+
+
+def test_a_zone_revised_out_of_the_way_no_longer_blocks(cast: Cast) -> None:
+    op = _south_consulted_about(cast)
+    [depot] = zones.own_zones(cast.svc, cast.south_planner, after=None, limit=10)
+    zones.revise_protection(
+        cast.svc,
+        cast.south_planner,
+        depot.id,
+        expected_version=depot.version,
+        volumes=[volume(23.60, 41.70, 300)],
+        buffer=Buffer(),
+    )
+    assert _state(cast, op) is OperationState.CLEARED
+
+
+def test_a_withdrawn_operation_no_longer_blocks_those_that_ran_into_it(cast: Cast) -> None:
+    svc = cast.svc
+    south = operations.submit_operation(svc, cast.south_planner, Plan((volume(23.42, 41.88, 800),)))
+    north = operations.submit_operation(
+        svc, cast.north_planner, Plan((volume(23.425, 41.882, 600),))
+    )
+    assert north.state is OperationState.IN_CONSULTATION
+    operations.act_on_operation(svc, cast.south_planner, south.id, OperationAction.WITHDRAW)
+    assert _state(cast, north) is OperationState.CLEARED
+
+
+def test_a_standing_objection_over_a_retired_zone_is_lifted(cast: Cast) -> None:
+    op = _south_consulted_about(cast)
+    [item] = views.inbox(cast.svc, cast.south_liaison, after=None, limit=50)
+    responses.respond_to_consultation(
+        cast.svc, cast.south_liaison, item.consultation.id, ResponseKind.OBJECT, text="depot"
+    )
+    assert _state(cast, op) is OperationState.OBJECTED
+    [depot] = zones.own_zones(cast.svc, cast.south_planner, after=None, limit=10)
+    zones.retire(cast.svc, cast.south_planner, depot.id)
+    assert _state(cast, op) is OperationState.CLEARED
 
 
 def test_warning_alerts_parties_inside_and_records_acknowledgement(cast: Cast) -> None:
