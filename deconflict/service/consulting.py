@@ -52,6 +52,7 @@ def check_and_consult(
         [c for c in previous if c.closed_at is None], still_concerned, now
     ):
         _keep_closed(tx, by, closed, now)
+    _tell_dropped(tx, by, operation, previous, still_concerned, now)
     opened: list[Consultation] = []
     for involvement in involved:
         party = involvement.party_id
@@ -107,6 +108,43 @@ def check_and_consult(
                 [party],
             )
     return settle(tx, by, evaluate(operation, opened, now), opened, now)
+
+
+def _tell_dropped(
+    tx: Transaction,
+    by: Principal | None,
+    operation: Operation,
+    previous: Sequence[Consultation],
+    still_concerned: Sequence[PartyId],
+    now: datetime,
+) -> None:
+    """Tell the parties of the version before that the new one no longer concerns them,
+    where closing an open consultation has not told them already: those only notified,
+    and those whose consultation was over (answered and settled, or expired)."""
+    earlier = operation.version.number - 1
+    if earlier < 1:
+        return
+    dropped = {
+        c.party_id
+        for c in previous
+        if c.closed_at is not None and c.closure is not Closure.NO_LONGER_CONCERNED
+    }
+    dropped |= {
+        n.party_id
+        for n in tx.consultations.notices_of_operation(operation.id)
+        if n.operation_version == earlier
+    }
+    dropped -= {c.party_id for c in previous if c.closed_at is None}
+    for party in sorted(dropped - set(still_concerned)):
+        record(
+            tx,
+            now,
+            AuditKind.NOTICE,
+            by,
+            f"operation:{operation.id}",
+            {"event": "no_longer_concerned", "version": earlier},
+            [party],
+        )
 
 
 def settle(

@@ -370,6 +370,31 @@ def test_a_party_no_longer_concerned_hears_nothing_of_later_versions(cast: Cast)
         assert item.status is Status.CLOSED
 
 
+def test_a_revision_tells_those_it_no_longer_concerns_though_their_part_was_over(
+    cast: Cast,
+) -> None:
+    """The South and Relief answered and the operation was cleared; the authority was only
+    notified. A revision far away concerns none of them, and each is told so."""
+    svc = cast.svc
+    op, asked = _consulting_south_and_relief(cast)
+    for liaison in (cast.south_liaison, cast.relief_liaison):
+        responses.respond_to_consultation(
+            svc, liaison, asked[liaison.party_id], ResponseKind.ACKNOWLEDGE
+        )
+    assert _state(cast, op) is OperationState.CLEARED
+    operations.revise_operation(
+        svc, cast.north_planner, op.id, ovn=op.ovn, plan=Plan((volume(23.60, 41.70, 500),))
+    )
+    for liaison in (cast.south_liaison, cast.relief_liaison, cast.authority_viewer):
+        entries = views.audit_entries(svc, liaison, after_seq=-1, limit=500)
+        dropped = [
+            dict(e.entry.data)
+            for e in entries
+            if e.entry.kind is AuditKind.NOTICE and e.entry.subject == f"operation:{op.id}"
+        ]
+        assert dropped == [{"event": "no_longer_concerned", "version": 1}]
+
+
 def _south_consulted_about(cast: Cast, *, zones_there: int = 1) -> Operation:
     """The North's operation, consulting the South (silence blocks) over its zones."""
     for i in range(zones_there):
