@@ -103,9 +103,13 @@ class IllegalTransition(DeconflictError):
 
     code = "illegal-transition"
 
-    def __init__(self, state: str, action: str, allowed: tuple[str, ...]) -> None:
+    def __init__(
+        self, state: str, action: str, allowed: tuple[str, ...], entity: str = "operation"
+    ) -> None:
         choices = ", ".join(allowed) if allowed else "nothing (the state is final)"
-        super().__init__(f"an operation that is {state} cannot {action}; it can: {choices}")
+        super().__init__(
+            f"{_article(entity)} {entity} that is {state} cannot {action}; it can: {choices}"
+        )
         self.state = state
         self.action = action
         self.allowed = allowed
@@ -241,3 +245,7 @@ class ServerFailed(DeconflictError):
     """A server process could not start: its port taken, its database unreachable..."""
 
     code = "server-failed"
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"

@@ -75,14 +75,25 @@ def is_final(state: OperationState) -> bool:
     return state in FINAL_STATES
 
 
+#: The actions a planner asks for; consultations decide the rest.
+ASKED_FOR = frozenset(
+    {A.SUBMIT, A.REVISE, A.CLEAR_OVER_OBJECTION, A.ACTIVATE, A.COMPLETE, A.WITHDRAW, A.CANCEL}
+)
+
+
 def allowed_actions(state: OperationState) -> tuple[OperationAction, ...]:
     """The actions the state allows, in table order."""
     return tuple(action for (source, action) in TRANSITIONS if source is state)
+
+
+def actions_to_ask(state: OperationState) -> tuple[OperationAction, ...]:
+    """What a planner may ask for in this state: never a move only answers can make."""
+    return tuple(a for a in allowed_actions(state) if a in ASKED_FOR)
 
 
 def transition(state: OperationState, action: OperationAction) -> OperationState:
     try:
         return TRANSITIONS[state, action]
     except KeyError:
-        allowed = tuple(str(a) for a in allowed_actions(state))
+        allowed = tuple(str(a) for a in actions_to_ask(state))
         raise errors.IllegalTransition(str(state), str(action), allowed) from None

@@ -96,7 +96,7 @@ def retire_zone(zone: Zone, now: datetime) -> Zone:
 
 def _check_live(zone: Zone) -> None:
     if zone.is_retired:
-        raise errors.IllegalTransition("retired", "change", ())
+        raise errors.IllegalTransition("retired", "change", (), entity="zone")
 
 
 def check_volumes(volumes: Sequence[Volume4D], pointer: str = "/volumes") -> tuple[Volume4D, ...]:

@@ -61,7 +61,7 @@ def test_a_retired_zone_cannot_change() -> None:
     retired = retire_zone(zone("zone-kessmoor-base", NORTHMERE), LATER)
     assert retired.is_retired
     assert retired.retired_at == LATER
-    with pytest.raises(errors.IllegalTransition):
+    with pytest.raises(errors.IllegalTransition, match=r"^a zone that is retired cannot change"):
         retire_zone(retired, LATER)
     with pytest.raises(errors.IllegalTransition):
         revise_zone(retired, expected_version=1, volumes=[circle()], buffer=Buffer(), now=LATER)

@@ -14,24 +14,11 @@ from deconflict.api.schemas.zones import checked_volumes
 from deconflict.domain.agreement import Silence
 from deconflict.domain.conflict import TargetKind
 from deconflict.domain.consultation import Consultation, Status
-from deconflict.domain.lifecycle import OperationAction, OperationState, allowed_actions
+from deconflict.domain.lifecycle import OperationAction, OperationState, actions_to_ask
 from deconflict.domain.operation import Operation, Plan
 from deconflict.domain.visibility import ConflictSeen, Identity
 from deconflict.geometry import VerticalModel
 from deconflict.service.views import OperationCounts, OwnOperationView
-
-#: What a planner can ask for by name; the other actions follow from consultations.
-_ASKED_FOR = frozenset(
-    {
-        OperationAction.SUBMIT,
-        OperationAction.REVISE,
-        OperationAction.CLEAR_OVER_OBJECTION,
-        OperationAction.ACTIVATE,
-        OperationAction.COMPLETE,
-        OperationAction.WITHDRAW,
-        OperationAction.CANCEL,
-    }
-)
 
 
 class OperationRevisionIn(Model):
@@ -127,7 +114,7 @@ class OperationSummary(Model):
             "share_purpose": plan.share_purpose,
             "volumes": [Volume.from_domain(v) for v in plan.volumes],
             "version_created_at": op.version.created_at,
-            "allowed_actions": [a for a in allowed_actions(op.state) if a in _ASKED_FOR],
+            "allowed_actions": list(actions_to_ask(op.state)),
         }
 
     @classmethod
