@@ -1,7 +1,9 @@
 """The coordination report: a party's part in the loop over a period, from its own audit record.
 
 Every figure is folded from entries the party may read itself (`GET /v1/audit`), so a report
-can tell a party nothing of others that its record does not. Periods are half-open
+can tell a party nothing of others that its record does not; the alerts of the warnings it
+raised, which its record does not hold, are counted as the raiser may see them
+(`alerts_raiser_may_see`, as `GET /v1/warnings/{id}` shows them). Periods are half-open
 `[start, end)`: an entry at `start` counts, one at `end` does not, and the report reads
 the record as it stood at `end` (an answer after `end` is not yet an answer).
 
@@ -16,14 +18,16 @@ of the two middle ones. A figure with no samples is None.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from deconflict.domain.agreement import Agreement
 from deconflict.domain.audit import AuditEntry, AuditKind
 from deconflict.domain.consultation import ResponseKind
 from deconflict.domain.ids import PartyId
 from deconflict.domain.lifecycle import OperationState
+from deconflict.domain.warning import HazardWarning, alerts_raiser_may_see
 
 #: Responses that answer a consultation; a comment says something without answering.
 ANSWERS = frozenset({str(ResponseKind.ACKNOWLEDGE), str(ResponseKind.OBJECT)})
@@ -91,13 +95,14 @@ class AlertFigures:
 
 @dataclass(frozen=True, slots=True)
 class WarningFigures:
-    """Warnings this party raised in the period, and the alerts they sent to other parties."""
+    """Warnings this party raised in the period, and their alerts the raiser may see: those
+    acknowledged, and those of parties whose agreement with the raiser names them."""
 
     raised: int
-    alerts_sent: int  # one per party alerted when the warning was raised
+    alerts_sent: int  # first sent before the end, when raised or on a later arrival inside
     alerts_acknowledged: int  # by the alerted parties before the end
     alerts_unacknowledged: int
-    time_to_acknowledge: Durations  # from raising the warning to each acknowledgement
+    time_to_acknowledge: Durations  # from each alert's first send to its acknowledgement
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +117,12 @@ class CoordinationReport:
 
 
 def coordination_report(
-    party_id: PartyId, entries: Iterable[AuditEntry], start: datetime, end: datetime
+    party_id: PartyId,
+    entries: Iterable[AuditEntry],
+    start: datetime,
+    end: datetime,
+    raised: Iterable[HazardWarning] = (),
+    agreements: Iterable[Agreement] = (),
 ) -> CoordinationReport:
     """Fold the party's record into its report for `[start, end)`.
 
@@ -121,6 +131,8 @@ def coordination_report(
     that an entry in the period is about. Entries outside the period count for nothing;
     creation entries only say which operations are the party's own, because a move caused
     by another party's answer or by a deadline is recorded by that party or by the service.
+    `raised` holds at least the warnings the party raised in the period, and `agreements`
+    the party's own: with them its warnings' alerts are counted as the raiser may see them.
     """
     ordered = sorted({e.seq: e for e in entries}.values(), key=lambda e: e.seq)
     own = {_about(e)[1] for e in ordered if _creates_operation(e, party_id)}
@@ -132,7 +144,7 @@ def coordination_report(
         _operations(within, own),
         _consultations(party_id, within, end),
         _alerts(party_id, within),
-        _warnings(party_id, within),
+        _warnings(party_id, within, {w.id: w for w in raised}, tuple(agreements), end),
     )
 
 
@@ -244,8 +256,7 @@ def _alerts(party_id: PartyId, within: Sequence[AuditEntry]) -> AlertFigures:
         kind, ident = _about(entry)
         if kind != "warning":
             continue
-        if entry.kind is AuditKind.ALERT and entry.party_id not in {party_id, ""}:
-            # The raiser records the first send; re-sends are the service's ("").
+        if entry.kind is AuditKind.ALERT and _is_first_send(entry, party_id):
             first_sent.setdefault(ident, entry.at)
         elif ident not in first_sent:
             continue
@@ -263,22 +274,36 @@ def _alerts(party_id: PartyId, within: Sequence[AuditEntry]) -> AlertFigures:
     )
 
 
-def _warnings(party_id: PartyId, within: Sequence[AuditEntry]) -> WarningFigures:
-    raised: dict[str, datetime] = {}
+def _is_first_send(entry: AuditEntry, party_id: PartyId) -> bool:
+    """An alert entry that first told the party of another's warning.
+
+    Records until 2026-12-07 credit a first send to the raiser, who read it too: the
+    raiser's own copy of it is not an alert it received.
+    """
+    return entry.data.get("sends", 1) == 1 and entry.party_id != party_id
+
+
+def _warnings(
+    party_id: PartyId,
+    within: Sequence[AuditEntry],
+    raised: Mapping[str, HazardWarning],
+    agreements: Sequence[Agreement],
+    end: datetime,
+) -> WarningFigures:
+    """From the warnings themselves: the raiser's record holds no alert entries (they are
+    the alerted parties' alone), and counting its alerts from anything but what the raiser
+    may see would tell it how many pseudonymous parties are inside."""
+    mine = {_about(e)[1] for e in within if e.kind is AuditKind.WARNING and e.party_id == party_id}
     sent = 0
     samples: list[float] = []
-    for entry in within:
-        kind, ident = _about(entry)
-        if kind != "warning":
+    for ident in sorted(mine):
+        warning = raised.get(ident)
+        if warning is None:
             continue
-        if entry.kind is AuditKind.WARNING and entry.party_id == party_id:
-            raised[ident] = entry.at
-        elif ident not in raised:
-            continue
-        elif entry.kind is AuditKind.ALERT and entry.party_id == party_id:
+        for alert in alerts_raiser_may_see(warning, agreements):
+            if alert.first_sent_at >= end:
+                continue
             sent += 1
-        elif entry.kind is AuditKind.ACKNOWLEDGEMENT and entry.party_id != party_id:
-            samples.append((entry.at - raised[ident]).total_seconds())
-    return WarningFigures(
-        len(raised), sent, len(samples), sent - len(samples), Durations.of(samples)
-    )
+            if alert.acknowledged_at is not None and alert.acknowledged_at < end:
+                samples.append((alert.acknowledged_at - alert.first_sent_at).total_seconds())
+    return WarningFigures(len(mine), sent, len(samples), sent - len(samples), Durations.of(samples))

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from deconflict import errors
 from deconflict.domain import report
-from deconflict.domain.audit import AuditEntry
-from deconflict.domain.ids import PartyId
+from deconflict.domain.audit import AuditEntry, AuditKind
+from deconflict.domain.ids import PartyId, WarningId
 from deconflict.domain.party import Action
 from deconflict.domain.report import CoordinationReport
+from deconflict.domain.warning import HazardWarning
 from deconflict.service.context import Principal, Service
 from deconflict.store.interface import Transaction
 
@@ -35,11 +36,14 @@ def party_coordination_report(
 ) -> CoordinationReport:
     """Any party's report, for the operator (who reads the whole log anyway)."""
     start, end = period(svc.clock.now(), start, end)
-    return svc.read(
-        lambda tx: report.coordination_report(
-            party_id, _record(tx, party_id, start, end), start, end
-        )
-    )
+
+    def work(tx: Transaction) -> CoordinationReport:
+        entries = _record(tx, party_id, start, end)
+        raised = _raised(tx, party_id, entries)
+        agreements = tx.agreements.of_party(party_id)
+        return report.coordination_report(party_id, entries, start, end, raised, agreements)
+
+    return svc.read(work)
 
 
 def period(
@@ -73,3 +77,16 @@ def _record(tx: Transaction, party_id: PartyId, start: datetime, end: datetime) 
     }
     firsts = tx.audit.first_for_party_about(party_id, sorted(operations))
     return [link.entry for link in (*firsts, *within)]
+
+
+def _raised(tx: Transaction, party_id: PartyId, entries: list[AuditEntry]) -> list[HazardWarning]:
+    """The warnings the party raised that `entries` record: their alerts are counted from
+    the warnings, as the raiser may see them, for its record holds no alert entries."""
+    ids = sorted(
+        {
+            WarningId(e.subject.removeprefix("warning:"))
+            for e in entries
+            if e.kind is AuditKind.WARNING and e.party_id == party_id
+        }
+    )
+    return [w for w in map(tx.warnings.get, ids) if w is not None]

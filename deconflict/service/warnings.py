@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from deconflict.domain.audit import AuditKind, rfc3339
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind
-from deconflict.domain.ids import WarningId
+from deconflict.domain.ids import PartyId, WarningId
 from deconflict.domain.party import Action
 from deconflict.domain.warning import HazardWarning, Severity, acknowledge, alert, raise_warning
 from deconflict.geometry import Reach, Volume4D
@@ -45,18 +47,19 @@ def raise_hazard(
             },
         )
         for party_id in concerned:
-            record(
-                tx,
-                now,
-                AuditKind.ALERT,
-                by,
-                f"warning:{warning.id}",
-                {"sends": 1},
-                [party_id],
-            )
+            _record_alert(tx, now, warning, party_id)
         return warning
 
     return svc.write(work)
+
+
+def _record_alert(
+    tx: Transaction, now: datetime, warning: HazardWarning, party_id: PartyId
+) -> None:
+    """The first send of an alert, recorded as the service's act and read by the alerted
+    party alone (as its re-sends are): an entry the raiser read would tell it how many
+    parties are inside, which only those that agreed to be named may let it know."""
+    record(tx, now, AuditKind.ALERT, None, f"warning:{warning.id}", {"sends": 1}, [party_id])
 
 
 def acknowledge_hazard(svc: Service, by: Principal, warning_id: WarningId) -> HazardWarning:

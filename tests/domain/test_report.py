@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from deconflict.domain.agreement import Agreement, Disclosure, Mode
 from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue, rfc3339
-from deconflict.domain.ids import PartyId
+from deconflict.domain.ids import MemberId, PartyId, WarningId
 from deconflict.domain.report import (
     AlertFigures,
     ConsultationFigures,
@@ -19,8 +20,11 @@ from deconflict.domain.report import (
     coordination_report,
     nearest_rank,
 )
+from deconflict.domain.warning import Severity, raise_warning
+from deconflict.domain.warning import acknowledge as acknowledge_warning
+from deconflict.domain.warning import alert as alert_parties
 
-from . import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST
+from . import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST, circle
 
 START = T0
 END = T0 + timedelta(days=1)
@@ -285,31 +289,53 @@ def test_alerts_received_and_acknowledged() -> None:
     alert(r, START - H, "w-before")  # first sent before the period
     alert(r, START + H, "w-before", sends=3, by="")
     acknowledge(r, START + 2 * H, "w-before", 10800)
+    alert(r, START + 6 * H, "w-service", by="")  # first sends are the service's since 12-07
     report = coordination_report(NORTHMERE, r.entries, START, END)
     assert report.alerts == AlertFigures(
-        received=3,
+        received=4,
         acknowledged=2,
-        unacknowledged=1,
+        unacknowledged=2,
         escalated=1,
         time_to_acknowledge=Durations(median_s=120.0, p90_s=7200.0),
     )
     assert report.warnings == WarningFigures(0, 0, 0, 0, Durations(None, None))
 
 
-def test_warnings_raised_and_their_alerts_acknowledged() -> None:
+def test_warnings_raised_count_the_alerts_the_raiser_may_see() -> None:
+    """Counted from the warnings, not the record: the raiser's record holds no alerts (it
+    did hold a copy of each first send until 2026-12-07; those count for nothing)."""
     r = Record()
     raised = START + 6 * H
     r.add(raised, AuditKind.WARNING, "warning:w-mine", {"severity": "danger", "message": "m"})
     for _ in range(3):
         alert(r, raised, "w-mine", by=NORTHMERE)
     acknowledge(r, raised + 600 * S, "w-mine", 600, by=LOWFEN)
-    acknowledge(r, raised + 60 * S, "w-mine", 60, by=VALECREST)
-    acknowledge(r, END, "w-mine", 64_800, by=OSTERBY)  # at the end: not yet
+    warning = alert_parties(
+        raise_warning(
+            WarningId("w-mine"), NORTHMERE, circle(hours=48.0), Severity.DANGER, "m", raised
+        ),
+        [LOWFEN, VALECREST, OSTERBY],
+        raised,
+    )
+    warning = acknowledge_warning(warning, LOWFEN, MemberId("m"), raised + 600 * S)
+    # A later arrival, first sent an alert and acknowledged within the period.
+    warning = alert_parties(warning, [PartyId("party-kessmoor-rangers")], raised + 2 * H)
+    warning = acknowledge_warning(
+        warning, PartyId("party-kessmoor-rangers"), MemberId("k"), raised + 2 * H + 60 * S
+    )
+    # One alerted as the period ends is not counted; one acknowledging as it ends had not
+    # yet.
+    warning = alert_parties(warning, [PartyId("party-late")], END)
+    warning = acknowledge_warning(warning, OSTERBY, MemberId("o"), END)
+    named = [
+        Agreement(NORTHMERE, OSTERBY, Mode.NOTIFY, disclosure=Disclosure.NAME),
+        Agreement(NORTHMERE, PartyId("party-late"), Mode.NOTIFY, disclosure=Disclosure.NAME),
+    ]
     # A warning raised before the period, acknowledged within it: not in this report.
     r.add(START - H, AuditKind.WARNING, "warning:w-old", {"severity": "advisory"})
-    alert(r, START - H, "w-old", by=NORTHMERE)
-    acknowledge(r, START + H, "w-old", 7200, by=VALECREST)
-    report = coordination_report(NORTHMERE, r.entries, START, END)
+    report = coordination_report(NORTHMERE, r.entries, START, END, [warning], named)
+    # Lowfen, Osterby and the rangers; Valecrest, silent and knowing Northmere by a
+    # pseudonym only, is not counted.
     assert report.warnings == WarningFigures(
         raised=1,
         alerts_sent=3,
@@ -319,3 +345,7 @@ def test_warnings_raised_and_their_alerts_acknowledged() -> None:
     )
     # Its own warnings never count as alerts it received.
     assert report.alerts == AlertFigures(0, 0, 0, 0, Durations(None, None))
+    # Without the warning itself, its alerts are unknown: none are counted.
+    assert coordination_report(NORTHMERE, r.entries, START, END).warnings == WarningFigures(
+        1, 0, 0, 0, Durations(None, None)
+    )

@@ -21,8 +21,8 @@ from deconflict.domain.report import (
     WarningFigures,
 )
 from deconflict.domain.warning import Severity
-from deconflict.geometry import Volume4D, parse_volume
-from deconflict.service import deadlines, operations, reports, responses, views, warnings
+from deconflict.geometry import Buffer, Volume4D, parse_volume
+from deconflict.service import deadlines, operations, reports, responses, views, warnings, zones
 from deconflict.service.context import Principal
 from tests.service.conftest import T0, Cast
 
@@ -150,13 +150,36 @@ def test_the_consulted_party_sees_its_answers_and_its_warning(cast: Cast) -> Non
         time_to_answer=Durations(median_s=120.0, p90_s=300.0),
     )
     assert report.alerts == AlertFigures(0, 0, 0, 0, NO_TIMES)
+    # Relief, alerted too, neither answered nor agreed to be named to the South.
     assert report.warnings == WarningFigures(
         raised=1,
-        alerts_sent=2,
+        alerts_sent=1,
         alerts_acknowledged=1,
-        alerts_unacknowledged=1,
+        alerts_unacknowledged=0,
         time_to_acknowledge=Durations(600.0, 600.0),
     )
+
+
+def test_the_raiser_counts_only_the_alerts_it_may_see(cast: Cast) -> None:
+    # Relief knows the North by a pseudonym, the South by name; both have a zone inside.
+    svc = cast.svc
+    relief = volume(24.20, 42.40, 300)
+    zones.protect(svc, cast.relief_planner, "Shelter", [relief], Buffer())
+    zones.protect(svc, cast.south_planner, "Depot", [volume(24.22, 42.40, 300)], Buffer())
+    at_second(cast, 60)
+    warning = warnings.raise_hazard(
+        svc, cast.north_liaison, volume(24.21, 42.40, 3000), Severity.DANGER, "drones"
+    )
+    assert len(warning.alerts) == 2
+    silent = day(cast, cast.north_liaison).warnings
+    assert silent == WarningFigures(1, 1, 0, 1, NO_TIMES)  # the South's, which names it
+    seen = views.warning_view(svc, cast.north_liaison, warning.id)
+    assert isinstance(seen, views.RaisedWarningView)
+    assert len(seen.alerts) == silent.alerts_sent
+    at_second(cast, 300)
+    warnings.acknowledge_hazard(svc, cast.relief_liaison, warning.id)
+    answered = day(cast, cast.north_liaison).warnings
+    assert answered == WarningFigures(1, 2, 1, 1, Durations(240.0, 240.0))
 
 
 def test_a_party_that_never_answered_its_alert(cast: Cast) -> None:

@@ -90,13 +90,17 @@ class AlertFiguresOut(Model):
 
 
 class WarningFiguresOut(Model):
-    """Warnings the party raised in the period, and the alerts they sent."""
+    """Warnings the party raised in the period, and the alerts they sent that it may see."""
 
     raised: int
-    alerts_sent: int = Field(description="One per party alerted.")
+    alerts_sent: int = Field(
+        description="One per party alerted that acknowledged or whose agreement names it."
+    )
     alerts_acknowledged: int
     alerts_unacknowledged: int
-    time_to_acknowledge: DurationsOut = Field(description="From raising to each acknowledgement.")
+    time_to_acknowledge: DurationsOut = Field(
+        description="From each alert's first send to its acknowledgement."
+    )
 
     @classmethod
     def from_domain(cls, figures: WarningFigures) -> WarningFiguresOut:
