@@ -30,6 +30,7 @@ from deconflict.service.consulting import (
 )
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
+from deconflict.service.warnings import alert_on_arrival
 from deconflict.store.interface import Transaction
 
 #: Actions a planner asks for by name; the rest are decided by consultations.
@@ -84,6 +85,7 @@ def revise_operation(
             return revised
         decided = check_and_consult(svc, tx, by, revised, now, previous, prior)
         _record_move(tx, by, revised, decided, now)
+        alert_on_arrival(tx, now, decided.party_id, decided.version.reaches)
         return decided
 
     return _change_own(svc, by, operation_id, step)
@@ -207,6 +209,7 @@ def _submit(
     _record_move(tx, by, operation, submitted, now)
     decided = check_and_consult(svc, tx, by, submitted, now, prior=prior)
     _record_move(tx, by, submitted, decided, now)
+    alert_on_arrival(tx, now, decided.party_id, decided.version.reaches)
     return decided
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from deconflict.domain.audit import AuditKind, rfc3339
-from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind
+from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import PartyId, WarningId
 from deconflict.domain.party import Action
 from deconflict.domain.warning import HazardWarning, Severity, acknowledge, alert, raise_warning
@@ -16,6 +17,8 @@ from deconflict.store.interface import Transaction
 
 #: A warning alerts parties with zones or operations inside, or an area of interest there.
 ALERTED_KINDS = CONFLICTING_KINDS | {EntityKind.SUBSCRIPTION}
+#: What a party's new volumes are searched against for warnings already in force.
+WARNED_KINDS = frozenset({EntityKind.WARNING})
 
 
 def raise_hazard(
@@ -34,6 +37,8 @@ def raise_hazard(
         concerned = sorted({hit.owner.party_id for hit in hits} - {by.party.id})
         warning = alert(warning, concerned, now)
         tx.warnings.put(warning)
+        # Indexed so that whoever puts something inside it later is alerted too.
+        tx.volumes.replace(_owner(warning), [warning.reach])
         record(
             tx,
             now,
@@ -51,6 +56,31 @@ def raise_hazard(
         return warning
 
     return svc.write(work)
+
+
+def alert_on_arrival(
+    tx: Transaction, now: datetime, party_id: PartyId, reaches: Sequence[Reach]
+) -> None:
+    """Alert the party on every warning in force that `reaches` (the volumes it has just put
+    in the index) meet and that has not alerted it yet: a warning stands for the whole of
+    its window, not only for the moment it was raised. The same search, the other way
+    round, as `raise_hazard` makes; the raiser is never alerted on its own warning."""
+    met = {
+        hit.owner.entity.entity_id
+        for reach in reaches
+        for hit in tx.volumes.search(reach, now=now, kinds=WARNED_KINDS)
+        if hit.owner.party_id != party_id
+    }
+    for warning_id in sorted(met):
+        warning = tx.warnings.get(WarningId(warning_id))
+        if warning is None or warning.alert_for(party_id) is not None:
+            continue
+        tx.warnings.put(alert(warning, [party_id], now))
+        _record_alert(tx, now, warning, party_id)
+
+
+def _owner(warning: HazardWarning) -> VolumeOwner:
+    return VolumeOwner(EntityRef(EntityKind.WARNING, warning.id), warning.party_id, 1)
 
 
 def _record_alert(

@@ -15,6 +15,7 @@ from deconflict.geometry.volume_checks import check_reach
 from deconflict.service.consulting import release
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
+from deconflict.service.warnings import alert_on_arrival
 from deconflict.store.interface import Transaction
 
 
@@ -35,6 +36,7 @@ def protect(
         tx.zones.put(zone)
         _index(tx, zone)
         _record(tx, by, zone, "created", now)
+        alert_on_arrival(tx, now, zone.party_id, zone.reaches)
         return zone
 
     return svc.write(work)
@@ -68,6 +70,7 @@ def revise_protection(
         _index(tx, zone)
         _record(tx, by, zone, "revised", now)
         release(svc, tx, by, zone.party_id, before.reaches, now)
+        alert_on_arrival(tx, now, zone.party_id, zone.reaches)
         return zone
 
     return svc.write(work)
