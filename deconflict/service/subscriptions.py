@@ -18,6 +18,7 @@ from deconflict.geometry import Reach, Volume4D
 from deconflict.geometry.volume_checks import check_reach
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
+from deconflict.service.warnings import alert_on_arrival
 from deconflict.store.interface import Transaction
 
 
@@ -46,6 +47,7 @@ def subscribe(
         tx.subscriptions.put(subscription)
         # Areas of interest sit in the volume index so that a warning over them finds them.
         tx.volumes.replace(_owner(subscription), reaches)
+        alert_on_arrival(tx, now, by.party_id, reaches)
         record(
             tx,
             now,

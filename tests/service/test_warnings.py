@@ -14,7 +14,15 @@ from deconflict.domain.operation import Plan
 from deconflict.domain.subscription import Channel
 from deconflict.domain.warning import HazardWarning, Severity
 from deconflict.geometry import Buffer, Volume4D, parse_volume
-from deconflict.service import events, operations, resending, views, warnings, zones
+from deconflict.service import (
+    events,
+    operations,
+    resending,
+    subscriptions,
+    views,
+    warnings,
+    zones,
+)
 from deconflict.service.context import Principal
 from tests.service.conftest import T0, Cast
 
@@ -172,6 +180,15 @@ def test_only_what_meets_the_warning_while_in_force_is_alerted(cast: Cast) -> No
     cast.clock.set(T0 + timedelta(hours=4))
     zones.protect(svc, cast.relief_planner, "Too late", [volume(*INSIDE, 300, hours=4)], Buffer())
     assert alerted(cast, warning) == {cast.north_liaison.party_id: 1}
+
+
+def test_an_area_of_interest_declared_inside_a_warning_in_force_is_alerted(cast: Cast) -> None:
+    # Where a party has people it has not declared as zones: what a warning is there for.
+    warning = south_warns(cast)
+    subscriptions.subscribe(
+        cast.svc, cast.relief_liaison, "Field team", [volume(*INSIDE, 200)], (), [Channel.STREAM]
+    )
+    assert alerted(cast, warning) == {cast.relief_liaison.party_id: 1}
 
 
 #: 3.5 km east of the hazard's centre: a 300 m zone there ends 200 m beyond its edge.
