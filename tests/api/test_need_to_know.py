@@ -11,6 +11,8 @@ import pytest
 from deconflict.domain.party import Role
 from tests.api.helpers import Party, World, assert_problem, circle, rectangle, volume
 
+#: The day of the scenario, as a report's period.
+DAY = {"from": "2026-12-01T08:00:00Z", "to": "2026-12-02T08:00:00Z"}
 #: Headers that differ between two answers only by the moment they were sent.
 _MOMENT = {"date"}
 
@@ -149,3 +151,35 @@ def test_a_party_told_of_an_earlier_version_sees_nothing_of_the_current_one(
     seen = tower.viewer.get(f"/v1/operations/{op}").json()
     assert seen["regions"] == []
     assert (seen["planner"], seen["purpose"], seen["operation_id"]) == (None, None, None)
+
+
+def test_a_probe_warning_tells_its_raiser_nothing_of_who_is_inside(world: World) -> None:
+    """Two parties that know the North by a pseudonym have zones inside its warning and do
+    not answer: its record (so its events) and its report read as over an empty area."""
+    north = world.parties["Northland Army"]
+    for name, lon in (("Lakeside Relief Corps", 10.0), ("Westmoor Border Guard", 10.02)):
+        zone = {"name": "Site", "volumes": [volume(rectangle(lon, 45.0, lon + 0.01, 45.01))]}
+        assert world.parties[name].planner.post("/v1/zones", json=zone).status_code == 201
+
+    def probe(lon: float) -> tuple[list[str], dict[str, Any], list[Any]]:
+        last = north.liaison.get("/v1/audit", params={"limit": 500}).json()["items"]
+        after = last[-1]["seq"] if last else -1
+        hazard = {
+            "volume": volume(rectangle(lon - 0.01, 44.99, lon + 0.04, 45.02)),
+            "severity": "advisory",
+            "message": "Probe",
+        }
+        raised = north.liaison.post("/v1/warnings", json=hazard)
+        assert raised.status_code == 201
+        new = north.liaison.get("/v1/audit", params={"after": after}).json()["items"]
+        report = north.viewer.get("/v1/reports/coordination", params=DAY).json()
+        return [e["kind"] for e in new], report["warnings"], raised.json()["alerts"]
+
+    kinds, occupied, alerts = probe(10.0)
+    assert (kinds, alerts) == (["warning"], [])
+    assert occupied["alerts_sent"] == occupied["alerts_unacknowledged"] == 0
+    kinds, empty, alerts = probe(11.5)
+    assert (kinds, alerts) == (["warning"], [])
+    assert {k: v for k, v in empty.items() if k != "raised"} == {
+        k: v for k, v in occupied.items() if k != "raised"
+    }
