@@ -1,15 +1,19 @@
-"""What a request body may be, checked before anything parses it: its size and its media type.
+"""What a request body may be, checked before any handler reads it: size, media type, I-JSON.
 
 The body is read here, counting as it comes (a chunked body declares no length), and
 handed on whole; a body over the limit is refused with 413 as soon as the count passes it.
+A JSON body that parses but is not I-JSON (`deconflict.api.ijson`) is refused here, once
+for every route, so that no handler or store ever sees a repeated name or a lone surrogate.
 """
 
 from __future__ import annotations
 
 from email.message import Message as MimeMessage
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from deconflict.api.ijson import first_violation
 from deconflict.api.problems import http_problem, problem_bytes
 
 
@@ -46,6 +50,13 @@ class BodyPolicy:
             detail = "a request body must be JSON: send Content-Type: application/json"
             await self._refuse(send, "unsupported-media-type", detail)
             return
+        violation = first_violation(body) if body else None
+        if violation is not None:
+            detail = f"the request body is not I-JSON (RFC 7493): {violation.detail}"
+            problem = http_problem("malformed-json", f"{violation.pointer}: {detail}")
+            problem["errors"] = [{"pointer": violation.pointer, "detail": detail}]
+            await self._send(send, problem)
+            return
         await self.app(scope, _replay(body, receive), send)
 
     def _too_large(self) -> str:
@@ -53,20 +64,20 @@ class BodyPolicy:
 
     @staticmethod
     async def _refuse(send: Send, code: str, detail: str) -> None:
-        body = problem_bytes(http_problem(code, detail))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": http_problem(code, detail)["status"],
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    # The rest of an oversized body is not read, so the connection cannot
-                    # carry another request.
-                    (b"connection", b"close"),
-                ],
-            }
-        )
+        # The rest of an oversized body is not read, so the connection cannot carry
+        # another request.
+        await BodyPolicy._send(send, http_problem(code, detail), close=True)
+
+    @staticmethod
+    async def _send(send: Send, problem: dict[str, Any], *, close: bool = False) -> None:
+        body = problem_bytes(problem)
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        if close:
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": problem["status"], "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -87,7 +87,12 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
 
 #: Problems of the HTTP exchange itself, raised by the framework rather than by a use case.
 HTTP_PROBLEMS: tuple[ProblemType, ...] = (
-    ProblemType("malformed-json", 400, "Malformed JSON", "The request body is not valid JSON."),
+    ProblemType(
+        "malformed-json",
+        400,
+        "Malformed JSON",
+        "The request body is not valid JSON, or not I-JSON (RFC 7493).",
+    ),
     ProblemType("bad-request", 400, "Bad request", "The request cannot be read."),
     ProblemType(
         "method-not-allowed", 405, "Method not allowed", "The resource does not take this method."
