@@ -120,10 +120,10 @@ class StaleVersion(DeconflictError):
 
     code = "stale-version"
 
-    def __init__(self, named_ovn: str, current_ovn: str) -> None:
+    def __init__(self, named_ovn: str, current_ovn: str, *, kind: str) -> None:
         super().__init__(
             f"version {named_ovn} is not the current one ({current_ovn}): "
-            "read the operation again and revise the current version"
+            f"read the {kind} again and revise the current version"
         )
         self.named_ovn = named_ovn
         self.current_ovn = current_ovn

@@ -119,7 +119,7 @@ def revise(operation: Operation, *, named_ovn: Ovn, plan: Plan, now: datetime) -
     """
     state = transition(operation.state, OperationAction.REVISE)
     if named_ovn != operation.ovn:
-        raise errors.StaleVersion(named_ovn, operation.ovn)
+        raise errors.StaleVersion(named_ovn, operation.ovn, kind="operation")
     number = operation.version.number + 1
     version = OperationVersion(number, ovn_for(operation.id, number), plan, now)
     return replace(operation, state=state, version=version, override=None)
@@ -135,7 +135,7 @@ def clear_over_objection(
     """
     state = transition(operation.state, OperationAction.CLEAR_OVER_OBJECTION)
     if named_ovn != operation.ovn:
-        raise errors.StaleVersion(named_ovn, operation.ovn)
+        raise errors.StaleVersion(named_ovn, operation.ovn, kind="operation")
     text = justification.strip()
     if not text:
         raise errors.MissingJustification(

@@ -69,16 +69,21 @@ def create_zone(
 def revise_zone(
     zone: Zone,
     *,
-    expected_version: int,
+    named_version: str,
     volumes: Sequence[Volume4D],
     buffer: Buffer,
     now: datetime,
     name: str | None = None,
 ) -> Zone:
-    """The next version of a live zone; the writer names the version it changes."""
+    """The next version of a live zone; the writer names the version it changes.
+
+    The name is the entity tag's text, compared as text the way RFC 9110 compares strong
+    tags: only the digits this API wrote match, and a tag that names no number (or a
+    numeral `int()` reads differently, such as "²") is stale, reported as sent.
+    """
     _check_live(zone)
-    if expected_version != zone.version:
-        raise errors.StaleVersion(str(expected_version), str(zone.version))
+    if named_version != str(zone.version):
+        raise errors.StaleVersion(named_version, str(zone.version), kind="zone")
     return replace(
         zone,
         version=zone.version + 1,

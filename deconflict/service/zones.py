@@ -47,7 +47,7 @@ def revise_protection(
     by: Principal,
     zone_id: ZoneId,
     *,
-    expected_version: int,
+    named_version: str,
     volumes: Sequence[Volume4D],
     buffer: Buffer,
     name: str | None = None,
@@ -59,7 +59,7 @@ def revise_protection(
         before = _own(tx, by, zone_id)
         zone = revise_zone(
             before,
-            expected_version=expected_version,
+            named_version=named_version,
             volumes=volumes,
             buffer=buffer,
             now=now,

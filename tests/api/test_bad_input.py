@@ -228,3 +228,20 @@ def test_no_parse_failure_is_a_500(world: World, store: Store, body: bytes) -> N
         assert response.status_code in {400, 404, 422}, (path, response.text)
         assert response.headers["content-type"] == "application/problem+json"
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("tag", [b'"\xb2"', b'"\xb9"', b'"x1"', b'"01"'])
+def test_a_zone_tag_names_a_version_only_in_the_digits_the_api_wrote(
+    world: World, store: Store, tag: bytes
+) -> None:
+    """Header bytes are Latin-1: 0xB2 is "²", which str.isdigit() accepts and int() does not."""
+    planner = world.parties["Northland Army"].planner
+    zone = {"name": "Depot", "volumes": [GOOD]}
+    made = planner.post("/v1/zones", json=zone).json()
+    before = snapshot(store)
+    response = planner.put(f"/v1/zones/{made['id']}", json=zone, headers={b"If-Match": tag})
+    problem = assert_problem(response, 412, "stale-version")
+    named = tag.decode("latin-1").strip('"')
+    assert problem["detail"].startswith(f"version {named} is not the current one (1)")
+    assert "read the zone again" in problem["detail"]
+    assert snapshot(store) == before

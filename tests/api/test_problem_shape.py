@@ -191,7 +191,7 @@ def _instance(cls: type[errors.DeconflictError]) -> errors.DeconflictError:
     if cls is errors.IllegalTransition:
         return errors.IllegalTransition("draft", "activate", ("submit",))
     if cls is errors.StaleVersion:
-        return errors.StaleVersion("a", "b")
+        return errors.StaleVersion("a", "b", kind="zone")
     return cls("something is wrong")
 
 

@@ -245,6 +245,6 @@ def test_conflicts_of_an_earlier_version_reveal_nothing() -> None:
     )
     assert view is None
     moved = revise_zone(
-        HOSPITAL, expected_version=1, volumes=HOSPITAL.volumes, buffer=HOSPITAL.buffer, now=T0
+        HOSPITAL, named_version="1", volumes=HOSPITAL.volumes, buffer=HOSPITAL.buffer, now=T0
     )
     assert zone_seen_by(NORTHMERE, moved, conflicts(first)) is None

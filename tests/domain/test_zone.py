@@ -33,13 +33,13 @@ def test_revising_makes_the_next_version() -> None:
     made = zone("zone-kessmoor-base", NORTHMERE)
     wider = circle(radius_m=800.0)
     revised = revise_zone(
-        made, expected_version=1, volumes=[wider], buffer=Buffer(200.0, 50.0), now=LATER
+        made, named_version="1", volumes=[wider], buffer=Buffer(200.0, 50.0), now=LATER
     )
     assert (revised.version, revised.volumes, revised.revised_at) == (2, (wider,), LATER)
     assert revised.buffer == Buffer(200.0, 50.0)
     assert revised.name == made.name
     renamed = revise_zone(
-        revised, expected_version=2, volumes=[wider], buffer=Buffer(), now=LATER, name=" Depot "
+        revised, named_version="2", volumes=[wider], buffer=Buffer(), now=LATER, name=" Depot "
     )
     assert renamed.name == "Depot"
 
@@ -47,13 +47,13 @@ def test_revising_makes_the_next_version() -> None:
 def test_revising_a_stale_version_is_refused() -> None:
     revised = revise_zone(
         zone("zone-kessmoor-base", NORTHMERE),
-        expected_version=1,
+        named_version="1",
         volumes=[circle()],
         buffer=Buffer(),
         now=LATER,
     )
     with pytest.raises(errors.StaleVersion) as caught:
-        revise_zone(revised, expected_version=1, volumes=[circle()], buffer=Buffer(), now=LATER)
+        revise_zone(revised, named_version="1", volumes=[circle()], buffer=Buffer(), now=LATER)
     assert (caught.value.named_ovn, caught.value.current_ovn) == ("1", "2")
 
 
@@ -64,7 +64,7 @@ def test_a_retired_zone_cannot_change() -> None:
     with pytest.raises(errors.IllegalTransition, match=r"^a zone that is retired cannot change"):
         retire_zone(retired, LATER)
     with pytest.raises(errors.IllegalTransition):
-        revise_zone(retired, expected_version=1, volumes=[circle()], buffer=Buffer(), now=LATER)
+        revise_zone(retired, named_version="1", volumes=[circle()], buffer=Buffer(), now=LATER)
 
 
 @pytest.mark.parametrize("count", [0, MAX_VOLUMES + 1])

@@ -446,7 +446,7 @@ def test_a_zone_revised_out_of_the_way_no_longer_blocks(cast: Cast) -> None:
         cast.svc,
         cast.south_planner,
         depot.id,
-        expected_version=depot.version,
+        named_version=str(depot.version),
         volumes=[volume(23.60, 41.70, 300)],
         buffer=Buffer(),
     )

@@ -150,7 +150,7 @@ def test_revising_into_a_warning_alerts_and_only_once(cast: Cast) -> None:
         svc,
         cast.relief_planner,
         zone.id,
-        expected_version=zone.version,
+        named_version=str(zone.version),
         volumes=[volume(23.72, 41.75, 300)],
         buffer=Buffer(),
     )

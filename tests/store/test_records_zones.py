@@ -41,7 +41,7 @@ def test_a_revision_replaces_the_zone_and_keeps_the_earlier_version(store: Store
     first = zone("zone-hospital")
     second = revise_zone(
         first,
-        expected_version=1,
+        named_version="1",
         volumes=[VOLUMES["field"]],
         buffer=Buffer(500.0, 0.0),
         now=T0 + MINUTE,

@@ -70,14 +70,12 @@ def router(deps: Deps) -> APIRouter:
     ) -> Response:
         """A new version of the zone; If-Match must name the current version."""
         tag = entity_tag(if_match)
-        # A tag this API never gave matches no version: 0 is never one, so it is stale.
-        expected = int(tag) if tag.isdigit() else 0
         volumes, buffer = body.to_domain(deps.model)
         zone = zones.revise_protection(
             svc,
             by,
             ZoneId(zone_id),
-            expected_version=expected,
+            named_version=tag,
             volumes=volumes,
             buffer=buffer,
             name=body.name,
