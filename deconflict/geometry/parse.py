@@ -184,6 +184,11 @@ def parse_instant(obj: object, pointer: str, *, round_up: bool = False) -> datet
             f"{obj!r} is not an RFC 3339 timestamp such as 2026-12-01T10:00:00Z", pointer
         )
     whole, fraction, offset = match.groups()
+    if offset is not None and offset not in "Zz" and not _is_offset_in_range(offset):
+        # fromisoformat reads minutes 60-99 as extra hours: +02:60 would be 09:00Z.
+        raise errors.InvalidTimeWindow(
+            f"{obj!r} has a UTC offset out of range: hours run 00-23, minutes 00-59", pointer
+        )
     digits = fraction or ""
     try:
         instant = datetime.fromisoformat(
@@ -211,6 +216,11 @@ def parse_instant(obj: object, pointer: str, *, round_up: bool = False) -> datet
             pointer,
         )
     return instant
+
+
+def _is_offset_in_range(offset: str) -> bool:
+    """RFC 3339's time-numoffset: `time-hour` 00-23 and `time-minute` 00-59."""
+    return int(offset[1:3]) <= 23 and int(offset[4:6]) <= 59
 
 
 def parse_buffer(obj: object, pointer: str) -> Buffer:

@@ -403,6 +403,22 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
         errors.InvalidTimeWindow,
         "/end",
     ),
+    # fromisoformat reads a minute past 59 as hours: +02:60 was 09:00Z, not a refusal.
+    "offset minute 60": (
+        _field_volume(start="2026-12-01T12:00:00+02:60"),
+        errors.InvalidTimeWindow,
+        "/start",
+    ),
+    "offset minute 99": (
+        _field_volume(end="2026-12-01T12:00:00-00:99"),
+        errors.InvalidTimeWindow,
+        "/end",
+    ),
+    "offset hour 24": (
+        _field_volume(start="2026-12-01T12:00:00+24:00"),
+        errors.InvalidTimeWindow,
+        "/start",
+    ),
     "week date": (_field_volume(start="2026-W48-2T10:00Z"), errors.InvalidTimeWindow, "/start"),
     "basic format": (_field_volume(start="20261201T100000Z"), errors.InvalidTimeWindow, "/start"),
     "space for T": (_field_volume(end="2026-12-01 12:00:00Z"), errors.InvalidTimeWindow, "/end"),
@@ -505,6 +521,11 @@ def test_offsets_are_converted_to_utc() -> None:
     assert volume.time.start == datetime(2026, 12, 1, 10, tzinfo=UTC)
     assert volume.time.end == datetime(2026, 12, 1, 12, 30, tzinfo=UTC)
     assert volume.time.start.tzinfo is UTC
+    widest = parse_volume(
+        _field_volume(start="2026-12-01T12:00:00+23:59", end="2026-12-01T12:00:00-23:59")
+    )
+    assert widest.time.start == datetime(2026, 11, 30, 12, 1, tzinfo=UTC)
+    assert widest.time.end == datetime(2026, 12, 2, 11, 59, tzinfo=UTC)
 
 
 def test_fractions_finer_than_a_microsecond_only_ever_grow_the_window() -> None:
