@@ -31,6 +31,9 @@ _HTTP_CODES = {
     428: "precondition-required",
 }
 _DETAILS = {404: "no such resource", 405: "this resource does not take this method"}
+#: How many of pydantic's errors an answer lists. It reports every bad item, so a 1 MiB
+#: body of malformed rings came back as a 19 MB answer; the first few say what is wrong.
+MAX_LISTED_ERRORS = 20
 #: Where each kind of request parameter is pointed to, beside the body's own fields.
 _PARAMETER_ROOTS = {"query": "/query", "header": "/headers", "path": "/path", "cookie": "/cookies"}
 
@@ -62,10 +65,13 @@ async def _on_validation(_request: Request, error: RequestValidationError) -> Re
     found = error.errors()
     if any(e.get("type") == "json_invalid" for e in found):
         return problem_response(http_problem("malformed-json", "the request body is not JSON"))
-    items = [{"pointer": pointer(e["loc"], error.body), "detail": str(e["msg"])} for e in found]
+    shown = found[:MAX_LISTED_ERRORS]
+    items = [{"pointer": pointer(e["loc"], error.body), "detail": str(e["msg"])} for e in shown]
     first = items[0] if items else {"pointer": "/", "detail": "invalid"}
     body = http_problem("malformed-value", f"{first['pointer']}: {first['detail']}")
     body["errors"] = items
+    if len(found) > len(shown):
+        body["errors_omitted"] = len(found) - len(shown)
     return problem_response(body)
 
 

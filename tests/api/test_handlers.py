@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from deconflict.api.handlers import pointer
+from deconflict.api.handlers import MAX_LISTED_ERRORS, pointer
+from deconflict.api.schemas.common import Problem
 from tests.api.conftest import MAX_BODY_BYTES
 from tests.api.helpers import World, assert_problem
 
@@ -79,3 +81,25 @@ def test_an_answered_body_is_held_by_no_garbage(
         gc.garbage.clear()
     assert_problem(response, status, code)
     assert holders == []
+
+
+def test_a_body_wrong_everywhere_answers_with_the_first_errors_and_a_count(world: World) -> None:
+    """Pydantic reports every bad item: 1 MiB of them was a 19 MB answer."""
+    planner = world.parties["Northland Army"].planner
+    bad = 1000
+    footprint = {"type": "Polygon", "coordinates": [["x"] * bad]}
+    volume = {"footprint": footprint, "altitude_lower_m": 0, "altitude_upper_m": 1}
+    response = planner.post("/v1/operations", json={"volumes": [volume]})
+    problem = Problem.model_validate(assert_problem(response, 422, "malformed-value"))
+    assert problem.errors is not None
+    assert len(problem.errors) == MAX_LISTED_ERRORS
+    assert problem.errors[0].pointer == "/volumes/0/footprint/coordinates/0/0"
+    assert problem.errors_omitted is not None
+    assert problem.errors_omitted >= bad - MAX_LISTED_ERRORS
+    assert len(response.content) < 5_000
+
+
+def test_the_error_list_limit_is_documented() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "problems.md").read_text()
+    assert f"`errors` lists at most {MAX_LISTED_ERRORS} fields" in text
+    assert "`errors_omitted`" in text

@@ -59,7 +59,12 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
-    errors: list[ProblemError] | None = None
+    errors: list[ProblemError] | None = Field(
+        default=None, description="The first bad fields found, at most 20."
+    )
+    errors_omitted: int | None = Field(
+        default=None, description="How many more bad fields were found than `errors` lists."
+    )
     allowed_actions: list[str] | None = None
 
 
