@@ -22,6 +22,7 @@ from typing import Any
 from deconflict import errors
 from deconflict.geometry import limits
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
+from deconflict.geometry.bbox import check_bbox
 from deconflict.geometry.polygon import polygon_footprint
 from deconflict.geometry.values import (
     AltitudeBand,
@@ -91,7 +92,10 @@ def parse_polygon(obj: object, pointer: str) -> Footprint:
                 where,
             )
         rings.append(ring)
-    return polygon_footprint(tuple(rings), where)
+    footprint = polygon_footprint(tuple(rings), where)
+    if "bbox" in data:
+        check_bbox(data["bbox"], footprint.continuous_bounds, f"{pointer}/bbox")
+    return footprint
 
 
 def parse_circle(obj: object, pointer: str) -> CircleFootprint:
@@ -285,6 +289,8 @@ def volume_from_geojson_feature(
             allowed={"type", "coordinates", "bbox"},
         )
         lon, lat = _position(point["coordinates"], f"{pointer}/geometry/coordinates")
+        if "bbox" in point:
+            check_bbox(point["bbox"], (lon, lat, lon, lat), f"{pointer}/geometry/bbox")
         radius = _radius(props["radius_m"], f"{pointer}/properties/radius_m")
         footprint = CircleFootprint(lon, lat, radius)
     else:

@@ -148,6 +148,17 @@ CASES: dict[str, tuple[str, Any, str, str]] = {
         "invalid-coordinate",
         "/volumes/0/footprint/center/0",
     ),
+    "bbox in 3-D, its altitudes dropped": (
+        "/v1/zones",
+        {
+            "name": "Bad",
+            "volumes": [
+                volume({**rectangle(10, 45, 10.1, 45.05), "bbox": [10, 45, 0, 10.1, 45.05, 3000]})
+            ],
+        },
+        "invalid-coordinate",
+        "/volumes/0/footprint/bbox",
+    ),
     "naive timestamp": (
         "/v1/operations",
         {"volumes": [{**GOOD, "start": "2026-12-01T10:00:00"}]},

@@ -31,6 +31,7 @@ from deconflict.geometry.limits import (
     MAX_VERTICES_PER_RING,
 )
 from tests.specimens import (
+    DATELINE_ISLAND,
     END,
     FIELD,
     JSON,
@@ -58,6 +59,10 @@ def _with_position(ring: list[list[float]], index: int, position: object) -> JSO
 
 def _polygon(*rings: Any) -> JSON:
     return _field_volume(footprint={"type": "Polygon", "coordinates": list(rings)})
+
+
+def _bbox(bbox: object, ring: list[list[float]] = FIELD) -> JSON:
+    return _field_volume(footprint={**polygon_json(ring), "bbox": bbox})
 
 
 def _circle(**changes: Any) -> JSON:
@@ -433,6 +438,49 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
         errors.InvalidTimeWindow,
         "/start",
     ),
+    # FIELD spans [23.70, 41.20, 23.80, 41.26].
+    "bbox in 3-D, carrying altitudes": (
+        _bbox([23.70, 41.20, 0, 23.80, 41.26, 3000]),
+        errors.InvalidCoordinate,
+        "/footprint/bbox",
+    ),
+    "bbox with latitude and longitude swapped": (
+        _bbox([41.20, 23.70, 41.26, 23.80]),
+        errors.InvalidCoordinate,
+        "/footprint/bbox",
+    ),
+    "bbox empty": (_bbox([]), errors.InvalidCoordinate, "/footprint/bbox"),
+    "bbox south of its north": (
+        _bbox([23.70, 41.26, 23.80, 41.20]),
+        errors.InvalidCoordinate,
+        "/footprint/bbox",
+    ),
+    "bbox west and east swapped (the long way round)": (
+        _bbox([23.80, 41.20, 23.70, 41.26]),
+        errors.InvalidCoordinate,
+        "/footprint/bbox",
+    ),
+    "bbox cutting the footprint": (
+        _bbox([23.70, 41.20, 23.75, 41.26]),
+        errors.InvalidCoordinate,
+        "/footprint/bbox",
+    ),
+    "bbox NaN": (
+        _bbox([23.70, 41.20, math.nan, 41.26]),
+        errors.InvalidCoordinate,
+        "/footprint/bbox/2",
+    ),
+    "bbox longitude out of range": (
+        _bbox([23.70, 41.20, 203.80, 41.26]),
+        errors.InvalidCoordinate,
+        "/footprint/bbox/2",
+    ),
+    "bbox a text": (_bbox("23.7,41.2,23.8,41.26"), errors.MalformedValue, "/footprint/bbox"),
+    "bbox value a boolean": (
+        _bbox([23.70, 41.20, True, 41.26]),
+        errors.MalformedValue,
+        "/footprint/bbox/2",
+    ),
     "duration over the limit": (
         _field_volume(end="2028-12-02T10:00:00Z"),
         errors.VolumeTooLarge,
@@ -495,6 +543,28 @@ def test_refusals_cover_every_input_error() -> None:
     kinds = {error.__name__ for _, error, _ in REFUSALS.values()}
     assert raised <= kinds, f"no refusal case for {sorted(raised - kinds)}"
     assert all(issubclass(getattr(errors, name), errors.InvalidInput) for name in raised)
+
+
+@pytest.mark.parametrize(
+    ("ring", "bbox"),
+    [
+        (FIELD, [23.70, 41.20, 23.80, 41.26]),
+        (FIELD, [23.0, 41.0, 24.0, 42.0]),
+        (FIELD, [-180, -90, 180, 90]),
+        # Across the antimeridian, west > east (RFC 7946 §5.2).
+        (DATELINE_ISLAND, [179.80, -16.90, -179.70, -16.75]),
+        (DATELINE_ISLAND, [179.0, -17.0, -179.0, -16.0]),
+    ],
+)
+def test_a_bbox_containing_the_footprint_is_accepted(ring: list[list[float]], bbox: Any) -> None:
+    parse_volume(_bbox(bbox, ring))
+
+
+def test_a_bbox_must_cross_the_antimeridian_where_its_footprint_does() -> None:
+    with pytest.raises(errors.InvalidCoordinate) as caught:
+        parse_volume(_bbox([-179.70, -16.90, 179.80, -16.75], DATELINE_ISLAND))
+    assert caught.value.pointer == "/footprint/bbox"
+    assert "[179.8, -16.9, -179.7, -16.75]" in caught.value.detail
 
 
 def test_a_polygon_is_read_as_given() -> None:
@@ -670,6 +740,16 @@ def _without(feature: JSON, key: str) -> JSON:
 
 
 FEATURE_REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
+    "point bbox not around the point": (
+        _feature({**_point(), "bbox": [23.0, 41.0, 23.5, 41.5]}, radius_m=500),
+        errors.InvalidCoordinate,
+        "/geometry/bbox",
+    ),
+    "polygon bbox in 3-D": (
+        _feature({**polygon_json(FIELD), "bbox": [23.7, 41.2, 0, 23.8, 41.26, 90]}),
+        errors.InvalidCoordinate,
+        "/geometry/bbox",
+    ),
     "not a feature": (
         {**_feature(polygon_json(FIELD)), "type": "FeatureCollection"},
         errors.MalformedValue,
