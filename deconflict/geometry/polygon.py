@@ -38,6 +38,22 @@ def unwrapped_polygon(rings: tuple[Ring, ...], pointer: str) -> shapely.Polygon:
     return shapely.Polygon(arrays[0], arrays[1:])
 
 
+def right_hand_rings(rings: tuple[Ring, ...]) -> tuple[Ring, ...]:
+    """The rings by RFC 7946's right-hand rule: shell counter-clockwise, holes clockwise.
+
+    Input may wind either way (§3.1.6 says not to refuse it), but output must follow the
+    rule. Positions stay as given; a ring the wrong way round is reversed. Its way round
+    is judged with continuous longitudes, which do not jump at the antimeridian.
+    """
+    turned = []
+    for i, ring in enumerate(rings):
+        coords = np.array(ring, dtype=np.float64)
+        coords[:, 0] = unwrap_lons(coords[:, 0])
+        wanted_ccw = i == 0
+        turned.append(ring if shapely.LinearRing(coords).is_ccw == wanted_ccw else ring[::-1])
+    return tuple(turned)
+
+
 def _check_shape(polygon: shapely.Polygon, rings: tuple[Ring, ...], pointer: str) -> None:
     xmin, ymin, xmax, ymax = polygon.bounds
     if xmax - xmin > limits.MAX_LONGITUDE_SPAN_DEG:

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from deconflict import errors
-from deconflict.geometry.polygon import polygon_footprint, unwrapped_polygon
+from deconflict.geometry.polygon import polygon_footprint, right_hand_rings, unwrapped_polygon
 from deconflict.geometry.values import Ring
 from tests.specimens import DATELINE_ISLAND, FIELD, RANGE_HOLE, RANGE_SHELL
 
@@ -67,3 +67,19 @@ def test_a_polygon_at_the_minimum_clearance_is_accepted() -> None:
     # A wedge whose narrow end is 0.6 m across, wider than the 0.5 m minimum.
     wedge = [[23.7, 41.2], [23.71, 41.2], [23.71, 41.2 + 0.6 / 111_000.0], [23.7, 41.2001]]
     polygon_footprint(_rings([*wedge, wedge[0]]))
+
+
+def test_rings_come_out_by_the_right_hand_rule() -> None:
+    """RFC 7946 §3.1.6: shell counter-clockwise, holes clockwise, whatever came in."""
+    right = _rings(RANGE_SHELL, RANGE_HOLE)  # given that way round
+    assert right_hand_rings(right) == right
+    wrong = tuple(ring[::-1] for ring in right)
+    assert right_hand_rings(wrong) == right
+
+
+def test_the_way_round_is_judged_across_the_antimeridian() -> None:
+    # Read with its longitudes as written (179.8 to -179.7), this shell seems clockwise.
+    island = _rings(DATELINE_ISLAND)
+    assert not shapely.LinearRing(island[0]).is_ccw
+    assert right_hand_rings(island) == island
+    assert right_hand_rings((island[0][::-1],)) == island

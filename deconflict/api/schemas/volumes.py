@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import shapely
 from pydantic import Field
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -21,6 +22,7 @@ from deconflict.geometry import (
     parse_buffer,
     parse_volume,
 )
+from deconflict.geometry.polygon import right_hand_rings
 
 
 class Polygon(Model):
@@ -75,7 +77,8 @@ def footprint_model(footprint: Footprint) -> Polygon | Circle:
             center=[footprint.center_lon, footprint.center_lat],
             radius_m=footprint.radius_m,
         )
-    return Polygon(type="Polygon", coordinates=[[list(p) for p in r] for r in footprint.rings])
+    rings = right_hand_rings(footprint.rings)
+    return Polygon(type="Polygon", coordinates=[[list(p) for p in r] for r in rings])
 
 
 def volumes_to_domain(volumes: list[Volume], model: VerticalModel) -> tuple[Volume4D, ...]:
@@ -103,7 +106,8 @@ Geometry = Annotated[
 
 
 def geometry(shape: BaseGeometry) -> dict[str, Any]:
-    return _lists(mapping(shape))  # type: ignore[no-any-return]
+    """The shape as GeoJSON, its polygons' rings by the right-hand rule (RFC 7946 §3.1.6)."""
+    return _lists(mapping(shapely.orient_polygons(shape)))  # type: ignore[no-any-return]
 
 
 def _lists(value: Any) -> Any:
