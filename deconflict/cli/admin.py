@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from deconflict import errors
+from deconflict.api.ijson import first_violation
 from deconflict.cli.options import DatabaseOption, service_for
 from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
 from deconflict.domain.ids import MemberId, PartyId
@@ -37,9 +38,31 @@ def party_create(
     """Enrol a party."""
     area: Footprint | None = None
     if authority_area is not None:
-        area = parse_footprint(json.loads(authority_area.read_text()), "/authority_area")
+        area = _read_area(authority_area)
     party = parties.create_party(service_for(db), name, area)
     console.print(f"party [bold]{party.name}[/bold] id={party.id}")
+
+
+def _read_area(path: Path) -> Footprint:
+    """The area a GeoJSON Polygon file holds; a file that cannot be read or parsed is one
+    clear error (main prints it on one line), never a traceback."""
+    where = "/authority_area"
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
+    except OSError as error:
+        raise errors.MalformedValue(f"cannot read {path}: {error.strerror}", where) from None
+    except UnicodeDecodeError:
+        raise errors.MalformedValue(f"{path} is not UTF-8 text", where) from None
+    except json.JSONDecodeError as error:
+        detail = f"{path} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        raise errors.MalformedValue(detail, where) from None
+    except RecursionError:
+        raise errors.MalformedValue(f"{path} nests too deeply to read", where) from None
+    violation = first_violation(raw)
+    if violation is not None:
+        raise errors.MalformedValue(f"{path}: {violation.pointer}: {violation.detail}", where)
+    return parse_footprint(data, where)
 
 
 @party_app.command("list")

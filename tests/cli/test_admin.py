@@ -63,3 +63,24 @@ def test_a_tampered_entry_is_named(tmp_path: Path) -> None:
     done = run("audit", "verify", "--db", db)
     assert done.returncode == 1
     assert "broken at entry seq=1" in done.stdout
+
+
+def test_a_bad_authority_area_file_is_one_clear_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "ops.sqlite")
+    files = {
+        "missing.json": None,
+        "broken.json": b'{"type": "Polygon", "coordinates": [[[10, 45], ',
+        "latin.json": '{"type": "Polygon", "name": "Ch\u00e2teau"}'.encode("latin-1"),
+        "twice.json": b'{"type": "Polygon", "type": "Circle", "coordinates": []}',
+    }
+    for name, content in files.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_bytes(content)
+        done = run("party", "create", f"Party {name}", "--authority-area", str(path), "--db", db)
+        assert done.returncode == 2, (name, done.stderr)
+        assert "Traceback" not in done.stderr, name
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1, (name, done.stderr)
+        assert lines[0].startswith("error:"), (name, lines[0])
+        assert name in lines[0], (name, lines[0])
