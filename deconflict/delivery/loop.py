@@ -35,6 +35,12 @@ class LoopSettings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     resend: ResendPolicy = field(default_factory=ResendPolicy)
 
+    def __post_init__(self) -> None:
+        # An attempt lasts at most timeout_s; a lease that ran out sooner would let another
+        # round take the delivery and send it again while the first attempt is still open.
+        if not self.lease_s > self.timeout_s > 0:
+            raise ValueError("lease_s must be longer than timeout_s, and timeout_s positive")
+
 
 class DeliveryLoop:
     """Deadlines, re-sends and deliveries for one process, from what the database holds.

@@ -5,6 +5,9 @@ request goes to an address that passed (the URL's host stays in `Host` and in TL
 the certificate is checked against it), so a name re-pointed inside between the check and
 the connection cannot redirect the request. Redirects are never followed: a 3xx answer is a
 failed attempt. Nothing here raises for a network failure; the outcome says what happened.
+
+`timeout_s` bounds the whole attempt (lookup, connections, request, answer), not each read:
+the delivery loop holds a lease only so long, and a longer attempt would overlap the next.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from __future__ import annotations
 import http.cookiejar
 import ipaddress
 import socket
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from deconflict import errors
+from deconflict.delivery.deadline import Cutoff, Deadline, call_within
 from deconflict.delivery.targets import (
     Resolver,
     check_webhook_url,
@@ -60,15 +65,24 @@ def post_event(
     client: httpx.Client,
     resolver: Resolver = socket.getaddrinfo,
 ) -> Outcome:
-    """POST `body` (JSON) with `headers` (the signature) to `url`, one attempt."""
+    """POST `body` (JSON) with `headers` (the signature) to `url`, one attempt of at most
+    `timeout_s` seconds in all."""
+    deadline = Deadline(timeout_s)
+    too_late = Outcome(False, None, f"no answer within {timeout_s:g} s")
+
+    def lookup(*args: Any, **kwargs: Any) -> Sequence[tuple[Any, ...]]:
+        return call_within(deadline.left_s(), lambda: resolver(*args, **kwargs))
+
     try:
         # Again at each attempt: the operator may have stopped allowing loopback since.
         target = check_webhook_url(url, allow_loopback=allow_loopback)
         addresses = resolve_public(
-            target.host, target.port, allow_loopback=allow_loopback, resolver=resolver
+            target.host, target.port, allow_loopback=allow_loopback, resolver=lookup
         )
     except errors.UnsafeWebhookTarget as exc:
         return Outcome(False, None, f"unsafe target: {exc.detail}")
+    except TimeoutError:
+        return Outcome(False, None, f"the host name was not resolved within {timeout_s:g} s")
     except OSError:
         return Outcome(False, None, "the host name could not be resolved")
     if target.scheme == "http" and not all(is_loopback(ipaddress.ip_address(a)) for a in addresses):
@@ -76,15 +90,24 @@ def post_event(
         return Outcome(False, None, "unsafe target: http is allowed to loopback addresses only")
     failure = Outcome(False, None, "no address to connect to")
     for address in addresses[:MAX_ADDRESSES_TRIED]:
+        left_s = deadline.left_s()
+        if left_s <= 0:
+            return too_late
+        cutoff = Cutoff(left_s)
         try:
-            return _post(client, target.url, address, body, headers, timeout_s)
+            with cutoff:
+                return _post(client, target.url, address, body, headers, left_s, cutoff)
         except httpx.ConnectTimeout:
             failure = Outcome(False, None, f"connecting timed out after {timeout_s:g} s")
         except httpx.ConnectError:
+            if cutoff.fired:
+                return too_late
             failure = Outcome(False, None, "the connection was refused or failed")
         except httpx.TimeoutException:
-            return Outcome(False, None, f"no answer within {timeout_s:g} s")
+            return too_late
         except (httpx.HTTPError, OSError) as exc:
+            if cutoff.fired:  # the cutoff shut the connection down under the exchange
+                return too_late
             return Outcome(False, None, f"the exchange failed: {type(exc).__name__}")
     return failure
 
@@ -96,10 +119,11 @@ def _post(
     body: bytes,
     headers: Mapping[str, str],
     timeout_s: float,
+    cutoff: Cutoff,
 ) -> Outcome:
     named = httpx.URL(url)
     pinned = named.copy_with(host=address)
-    extensions = {}
+    extensions: dict[str, Any] = {"trace": cutoff.trace}
     if named.scheme == "https" and named.host != address:
         # TLS names the host and checks its certificate, though the socket goes to `address`.
         extensions["sni_hostname"] = named.host

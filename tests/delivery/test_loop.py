@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+
 from deconflict.delivery.backoff import RetryPolicy
 from deconflict.delivery.loop import DeliveryLoop, LoopSettings
 from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
@@ -168,3 +170,8 @@ def _wait_for_state(
             return found[0]
         time.sleep(0.05)
     raise TimeoutError(f"no delivery became {state}")
+
+
+def test_a_lease_shorter_than_an_attempt_is_refused() -> None:
+    with pytest.raises(ValueError, match="lease_s must be longer than timeout_s"):
+        LoopSettings(lease_s=2, timeout_s=2)

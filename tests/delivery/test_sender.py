@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from deconflict.delivery.sender import (
 )
 from deconflict.delivery.signing import new_secret, sign_headers
 from deconflict.delivery.targets import Resolver
+from tests.delivery.raw_server import Dripping
 from tests.delivery.receiver import Receiver
 from tests.delivery.test_targets import PUBLIC_V4, FakeResolver
 
@@ -224,3 +227,45 @@ def test_the_client_keeps_no_cookies_and_reads_no_proxy_settings() -> None:
             httpx.Response(200, headers={"set-cookie": "s=1; Path=/"}, request=request)
         )
         assert not made.cookies
+
+
+DRIPPED_OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+
+
+def test_a_receiver_dripping_its_answer_is_cut_off_at_the_timeout(client: httpx.Client) -> None:
+    # Each byte well within a read timeout of 1 s; the whole answer would take some 20 s.
+    with Dripping(DRIPPED_OK, pause_s=0.3) as server:
+        outcome = _send(server.url, client, timeout_s=1.0)
+        assert server.cut_off.wait(timeout=10)
+        assert not server.finished.is_set()
+    assert outcome == Outcome(False, None, "no answer within 1 s")
+
+
+class SlowResolver(FakeResolver):
+    """A lookup that does not come back until released (a resolver that hangs)."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        super().__init__(table)
+        self.release = threading.Event()
+
+    def __call__(self, host: str, port: int, **kwargs: Any) -> Sequence[tuple[Any, ...]]:
+        self.release.wait(timeout=30)
+        return super().__call__(host, port, **kwargs)
+
+
+def test_a_lookup_that_hangs_ends_the_attempt_at_the_timeout() -> None:
+    transport = Recording()
+    resolver = SlowResolver({"hooks.example.com": [PUBLIC_V4]})
+    try:
+        with httpx.Client(transport=httpx.MockTransport(transport)) as c:
+            outcome = _send(
+                "https://hooks.example.com/",
+                c,
+                timeout_s=0.5,
+                allow_loopback=False,
+                resolver=resolver,
+            )
+    finally:
+        resolver.release.set()
+    assert outcome == Outcome(False, None, "the host name was not resolved within 0.5 s")
+    assert transport.requests == []
