@@ -90,9 +90,10 @@ class DeliveryLoop:
         if resending.any_due(svc, resend):
             done += resending.resend_due_warnings(svc, resend)
         if outbox.has_work(svc):
-            # Lease no more than the pool can start soon, or leases would run out in its queue.
+            # Lease no more than the pool has idle workers for, so each lease starts as its
+            # send does: one waiting in the pool's queue would run out before its send ended.
             with self._lock:
-                free = 2 * self._settings.workers - self._in_flight
+                free = self._settings.workers - self._in_flight
             made, parcels = outbox.make_and_take(
                 svc,
                 escalate_from_sends=resend.escalate_from_sends,
@@ -145,18 +146,11 @@ class DeliveryLoop:
     def _send(self, parcel: outbox.Parcel) -> None:
         attempt: outbox.Attempt | None = None
         try:
-            body = json.dumps(parcel.event.to_json(), separators=(",", ":")).encode()
-            timestamp = int(self._svc.clock.now().timestamp())
-            headers = sign_headers(parcel.webhook.secret, parcel.delivery.id, timestamp, body)
-            result = post_event(
-                parcel.webhook.url,
-                body,
-                headers,
-                timeout_s=self._settings.timeout_s,
-                allow_loopback=self._settings.allow_loopback,
-                client=self._client,
-            )
-            attempt = outbox.Attempt(parcel, result.status, result.delivered, result.error)
+            # The attempt ends before its lease does, however late the worker started it.
+            left_s = (parcel.lease_until - self._svc.clock.now()).total_seconds()
+            timeout_s = min(self._settings.timeout_s, left_s)
+            if timeout_s > 0:
+                attempt = self._post(parcel, timeout_s)
         except Exception:
             # Unsettled, the delivery is taken up again once its lease runs out.
             _log.exception("webhook delivery %s failed", parcel.delivery.id)
@@ -166,6 +160,20 @@ class DeliveryLoop:
             else:
                 self._answered.append(attempt)
         self._wake.set()
+
+    def _post(self, parcel: outbox.Parcel, timeout_s: float) -> outbox.Attempt:
+        body = json.dumps(parcel.event.to_json(), separators=(",", ":")).encode()
+        timestamp = int(self._svc.clock.now().timestamp())
+        headers = sign_headers(parcel.webhook.secret, parcel.delivery.id, timestamp, body)
+        result = post_event(
+            parcel.webhook.url,
+            body,
+            headers,
+            timeout_s=timeout_s,
+            allow_loopback=self._settings.allow_loopback,
+            client=self._client,
+        )
+        return outbox.Attempt(parcel, result.status, result.delivered, result.error)
 
     def _retry_after(self, attempts: int) -> float | None:
         return self._settings.retry.retry_after_s(attempts, self._rng.random())

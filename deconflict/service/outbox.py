@@ -2,7 +2,9 @@
 
 `make_deliveries` turns the events after each webhook's cursor into deliveries and moves
 the cursor in the same transaction; `take_due` leases due deliveries so that one process
-sends each; `settle` records what the endpoint answered. A process that dies mid-way loses
+sends each; `settle` records what the endpoint answered, if the lease it was sent under is
+still the delivery's last (a late answer to a lease taken over since is dropped, so one
+attempt is never counted twice). A process that dies mid-way loses
 nothing: events stay in the record, and a lease that runs out makes its delivery due again.
 """
 
@@ -37,6 +39,7 @@ class Parcel:
     delivery: Delivery
     webhook: Webhook
     event: Event
+    lease_until: datetime  # the lease it was taken under; also its token when settling
 
 
 def routes_to(
@@ -106,16 +109,15 @@ def has_work(svc: Service) -> bool:
 
 def _lease(tx: Transaction, svc: Service, lease_s: float, limit: int) -> list[Parcel]:
     now = svc.clock.now()
-    taken = tx.webhooks.lease_due(
-        now=now, lease_until=now + timedelta(seconds=lease_s), limit=limit
-    )
+    lease_until = now + timedelta(seconds=lease_s)
+    taken = tx.webhooks.lease_due(now=now, lease_until=lease_until, limit=limit)
     parcels = []
     for delivery in taken:
         webhook = tx.webhooks.get(delivery.webhook_id)
         links = tx.audit.for_party(delivery.party_id, after_seq=delivery.event_id - 1, limit=1)
         if webhook is None or not links or links[0].party_seq != delivery.event_id:
             continue  # its webhook was removed meanwhile, and its deliveries with it
-        parcels.append(Parcel(delivery, webhook, event_of(links[0])))
+        parcels.append(Parcel(delivery, webhook, event_of(links[0]), lease_until))
     return parcels
 
 
@@ -139,7 +141,8 @@ def settle(
     retry_after: Callable[[int], float | None],
 ) -> Delivery | None:
     """Record one attempt: delivered, or failed and due again after `retry_after(attempts)`
-    seconds (None: give up, dead-lettered). None when the delivery is gone or settled."""
+    seconds (None: give up, dead-lettered). None when the delivery is gone or settled, or
+    its lease was taken over: the attempt is then dropped."""
     return settle_all(svc, [Attempt(parcel, status, ok, error)], retry_after=retry_after)[0]
 
 
@@ -161,7 +164,10 @@ def _settle(
     now: datetime,
     retry_after: Callable[[int], float | None],
 ) -> Delivery | None:
-    current = tx.webhooks.get_delivery(attempt.parcel.delivery.id)
+    parcel = attempt.parcel
+    if not tx.webhooks.holds_lease(parcel.delivery.id, parcel.lease_until):
+        return None  # settled already, or taken over by a later lease: that one counts
+    current = tx.webhooks.get_delivery(parcel.delivery.id)
     if current is None or current.state is not DeliveryState.PENDING:
         return None
     if attempt.ok and attempt.status is not None:

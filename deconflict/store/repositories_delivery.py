@@ -55,6 +55,10 @@ class WebhookRecords(Protocol):
     def lease_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
         """Take pending deliveries due by `now` that nobody holds, until `lease_until`."""
 
+    def holds_lease(self, delivery_id: str, lease_until: datetime) -> bool:
+        """Whether the lease that `lease_due` gave until `lease_until` is still the delivery's
+        last: nobody has taken it since, and it has not been settled."""
+
     def next_due(self) -> datetime | None:
         """When the earliest pending delivery can next be taken."""
 

@@ -175,3 +175,65 @@ def _wait_for_state(
 def test_a_lease_shorter_than_an_attempt_is_refused() -> None:
     with pytest.raises(ValueError, match="lease_s must be longer than timeout_s"):
         LoopSettings(lease_s=2, timeout_s=2)
+
+
+def test_a_delivery_waiting_for_a_worker_is_sent_once_and_counted_once(tmp_path: Path) -> None:
+    # Two workers, four deliveries, a receiver slower than the timeout: two deliveries wait
+    # while the first two time out. No retry falls due within the test (60 s backoff).
+    store = SqliteStore(tmp_path / "queued.sqlite")
+    svc = Service(store, b"a-secret-for-the-loop-tests-only")
+    relief = parties.create_party(svc, "Valecrest Relief")
+    liaison = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
+    )
+    planner = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "plans", Role.PLANNER)[1]
+    )
+    slow = LoopSettings(
+        poll_s=0.1,
+        lease_s=2,
+        timeout_s=1,
+        workers=2,
+        allow_loopback=True,
+        retry=RetryPolicy(base_s=60, factor=2, max_delay_s=60),
+    )
+    loop = DeliveryLoop(svc, slow)
+    with Receiver(delay_s=1.5) as receiver:
+        hook = webhooks.register(
+            svc, liaison, receiver.url, Purpose.PRIMARY, "", WebhookPolicy(True)
+        )
+        for name in ("North shelter", "South shelter", "Depot"):
+            zones.protect(
+                svc,
+                planner,
+                name,
+                [volume(23.70, 41.75, 300, hours=24, start_h=0, origin=now_s())],
+                Buffer(),
+                Validity.TIME_LIMITED,
+            )
+        loop.start()
+        try:
+            tried = _wait_for_attempts(svc, hook.id, count=4)
+            time.sleep(slow.lease_s + 1)  # long enough for a run-out lease to be taken again
+            tried = _wait_for_attempts(svc, hook.id, count=4)
+        finally:
+            loop.stop()
+            store.close()
+    sent = [a.webhook_id for a in receiver.arrivals()]
+    assert sorted(sent) == sorted({d.id for d in tried})  # each once
+    assert [d.attempts for d in tried] == [1, 1, 1, 1]
+
+
+def _wait_for_attempts(svc: Service, webhook_id: str, *, count: int) -> list[Delivery]:
+    """The webhook's deliveries, once `count` of them have had an attempt settled."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        found = svc.read(
+            lambda tx: tx.webhooks.deliveries_of(
+                webhook_id, states=list(DeliveryState), after=None, limit=50
+            )
+        )
+        if sum(1 for d in found if d.attempts) >= count:
+            return found
+        time.sleep(0.05)
+    raise TimeoutError(f"fewer than {count} deliveries had an attempt settled")

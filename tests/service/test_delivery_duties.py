@@ -283,3 +283,20 @@ def test_delivered_deliveries_are_purged_after_a_week_and_the_others_stay(cast: 
     )
     assert DeliveryState.DELIVERED not in {d.state for d in left}
     assert DeliveryState.DEAD in {d.state for d in left}
+
+
+def test_an_answer_under_a_lease_taken_over_since_is_dropped(cast: Cast) -> None:
+    svc = cast.svc
+    _webhook(cast, cast.relief_liaison)
+    _shelter_and_warning(cast)
+    outbox.make_deliveries(svc, escalate_from_sends=3)
+    slow = outbox.take_due(svc, lease_s=30, limit=1)[0]
+    cast.clock.advance(timedelta(seconds=30))
+    again = _taken(svc, slow.delivery.id)  # the first taker is late: the lease ran out
+    late = outbox.settle(
+        svc, slow, status=None, ok=False, error="no answer", retry_after=lambda n: 10.0
+    )
+    assert late is None  # not counted: the delivery is someone else's now
+    done = outbox.settle(svc, again, status=200, ok=True, error="", retry_after=lambda n: 10.0)
+    assert done is not None
+    assert (done.state, done.attempts) == (DeliveryState.DELIVERED, 1)

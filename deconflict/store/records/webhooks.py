@@ -149,6 +149,17 @@ class SqlWebhookRecords:
         )
         return [delivery_from_json(loads(row[1])) for row in rows]
 
+    def holds_lease(self, delivery_id: str, lease_until: datetime) -> bool:
+        """Whether the lease taken until `lease_until` is still the delivery's last one.
+
+        The end of a lease serves as its token: a delivery is taken again only once its lease
+        has run out, so each new lease ends later than the one before, and settling clears it."""
+        rows = self._session.execute(
+            "SELECT 1 FROM webhook_deliveries WHERE id = ? AND lease_until_us = ?",
+            (delivery_id, to_us(lease_until)),
+        )
+        return bool(rows)
+
     def next_due(self) -> datetime | None:
         """When the earliest pending delivery falls due, leases aside."""
         rows = self._session.execute(
