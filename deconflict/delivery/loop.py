@@ -89,22 +89,24 @@ class DeliveryLoop:
             done += deadlines.apply_due_deadlines(svc)
         if resending.any_due(svc, resend):
             done += resending.resend_due_warnings(svc, resend)
-        if outbox.has_work(svc):
+        free = self._free_workers()
+        if free > 0 and outbox.has_work(svc):
             # Lease no more than the pool has idle workers for, so each lease starts as its
             # send does: one waiting in the pool's queue would run out before its send ended.
-            with self._lock:
-                free = self._settings.workers - self._in_flight
             made, parcels = outbox.make_and_take(
                 svc,
                 escalate_from_sends=resend.escalate_from_sends,
                 lease_s=self._settings.lease_s,
-                limit=max(free, 0),
+                limit=free,
             )
             with self._lock:
                 self._in_flight += len(parcels)
             for parcel in parcels:
                 self._pool.submit(self._send, parcel)
             done += made + len(parcels)
+        elif free <= 0 and outbox.has_events(svc):
+            # No worker to send with: the new events become deliveries, none is leased.
+            done += outbox.make_deliveries(svc, escalate_from_sends=resend.escalate_from_sends)
         return done
 
     def _run(self) -> None:
@@ -125,10 +127,19 @@ class DeliveryLoop:
         """Until the next known due time, but no longer than the poll interval."""
         wait = self._settings.poll_s
         now = self._svc.clock.now()
-        for due in (deadlines.next_deadline(self._svc), outbox.next_due(self._svc)):
+        dues = [deadlines.next_deadline(self._svc)]
+        if (
+            self._free_workers() > 0
+        ):  # else a due delivery waits for a worker: a finished send wakes the loop
+            dues.append(outbox.next_due(self._svc))
+        for due in dues:
             if due is not None:
                 wait = min(wait, max((due - now).total_seconds(), 0.0))
         return wait
+
+    def _free_workers(self) -> int:
+        with self._lock:
+            return self._settings.workers - self._in_flight
 
     def _settle_answered(self) -> int:
         with self._lock:

@@ -107,6 +107,11 @@ def has_work(svc: Service) -> bool:
     return svc.read(work)
 
 
+def has_events(svc: Service) -> bool:
+    """Whether an event awaits its deliveries: a read, as `has_work` is."""
+    return svc.read(lambda tx: bool(tx.webhooks.undelivered_events(limit=1)))
+
+
 def _lease(tx: Transaction, svc: Service, lease_s: float, limit: int) -> list[Parcel]:
     now = svc.clock.now()
     lease_until = now + timedelta(seconds=lease_s)

@@ -237,3 +237,42 @@ def _wait_for_attempts(svc: Service, webhook_id: str, *, count: int) -> list[Del
             return found
         time.sleep(0.05)
     raise TimeoutError(f"fewer than {count} deliveries had an attempt settled")
+
+
+def test_a_full_pool_with_deliveries_due_takes_no_writer_turn(tmp_path: Path) -> None:
+    store = CountingStore(SqliteStore(tmp_path / "full.sqlite"))
+    svc = Service(store, b"a-secret-for-the-loop-tests-only")
+    relief = parties.create_party(svc, "Valecrest Relief")
+    liaison = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
+    )
+    planner = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "plans", Role.PLANNER)[1]
+    )
+    one_worker = LoopSettings(poll_s=1.0, lease_s=30, timeout_s=10, workers=1, allow_loopback=True)
+    loop = DeliveryLoop(svc, one_worker)
+    with Receiver(delay_s=3.0) as receiver:
+        webhooks.register(svc, liaison, receiver.url, Purpose.PRIMARY, "", WebhookPolicy(True))
+        for name in ("North shelter", "South shelter", "Depot"):
+            zones.protect(
+                svc,
+                planner,
+                name,
+                [volume(23.70, 41.75, 300, hours=24, start_h=0, origin=now_s())],
+                Buffer(),
+                Validity.TIME_LIMITED,
+            )
+        loop.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not receiver.arrivals() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            # The one worker waits on the receiver for 3 s; three deliveries are due meanwhile.
+            before = store.writes
+            time.sleep(1.5)
+            during = store.writes - before
+            assert len(receiver.arrivals()) == 1  # still the first send
+        finally:
+            loop.stop()
+            store.close()
+    assert during == 0
