@@ -75,7 +75,10 @@ class DeliveryLoop:
         self._wake.set()
         self._thread.join(timeout=10)
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._settle_answered()  # what was sent is recorded, if the store still answers
+        try:
+            self._settle_answered()  # what was sent is recorded, if the store still answers
+        except Exception:
+            _log.exception("answers not recorded at shutdown; their deliveries are sent again")
         self._svc.commits.forget(self._wake.set)
         self._client.close()
 
@@ -148,10 +151,14 @@ class DeliveryLoop:
             return 0
         try:
             outbox.settle_all(self._svc, answered, retry_after=self._retry_after)
-        finally:
-            # Settled or not, their leases stand: unsettled ones are sent again after them.
+        except Exception:
+            # The store may be busy for a moment: the answers wait for the next round, which
+            # still counts them if their leases were not taken over meanwhile.
             with self._lock:
-                self._in_flight -= len(answered)
+                self._answered[:0] = answered
+            raise
+        with self._lock:
+            self._in_flight -= len(answered)
         return len(answered)
 
     def _send(self, parcel: outbox.Parcel) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -276,3 +277,49 @@ def test_a_full_pool_with_deliveries_due_takes_no_writer_turn(tmp_path: Path) ->
             loop.stop()
             store.close()
     assert during == 0
+
+
+class FailsOnceWhen(CountingStore):
+    """A store whose first write once `when()` holds fails, as a busy store's may."""
+
+    def __init__(self, inner: Store, when: Callable[[], bool]) -> None:
+        super().__init__(inner)
+        self.when = when
+        self.failed = False
+
+    def write(self, work: Callable[[Transaction], T]) -> T:
+        if not self.failed and self.when():
+            self.failed = True
+            raise sqlite3.OperationalError("database is locked")
+        return super().write(work)
+
+
+def test_answers_not_recorded_for_a_moment_are_recorded_later_not_sent_again(
+    tmp_path: Path,
+) -> None:
+    receiver = Receiver()
+    # Once the receiver has taken the delivery, the loop's next write records its answer.
+    store = FailsOnceWhen(SqliteStore(tmp_path / "flaky.sqlite"), lambda: bool(receiver.arrivals()))
+    svc = Service(store, b"a-secret-for-the-loop-tests-only")
+    relief = parties.create_party(svc, "Valecrest Relief")
+    liaison = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
+    )
+    short_leases = LoopSettings(
+        poll_s=0.1, lease_s=1, timeout_s=0.5, workers=2, allow_loopback=True
+    )
+    loop = DeliveryLoop(svc, short_leases)
+    with receiver:
+        hook = webhooks.register(
+            svc, liaison, receiver.url, Purpose.PRIMARY, "", WebhookPolicy(True)
+        )
+        loop.start()
+        try:
+            done = _wait_for_state(svc, hook.id, DeliveryState.DELIVERED)
+            time.sleep(short_leases.lease_s + 0.5)  # a lost answer's lease would run out
+        finally:
+            loop.stop()
+            store.close()
+    assert store.failed
+    assert receiver.received_ids() == [done.id]
+    assert done.attempts == 1
