@@ -8,6 +8,7 @@ failed attempt. Nothing here raises for a network failure; the outcome says what
 
 `timeout_s` bounds the whole attempt (lookup, connections, request, answer), not each read:
 the delivery loop holds a lease only so long, and a longer attempt would overlap the next.
+A 2xx status is delivery at once; the body is read (a little of it) only to explain a failure.
 """
 
 from __future__ import annotations
@@ -145,10 +146,11 @@ def _post(
         follow_redirects=False,
         extensions=extensions,
     ) as response:
+        status = response.status_code
+        if 200 <= status < 300:
+            # Taken: how slowly the receiver finishes its body changes nothing.
+            return Outcome(True, status, "")
         head = _read_capped(response)
-    status = response.status_code
-    if 200 <= status < 300:
-        return Outcome(True, status, "")
     reason = f"HTTP {status}"
     if 300 <= status < 400:
         reason += " (redirects are not followed)"
@@ -161,10 +163,13 @@ def _read_capped(response: httpx.Response) -> bytes:
         return response.content[:MAX_RESPONSE_BYTES]
     # Raw bytes: a compressed body could unpack into far more than the cap.
     head = b""
-    for chunk in response.iter_raw():
-        head += chunk
-        if len(head) >= MAX_RESPONSE_BYTES:
-            break
+    try:
+        for chunk in response.iter_raw():
+            head += chunk
+            if len(head) >= MAX_RESPONSE_BYTES:
+                break
+    except (httpx.HTTPError, OSError):
+        pass  # the status decided already; what came of the body only helps explain it
     return head[:MAX_RESPONSE_BYTES]
 
 

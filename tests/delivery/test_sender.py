@@ -269,3 +269,23 @@ def test_a_lookup_that_hangs_ends_the_attempt_at_the_timeout() -> None:
         resolver.release.set()
     assert outcome == Outcome(False, None, "the host name was not resolved within 0.5 s")
     assert transport.requests == []
+
+
+def _stalling(status_line: bytes, said: bytes) -> Dripping:
+    """A receiver that sends its status and the start of a 100-byte body, then stalls."""
+    head = status_line + b"\r\nContent-Length: 100\r\nConnection: close\r\n\r\n" + said
+    return Dripping(head + b"x" * (100 - len(said)), pause_s=30, piece_bytes=len(head))
+
+
+def test_a_2xx_is_delivered_however_slowly_its_body_follows(client: httpx.Client) -> None:
+    with _stalling(b"HTTP/1.1 200 OK", b"accepted") as server:
+        outcome = _send(server.url, client, timeout_s=1.0)
+    assert outcome == Outcome(True, 200, "")
+
+
+def test_a_failure_whose_body_stalls_keeps_its_status_and_what_came(
+    client: httpx.Client,
+) -> None:
+    with _stalling(b"HTTP/1.1 503 Service Unavailable", b"busy") as server:
+        outcome = _send(server.url, client, timeout_s=1.0)
+    assert outcome == Outcome(False, 503, "HTTP 503: busy")
