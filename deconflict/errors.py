@@ -202,6 +202,13 @@ class NotReplayable(DeconflictError):
     code = "not-replayable"
 
 
+class EventIdAhead(DeconflictError):
+    """A stream was asked to resume after an event the party's record does not hold yet
+    (the client's cursor is from a record since restored from an earlier backup, say)."""
+
+    code = "event-id-ahead"
+
+
 class LimitReached(DeconflictError):
     """The party holds as many of these as the service allows; remove one first."""
 

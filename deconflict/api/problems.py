@@ -80,6 +80,7 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
         (errors.StoreBusy, 503, "Store busy"),
         (errors.NotReplayable, 409, "Not replayable"),
         (errors.LimitReached, 409, "Limit reached"),
+        (errors.EventIdAhead, 409, "Event id ahead"),
         (errors.TooManyStreams, 429, "Too many streams"),
         (errors.SignatureRefused, 401, "Signature refused"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from deconflict import errors
 from deconflict.domain.event import Event, event_of
 from deconflict.domain.party import Action
 from deconflict.domain.subscription import Channel, carries
@@ -41,6 +42,22 @@ def last_event_id(svc: Service, by: Principal) -> int:
     """The id of the caller's latest event, or -1: where a stream opened 'from now' starts."""
     by.require(Action.VIEW)
     return svc.read(lambda tx: tx.audit.last_party_seq(by.party_id))
+
+
+def resume_point(svc: Service, by: Principal, last_seen: int | None) -> int:
+    """Where a stream starts: after `last_seen` (-1 for the whole record), or after the
+    latest event when None; `errors.EventIdAhead` when `last_seen` is past the record's end,
+    as resuming there would skip the events that will take those ids."""
+    latest = last_event_id(svc, by)
+    if last_seen is None:
+        return latest
+    if last_seen > latest:
+        raise errors.EventIdAhead(
+            f"Last-Event-ID {last_seen} is after your party's last event ({latest}); the record "
+            "may have been restored from a backup. Reconnect with Last-Event-ID: -1 to replay "
+            "the whole record, or without it for events from now on."
+        )
+    return last_seen
 
 
 def still_allowed(svc: Service, by: Principal) -> bool:

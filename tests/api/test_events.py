@@ -102,12 +102,30 @@ def test_streams_per_key_are_bounded(world: World) -> None:
         assert again.response.status_code == 200
 
 
-@pytest.mark.parametrize("bad", ["abc", "-2", "1.5", "", "99999999999999999999999"])
+@pytest.mark.parametrize(
+    "bad", ["abc", "-2", "1.5", "", "99999999999999999999999", str(2**63), str(2**64 - 1)]
+)
 def test_a_bad_last_event_id_is_a_problem_with_a_pointer(world: World, bad: str) -> None:
     north = world.parties["Northland Army"]
     answer = north.viewer.get("/v1/events", headers={"Last-Event-ID": bad})
     body = assert_problem(answer, 422, "malformed-value")
     assert body["errors"][0]["pointer"] == "/headers/Last-Event-ID"
+
+
+def test_a_last_event_id_past_the_record_is_refused_and_minus_one_replays(world: World) -> None:
+    _hospital(world)
+    relief = world.parties["Lakeside Relief Corps"]
+    own = [e["seq"] for e in relief.viewer.get("/v1/audit?limit=500").json()["items"]]
+    ahead = relief.viewer.get("/v1/events", headers={"Last-Event-ID": str(max(own) + 3)})
+    body = assert_problem(ahead, 409, "event-id-ahead")
+    assert "Last-Event-ID: -1" in body["detail"]
+    biggest = relief.viewer.get("/v1/events", headers={"Last-Event-ID": str(2**63 - 1)})
+    assert_problem(biggest, 409, "event-id-ahead")
+    # What the problem advises works: -1 replays the record from its start.
+    with EventStream(relief.viewer, last_event_id="-1") as stream:
+        assert int(stream.next_event().id or "") == min(own)
+    with EventStream(relief.viewer, last_event_id=str(max(own))) as stream:  # at the end: fine
+        assert stream.response.status_code == 200
 
 
 def test_no_key_no_stream(world: World) -> None:

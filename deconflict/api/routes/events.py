@@ -2,8 +2,9 @@
 
 Each event is `id: <n>`, `event: <type>`, `data: <JSON>`. A client that reconnects with
 `Last-Event-ID: <n>` gets every event after n, none twice; without it the stream starts at
-the next event (`Last-Event-ID: -1` replays the party's whole record). Comment lines keep
-idle connections open through proxies.
+the next event (`Last-Event-ID: -1` replays the party's whole record). An n past the party's
+last event is refused (409 `event-id-ahead`) rather than skipping the events that take its
+ids. Comment lines keep idle connections open through proxies.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from deconflict.service.context import Principal
 
 _PAGE = 200
 _LAST_EVENT_ID = "/headers/Last-Event-ID"
+#: Event ids are stored as 64-bit signed integers; a larger one names no event.
+MAX_EVENT_ID = 2**63 - 1
 #: Tells EventSource-style clients how soon to reconnect, in milliseconds.
 _RETRY_MS = 2000
 
@@ -40,7 +43,7 @@ def parse_last_event_id(value: str | None) -> int | None:
         number = int(text)
     except ValueError:
         number = -2
-    if number < -1 or not text.lstrip("-").isdigit() or len(text) > 20:
+    if number < -1 or number > MAX_EVENT_ID or not text.lstrip("-").isdigit():
         raise errors.MalformedValue(
             "Last-Event-ID must be the id of an event this stream sent, or -1", _LAST_EVENT_ID
         )
@@ -100,7 +103,7 @@ def router(deps: Deps) -> APIRouter:
         "",
         response_class=StreamingResponse,
         responses={
-            **problem_responses(429),
+            **problem_responses(409, 429),
             200: {
                 "description": "An endless stream of Server-Sent Events",
                 "content": {"text/event-stream": {"schema": {"type": "string"}}},
@@ -120,9 +123,9 @@ def router(deps: Deps) -> APIRouter:
     ) -> StreamingResponse:
         """Your party's events as they happen: consultations, responses, state changes,
         notices, warnings and alerts, acknowledgements."""
-        after = parse_last_event_id(last_event_id)
-        if after is None:
-            after = await run_in_threadpool(events.last_event_id, svc, by)
+        after = await run_in_threadpool(
+            events.resume_point, svc, by, parse_last_event_id(last_event_id)
+        )
         slots.take(by.member.id)
         return EventStreamResponse(
             relay(request, by, after), on_close=lambda: slots.give_back(by.member.id)
