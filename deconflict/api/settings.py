@@ -96,8 +96,8 @@ class Settings(BaseSettings):
         default=3600.0,
         ge=0.0,
         description=(
-            "Seconds between purges of expired volumes and old idempotency answers by "
-            "`deconflict serve`; 0 turns the schedule off."
+            "Seconds between housekeeping rounds of `deconflict serve`: purges of expired "
+            "volumes and old answers, renewals of standing zones; 0 turns the schedule off."
         ),
     )
     deliver: bool = Field(

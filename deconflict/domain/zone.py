@@ -5,22 +5,27 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from deconflict import errors
 from deconflict.domain.ids import PartyId, ZoneId
-from deconflict.geometry import Buffer, Reach, Volume4D
+from deconflict.geometry import Buffer, Reach, TimeWindow, Volume4D
+from deconflict.geometry.limits import LATEST_TIME, MAX_DURATION
 
 #: Volumes one zone or operation version may have.
 MAX_VOLUMES = 100
 MAX_NAME_CHARS = 200
 
 
+#: A standing zone is renewed once one of its windows would end within this.
+RENEWAL_NOTICE = timedelta(days=30)
+
+
 class Validity(enum.StrEnum):
     """Whether a zone stands until retired or lapses with its volumes' windows."""
 
     # Volume windows are bounded (geometry.limits.MAX_DURATION), so the service renews a
-    # standing zone's windows before they run out; a time-limited zone simply lapses.
+    # standing zone's windows before they run out (`renewed`); a time-limited zone lapses.
     STANDING = "standing"
     TIME_LIMITED = "time_limited"
 
@@ -50,6 +55,37 @@ class Zone:
 
     def is_expired(self, now: datetime) -> bool:
         return all(volume.time.end <= now for volume in self.volumes)
+
+    @property
+    def standing_until(self) -> datetime | None:
+        """When a live standing zone's first window ends: it is renewed before then."""
+        if self.validity is not Validity.STANDING or self.is_retired:
+            return None
+        return min(volume.time.end for volume in self.volumes)
+
+
+def renewed(zone: Zone, now: datetime) -> Zone | None:
+    """The next version of a standing zone with a window ending within `RENEWAL_NOTICE`,
+    that window running on for the longest duration allowed; None when none is due.
+
+    A window only ever reaches further: it runs from its start, or from now once that has
+    passed, to the longest end allowed after that.
+    """
+    until = zone.standing_until
+    if until is None or until >= now + RENEWAL_NOTICE:
+        return None
+    volumes = tuple(
+        _run_on(v, now) if v.time.end < now + RENEWAL_NOTICE else v for v in zone.volumes
+    )
+    if all(a.time.end == b.time.end for a, b in zip(volumes, zone.volumes, strict=True)):
+        return None  # at the end of time (`LATEST_TIME`): nothing left to add
+    return replace(zone, version=zone.version + 1, volumes=volumes, revised_at=now)
+
+
+def _run_on(volume: Volume4D, now: datetime) -> Volume4D:
+    start = max(volume.time.start, now)
+    end = min(start + MAX_DURATION, LATEST_TIME)
+    return replace(volume, time=TimeWindow(start, max(end, volume.time.end)))
 
 
 def create_zone(

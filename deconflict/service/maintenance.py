@@ -1,5 +1,5 @@
 """Housekeeping on a schedule: expired volumes, old idempotency answers and old delivered
-webhook deliveries leave the store.
+webhook deliveries leave the store, and standing zones are renewed before they lapse.
 
 Expired volumes already vanish from every search the instant their window ends; purging
 only keeps the index from growing without bound. `deconflict serve` runs `purge` at its start
@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from deconflict.service.context import Service
 from deconflict.service.idempotency import RETENTION_HOURS
+from deconflict.service.zones import renew_standing
 from deconflict.store.interface import Transaction
 
 #: Volumes are kept this long after their window ends, for late reads of recent history.
@@ -56,9 +57,9 @@ def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE, batch: int = PUR
 
 
 class PurgeSchedule:
-    """Runs `purge` once at its start, then every `interval_s`, in a daemon thread until
-    stopped: a server restarted more often than the interval (deploys, a crash loop) would
-    otherwise never purge, and its tables would grow for good."""
+    """Runs `purge` and `renew_standing` once at its start, then every `interval_s`, in a
+    daemon thread until stopped: a server restarted more often than the interval (deploys,
+    a crash loop) would otherwise never purge, and its tables would grow for good."""
 
     def __init__(self, svc: Service, interval_s: float, grace: timedelta = DEFAULT_PURGE_GRACE):
         self._svc = svc
@@ -76,9 +77,16 @@ class PurgeSchedule:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                purge(self._svc, self._grace)
-            except Exception:
-                # A failed round is retried next interval; the server must keep serving.
-                _log.exception("purge failed; retrying in %s s", self._interval_s)
+            for name, chore in (("purge", self._purge), ("renewal", self._renew)):
+                try:
+                    chore()
+                except Exception:
+                    # A failed round is retried next interval; the server must keep serving.
+                    _log.exception("%s failed; retrying in %s s", name, self._interval_s)
             self._stop.wait(self._interval_s)
+
+    def _purge(self) -> None:
+        purge(self._svc, self._grace)
+
+    def _renew(self) -> None:
+        renew_standing(self._svc)

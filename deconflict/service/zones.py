@@ -9,7 +9,15 @@ from deconflict.domain.audit import AuditKind
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import ZoneId
 from deconflict.domain.party import Action
-from deconflict.domain.zone import Validity, Zone, create_zone, retire_zone, revise_zone
+from deconflict.domain.zone import (
+    RENEWAL_NOTICE,
+    Validity,
+    Zone,
+    create_zone,
+    renewed,
+    retire_zone,
+    revise_zone,
+)
 from deconflict.geometry import Buffer, Volume4D
 from deconflict.geometry.volume_checks import check_reach
 from deconflict.service.consulting import release
@@ -90,6 +98,48 @@ def retire(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:
         return zone
 
     return svc.write(work)
+
+
+#: Standing zones renewed per write transaction.
+RENEWAL_BATCH = 500
+
+
+def renew_standing(svc: Service, batch: int = RENEWAL_BATCH) -> int:
+    """Renew the standing zones whose windows end within `RENEWAL_NOTICE`, each as a new
+    version recorded for its party; returns how many. Run by housekeeping: a standing zone
+    stands until retired, though each volume's window is bounded (`MAX_DURATION`)."""
+
+    def work(tx: Transaction) -> tuple[int, int]:
+        now = svc.clock.now()
+        due = tx.zones.standing_until(now + RENEWAL_NOTICE, limit=batch)
+        count = 0
+        for zone in due:
+            renewal = renewed(zone, now)
+            if renewal is None:
+                tx.zones.put(zone)  # marked due by an upgrade, or at the end of time
+                continue
+            _check_reaches(renewal)
+            tx.zones.put(renewal)
+            _index(tx, renewal)
+            record(
+                tx,
+                now,
+                AuditKind.STATE_CHANGE,
+                None,
+                f"zone:{zone.id}",
+                {"event": "renewed", "version": renewal.version, "name": renewal.name},
+                [zone.party_id],
+            )
+            alert_on_arrival(tx, now, renewal.party_id, renewal.reaches)
+            count += 1
+        return count, len(due)
+
+    total = 0
+    while True:
+        renewed_now, seen = svc.write(work)
+        total += renewed_now
+        if seen < batch or renewed_now == 0:
+            return total
 
 
 def own_zone(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:

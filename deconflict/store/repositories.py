@@ -73,6 +73,9 @@ class ZoneRecords(Protocol):
 
     def get(self, zone_id: ZoneId) -> Zone | None: ...
 
+    def standing_until(self, before: datetime, *, limit: int) -> list[Zone]:
+        """Live standing zones whose first volume ends before `before`, soonest first."""
+
     def of_party(self, party_id: PartyId, *, after: str | None, limit: int) -> list[Zone]: ...
 
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import psycopg
+import pytest
+
+from deconflict.domain.zone import Validity, Zone
+from deconflict.geometry import Buffer, Reach, parse_volume
+from deconflict.geometry.limits import MAX_DURATION
+from deconflict.service import views, zones
 from deconflict.service.maintenance import PurgeSchedule, purge
+from deconflict.service.zones import renew_standing
+from deconflict.store.codec import to_us
 from deconflict.store.interface import Transaction
+from deconflict.store.postgres import PostgresStore
+from deconflict.store.sqlite import SqliteStore
 from tests.service.conftest import Cast
 from tests.store.test_contract import BASE, T0, owner, reach
 
@@ -43,3 +55,100 @@ def test_the_schedule_purges_at_its_start_not_only_an_interval_later(cast: Cast)
         assert svc.read(lambda tx: tx.volumes.count()) == 0
     finally:
         schedule.stop()
+
+
+def _standing(cast: Cast, days: float, validity: Validity = Validity.STANDING) -> Zone:
+    """A zone of the South over a shelter whose one window ends `days` from now."""
+    start = cast.clock.now()
+    volume = parse_volume(
+        {
+            "footprint": {"type": "Circle", "center": [23.42, 41.88], "radius_m": 800},
+            "altitude_lower_m": 0,
+            "altitude_upper_m": 300,
+            "start": start.isoformat(),
+            "end": (start + timedelta(days=days)).isoformat(),
+        }
+    )
+    return zones.protect(cast.svc, cast.south_planner, "Shelter", [volume], Buffer(), validity)
+
+
+def _found_at(cast: Cast, when: datetime) -> set[str]:
+    """Which zones an operation over the shelter runs into at `when`."""
+    probe = parse_volume(
+        {
+            "footprint": {"type": "Circle", "center": [23.42, 41.88], "radius_m": 100},
+            "altitude_lower_m": 0,
+            "altitude_upper_m": 100,
+            "start": when.isoformat(),
+            "end": (when + timedelta(hours=1)).isoformat(),
+        }
+    )
+    hits = cast.svc.read(lambda tx: tx.volumes.search(Reach(probe), now=cast.clock.now()))
+    return {hit.owner.entity.entity_id for hit in hits}
+
+
+def test_a_standing_zone_is_renewed_before_it_lapses_and_a_time_limited_one_is_not(
+    cast: Cast,
+) -> None:
+    standing = _standing(cast, days=40)
+    limited = _standing(cast, days=40, validity=Validity.TIME_LIMITED)
+    assert renew_standing(cast.svc) == 0, "forty days left: not due yet"
+    cast.clock.advance(timedelta(days=15))
+    assert renew_standing(cast.svc) == 1
+    assert renew_standing(cast.svc) == 0, "renewed once, not every round"
+    later = cast.clock.now() + timedelta(days=400)
+    assert _found_at(cast, later) == {standing.id}
+    renewal = zones.own_zone(cast.svc, cast.south_planner, standing.id)
+    assert renewal.version == 2
+    assert renewal.volumes[0].time.end == cast.clock.now() + MAX_DURATION
+    entries = views.audit_entries(cast.svc, cast.south_liaison, after_seq=-1, limit=100)
+    assert [e.entry.data["event"] for e in entries if e.entry.subject == f"zone:{standing.id}"][
+        -1
+    ] == "renewed"
+    assert limited.id not in _found_at(cast, cast.clock.now() + timedelta(days=30))
+
+
+def test_the_schedule_renews_standing_zones(cast: Cast) -> None:
+    standing = _standing(cast, days=10)
+    schedule = PurgeSchedule(cast.svc, interval_s=3600.0)
+    schedule.start()
+    try:
+        deadline = time.monotonic() + 20.0
+        while time.monotonic() < deadline:
+            if zones.own_zone(cast.svc, cast.south_planner, standing.id).version == 2:
+                break
+            time.sleep(0.05)
+    finally:
+        schedule.stop()
+    assert zones.own_zone(cast.svc, cast.south_planner, standing.id).version == 2
+
+
+def _raw_sql(cast: Cast, request: pytest.FixtureRequest, sql: str) -> list[tuple[object, ...]]:
+    """Statements an upgrade would run, on the store's own database, past the interface."""
+    store = cast.svc.store
+    if isinstance(store, SqliteStore):
+        with sqlite3.connect(store.path) as conn:
+            return conn.execute(sql).fetchall()
+    assert isinstance(store, PostgresStore)
+    pg_url: str = request.getfixturevalue("pg_url")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{store.schema}"')
+        cur = conn.execute(sql)
+        return cur.fetchall() if cur.description else []
+
+
+def test_standing_zones_marked_due_by_the_upgrade_are_renewed_or_set_right(
+    cast: Cast, request: pytest.FixtureRequest
+) -> None:
+    """Schema 010/011 marks every standing zone stored before it as due (0): the first round
+    renews the ones really due and writes the real end for the rest, once."""
+    far, near = _standing(cast, days=300), _standing(cast, days=20)
+    _raw_sql(cast, request, "UPDATE zones SET standing_until_us = 0")
+    assert renew_standing(cast.svc) == 1
+    assert zones.own_zone(cast.svc, cast.south_planner, near.id).version == 2
+    assert zones.own_zone(cast.svc, cast.south_planner, far.id).version == 1
+    marks = {
+        row[0]: row[1] for row in _raw_sql(cast, request, "SELECT id, standing_until_us FROM zones")
+    }
+    assert marks[far.id] == to_us(far.volumes[0].time.end)
+    assert renew_standing(cast.svc) == 0
