@@ -65,6 +65,8 @@ def alert_on_arrival(
     in the index) meet and that has not alerted it yet: a warning stands for the whole of
     its window, not only for the moment it was raised. The same search, the other way
     round, as `raise_hazard` makes; the raiser is never alerted on its own warning."""
+    if not tx.volumes.any_live(EntityKind.WARNING, now=now):
+        return  # the common case, and a search would cost the writer's turn an index walk
     met = {
         hit.owner.entity.entity_id
         for reach in reaches

@@ -113,6 +113,10 @@ class VolumeIndex(Protocol):
         `after`, only volumes stored since that `high_water` mark are searched.
         """
 
+    def any_live(self, kind: EntityKind, *, now: datetime) -> bool:
+        """Whether any volume of `kind` is live at `now`: a search for a kind that is
+        seldom stored (warnings) is skipped when none is, at the cost of one index probe."""
+
     def high_water(self) -> int:
         """A mark every volume stored after this transaction's view will lie above: volume
         ids only grow and are never reused. Read it before searching in the same view."""

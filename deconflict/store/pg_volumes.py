@@ -212,6 +212,13 @@ class PgVolumeIndex(CandidateSearch):
             )
         return cur.rowcount
 
+    def any_live(self, kind: EntityKind, *, now: datetime) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM volumes WHERE kind = %s AND end_us > %s LIMIT 1",
+            (kind.value, to_us(now)),
+        ).fetchone()
+        return row is not None
+
     def count(self) -> int:
         row = self._conn.execute("SELECT count(*) FROM volumes").fetchone()
         assert row is not None

@@ -181,6 +181,13 @@ class SqliteVolumeIndex(CandidateSearch):
         self._delete(rows)
         return len(rows)
 
+    def any_live(self, kind: EntityKind, *, now: datetime) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM volumes WHERE kind = ? AND end_us > ? LIMIT 1",
+            (kind.value, to_us(now)),
+        ).fetchone()
+        return row is not None
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM volumes").fetchone()[0])
 

@@ -188,6 +188,21 @@ def test_purge_takes_at_most_its_limit_and_the_rest_later(store: Store) -> None:
     assert found(store, reach(BASE, minutes=(0, 200)), now=T0) == {("live", 0)}
 
 
+def test_any_live_volume_of_a_kind(store: Store) -> None:
+    def any_live(kind: EntityKind, minutes: float) -> bool:
+        now = T0 + timedelta(minutes=minutes)
+        return store.read(lambda tx: tx.volumes.any_live(kind, now=now))
+
+    assert not any_live(EntityKind.WARNING, 0)
+    put(store, owner("zone-1", EntityKind.ZONE), reach(BASE, minutes=(0, 300)))
+    put(store, owner("warning-1", EntityKind.WARNING), reach(BASE, minutes=(0, 60)))
+    assert any_live(EntityKind.WARNING, 59.99)
+    assert not any_live(EntityKind.WARNING, 60), "over at its end: windows are half-open"
+    assert not any_live(EntityKind.OPERATION, 0)
+    store.write(lambda tx: tx.volumes.remove(EntityRef(EntityKind.WARNING, "warning-1")))
+    assert not any_live(EntityKind.WARNING, 0)
+
+
 def test_kinds_filter(store: Store) -> None:
     put(store, owner("zone-1", EntityKind.ZONE), reach(BASE))
     put(store, owner("op-1", EntityKind.OPERATION), reach(BASE))
