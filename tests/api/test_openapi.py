@@ -7,6 +7,10 @@ from typing import Any
 import httpx
 
 from deconflict.api.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+from deconflict.domain.operation import MAX_PRIORITY
+from deconflict.domain.warning import MAX_MESSAGE_CHARS
+from deconflict.domain.zone import MAX_NAME_CHARS, MAX_VOLUMES
+from deconflict.geometry import limits
 from tests.api.helpers import RunningServer, assert_problem
 
 #: Every route the API promises; the served spec must list each, and no other.
@@ -110,3 +114,35 @@ def test_every_problem_type_has_a_page(server: RunningServer) -> None:
 
 def test_health(server: RunningServer) -> None:
     assert httpx.get(f"{server.base_url}/healthz").json() == {"status": "ok"}
+
+
+def _schema(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    """A component by name; FastAPI suffixes `-Input` where a model reads and writes apart."""
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    found: dict[str, Any] = schemas.get(f"{name}-Input") or schemas[name]
+    return found
+
+
+def test_openapi_shows_the_limits_the_server_enforces(server: RunningServer) -> None:
+    spec: dict[str, Any] = httpx.get(f"{server.base_url}/openapi.json").json()
+    circle = _schema(spec, "Circle")["properties"]
+    assert circle["radius_m"]["minimum"] == limits.MIN_RADIUS_M
+    assert circle["radius_m"]["maximum"] == limits.MAX_RADIUS_M
+    assert circle["center"]["prefixItems"][1]["maximum"] == limits.MAX_ABS_LATITUDE_DEG
+    rings = _schema(spec, "Polygon")["properties"]["coordinates"]
+    assert rings["maxItems"] == limits.MAX_HOLES + 1
+    assert rings["items"]["maxItems"] == limits.MAX_VERTICES_PER_RING
+    assert rings["items"]["items"]["maxItems"] == 2
+    assert f"{limits.MAX_VERTICES_PER_FOOTPRINT:,}" in _schema(spec, "Polygon")["description"]
+    volume = _schema(spec, "Volume")
+    assert volume["properties"]["altitude_upper_m"]["maximum"] == limits.MAX_ALTITUDE_M
+    assert f"{limits.MAX_DURATION.days} days" in volume["description"]
+    buffer = _schema(spec, "BufferModel")["properties"]
+    assert buffer["horizontal_m"]["maximum"] == limits.MAX_HORIZONTAL_BUFFER_M
+    assert buffer["vertical_m"]["maximum"] == limits.MAX_VERTICAL_BUFFER_M
+    for model in ("ZoneIn", "OperationIn", "SubscriptionIn"):
+        assert _schema(spec, model)["properties"]["volumes"]["maxItems"] == MAX_VOLUMES, model
+    assert _schema(spec, "ZoneIn")["properties"]["name"]["maxLength"] == MAX_NAME_CHARS
+    assert _schema(spec, "OperationIn")["properties"]["priority"]["maximum"] == MAX_PRIORITY
+    message = _schema(spec, "WarningIn")["properties"]["message"]
+    assert message["maxLength"] == MAX_MESSAGE_CHARS

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from deconflict.api.schemas.bounds import chars
 from deconflict.api.schemas.common import Instant, Model
 from deconflict.api.schemas.seen import OperationSeenOut
 from deconflict.api.schemas.volumes import Volume
 from deconflict.domain.agreement import Silence
-from deconflict.domain.consultation import NoticeReason, Response, ResponseKind, Status
+from deconflict.domain.consultation import (
+    MAX_TEXT_CHARS,
+    NoticeReason,
+    Response,
+    ResponseKind,
+    Status,
+)
 from deconflict.geometry import VerticalModel, Volume4D
 from deconflict.service.views import ConsultationView, NoticeView
 
 
 class ResponseIn(Model):
     kind: ResponseKind
-    text: str = Field(default="", description="Needed to object or comment: the reason.")
-    suggested_change: str = Field(default="", description="Objections only.")
+    text: Annotated[str, chars(0, MAX_TEXT_CHARS)] = Field(
+        default="", description="Needed to object or comment: the reason."
+    )
+    suggested_change: Annotated[str, chars(0, MAX_TEXT_CHARS)] = Field(
+        default="", description="Objections only."
+    )
     suggested_volume: Volume | None = Field(default=None, description="Objections only.")
 
     def volume(self, model: VerticalModel) -> Volume4D | None:

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from deconflict import errors
+from deconflict.api.schemas.bounds import chars, items
 from deconflict.api.schemas.common import Instant, Model
 from deconflict.api.schemas.volumes import Volume, volumes_to_domain
+from deconflict.delivery.targets import MAX_URL_CHARS
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.subscription import Channel, Subscription
-from deconflict.domain.webhook import Delivery, DeliveryState, Purpose, Webhook
-from deconflict.domain.zone import MAX_VOLUMES
+from deconflict.domain.webhook import (
+    MAX_DESCRIPTION_CHARS,
+    Delivery,
+    DeliveryState,
+    Purpose,
+    Webhook,
+)
+from deconflict.domain.zone import MAX_NAME_CHARS, MAX_VOLUMES
 from deconflict.geometry import VerticalModel, Volume4D
 
 
 class SubscriptionIn(Model):
-    name: str = ""
-    volumes: list[Volume] = Field(
+    name: Annotated[str, chars(0, MAX_NAME_CHARS)] = ""
+    volumes: Annotated[list[Volume], items(0, MAX_VOLUMES)] = Field(
         default_factory=list,
         description=(
             "Areas and times of interest: a warning over any of them alerts your party. "
@@ -61,7 +71,7 @@ class SubscriptionOut(Model):
 
 
 class WebhookIn(Model):
-    url: str = Field(
+    url: Annotated[str, chars(1, MAX_URL_CHARS)] = Field(
         description="An https URL of a public address; it receives each event as a signed POST."
     )
     purpose: Purpose = Field(
@@ -71,7 +81,7 @@ class WebhookIn(Model):
             "still unacknowledged after re-sends."
         ),
     )
-    description: str = ""
+    description: Annotated[str, chars(0, MAX_DESCRIPTION_CHARS)] = ""
 
 
 class WebhookOut(Model):

@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 from itertools import zip_longest
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from deconflict.api.schemas.bounds import chars, shown
 from deconflict.api.schemas.common import Flag, Instant, Integer, Model
 from deconflict.api.schemas.consultations import ResponseOut
 from deconflict.api.schemas.volumes import RegionModel, Volume
-from deconflict.api.schemas.zones import checked_volumes
+from deconflict.api.schemas.zones import Volumes, checked_volumes
 from deconflict.domain.agreement import Silence
 from deconflict.domain.conflict import TargetKind
 from deconflict.domain.consultation import Consultation, Status
 from deconflict.domain.lifecycle import OperationAction, OperationState, actions_to_ask
-from deconflict.domain.operation import Operation, Plan
+from deconflict.domain.operation import (
+    MAX_JUSTIFICATION_CHARS,
+    MAX_PRIORITY,
+    MAX_PURPOSE_CHARS,
+    Operation,
+    Plan,
+)
 from deconflict.domain.visibility import ConflictSeen, Identity
 from deconflict.geometry import VerticalModel
 from deconflict.service.views import OperationCounts, OwnOperationView
 
 
 class OperationRevisionIn(Model):
-    volumes: list[Volume]
-    priority: Integer = Field(default=0, description="0 (lowest) to 100.")
-    purpose: str = ""
+    volumes: Volumes
+    priority: Annotated[Integer, shown(minimum=0, maximum=MAX_PRIORITY)] = Field(
+        default=0, description=f"0 (lowest) to {MAX_PRIORITY}."
+    )
+    purpose: Annotated[str, chars(0, MAX_PURPOSE_CHARS)] = ""
     share_purpose: Flag = Field(
         default=False, description="Show the purpose to consulted and notified parties."
     )
@@ -40,7 +49,7 @@ class OperationIn(OperationRevisionIn):
 
 
 class JustificationIn(Model):
-    justification: str = Field(
+    justification: Annotated[str, chars(1, MAX_JUSTIFICATION_CHARS)] = Field(
         description="Why clearing over the objection is right; sent to the objectors."
     )
 

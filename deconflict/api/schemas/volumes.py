@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import shapely
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from deconflict.api.schemas.common import InstantText, Model, Number
+from deconflict.api.schemas.bounds import (
+    AltitudeM,
+    BboxNumbers,
+    HorizontalBufferM,
+    Position,
+    RadiusM,
+    Rings,
+    VerticalBufferM,
+)
+from deconflict.api.schemas.common import InstantText, Model
 from deconflict.domain.audit import rfc3339
 from deconflict.domain.visibility import Region
 from deconflict.geometry import (
@@ -19,26 +28,56 @@ from deconflict.geometry import (
     Footprint,
     VerticalModel,
     Volume4D,
+    limits,
     parse_buffer,
     parse_volume,
 )
 from deconflict.geometry.polygon import right_hand_rings
 
+#: What a footprint may be as a whole, beyond what the schema of its parts can say.
+_FOOTPRINT_LIMITS = (
+    f"Grown by its radius and any buffer, a footprint spans at most "
+    f"{limits.MAX_EXTENT_M / 1000:,.0f} km and {limits.MAX_LONGITUDE_SPAN_DEG:g}° of "
+    f"longitude and stays within ±{limits.MAX_ABS_LATITUDE_DEG:g}° of latitude."
+)
+
 
 class Polygon(Model):
     """A GeoJSON Polygon (RFC 7946): rings of [longitude, latitude], first the shell."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": (
+                "A GeoJSON Polygon (RFC 7946): rings of [longitude, latitude], first the "
+                f"shell, then at most {limits.MAX_HOLES} holes; at most "
+                f"{limits.MAX_VERTICES_PER_FOOTPRINT:,} positions in all. It encloses "
+                f"{limits.MIN_AREA_M2:g} m² to {limits.MAX_AREA_M2 / 1e6:,.0f} km², and no "
+                f"two of its vertices or edges come closer than {limits.MIN_CLEARANCE_M:g} m "
+                f"(no slivers or spikes). {_FOOTPRINT_LIMITS}"
+            )
+        }
+    )
+
     type: Literal["Polygon"]
-    coordinates: list[list[list[Number]]]
-    bbox: list[Number] | None = None
+    coordinates: Rings
+    bbox: BboxNumbers | None = None
 
 
 class Circle(Model):
     """Every point within `radius_m` metres of `center` ([longitude, latitude])."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": (
+                "Every point within `radius_m` metres of `center` ([longitude, latitude]). "
+                + _FOOTPRINT_LIMITS
+            )
+        }
+    )
+
     type: Literal["Circle"]
-    center: list[Number]
-    radius_m: Number
+    center: Position
+    radius_m: RadiusM
 
 
 FootprintModel = Annotated[Polygon | Circle, Field(discriminator="type")]
@@ -47,9 +86,20 @@ FootprintModel = Annotated[Polygon | Circle, Field(discriminator="type")]
 class Volume(Model):
     """A footprint, an altitude band in metres and a time window `[start, end)`."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": (
+                "A footprint, an altitude band in metres and a time window `[start, end)`. "
+                f"The window lies between {limits.EARLIEST_TIME:%Y-%m-%d} and "
+                f"{limits.LATEST_TIME:%Y-%m-%d} (UTC) and lasts at most "
+                f"{limits.MAX_DURATION.days} days."
+            )
+        }
+    )
+
     footprint: FootprintModel
-    altitude_lower_m: Number
-    altitude_upper_m: Number
+    altitude_lower_m: AltitudeM
+    altitude_upper_m: AltitudeM
     altitude_reference: AltitudeReference = AltitudeReference.WGS84
     start: InstantText
     end: InstantText
@@ -88,8 +138,8 @@ def volumes_to_domain(volumes: list[Volume], model: VerticalModel) -> tuple[Volu
 class BufferModel(Model):
     """How far around a zone counts as running into it, horizontally and vertically."""
 
-    horizontal_m: Number = 0.0
-    vertical_m: Number = 0.0
+    horizontal_m: HorizontalBufferM = 0.0
+    vertical_m: VerticalBufferM = 0.0
 
     def to_domain(self, pointer: str = "/buffer") -> Buffer:
         return parse_buffer(self.model_dump(), pointer)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from deconflict.api.schemas.bounds import chars
 from deconflict.api.schemas.common import Instant, Model
 from deconflict.api.schemas.volumes import Volume
 from deconflict.domain.visibility import WarningSeen
-from deconflict.domain.warning import Severity
+from deconflict.domain.warning import MAX_MESSAGE_CHARS, Severity
 from deconflict.geometry import VerticalModel, Volume4D
 from deconflict.service.views import RaisedWarningView
 
@@ -17,7 +18,9 @@ from deconflict.service.views import RaisedWarningView
 class WarningIn(Model):
     volume: Volume
     severity: Severity
-    message: str = Field(description="What the hazard is and what to do: 1 to 2,000 characters.")
+    message: Annotated[str, chars(1, MAX_MESSAGE_CHARS)] = Field(
+        description="What the hazard is and what to do."
+    )
 
     def volume_to_domain(self, model: VerticalModel) -> Volume4D:
         return self.volume.to_domain("/volume", model)

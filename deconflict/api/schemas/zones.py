@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from deconflict import errors
+from deconflict.api.schemas.bounds import chars, items
 from deconflict.api.schemas.common import Instant, Model
 from deconflict.api.schemas.volumes import BufferModel, Volume, volumes_to_domain
-from deconflict.domain.zone import MAX_VOLUMES, Validity, Zone
+from deconflict.domain.zone import MAX_NAME_CHARS, MAX_VOLUMES, Validity, Zone
 from deconflict.geometry import Buffer, VerticalModel, Volume4D
+
+#: The volumes of a zone or an operation.
+Volumes = Annotated[list[Volume], items(1, MAX_VOLUMES)]
+Name = Annotated[str, chars(1, MAX_NAME_CHARS)]
 
 
 class ZoneRevisionIn(Model):
-    name: str | None = Field(default=None, description="A new name; omitted keeps the old one.")
-    volumes: list[Volume]
+    name: Name | None = Field(default=None, description="A new name; omitted keeps the old one.")
+    volumes: Volumes
     buffer: BufferModel = Field(default_factory=BufferModel)
 
     def to_domain(self, model: VerticalModel) -> tuple[tuple[Volume4D, ...], Buffer]:
@@ -21,7 +28,7 @@ class ZoneRevisionIn(Model):
 
 
 class ZoneIn(ZoneRevisionIn):
-    name: str
+    name: Name
     validity: Validity = Validity.TIME_LIMITED
 
 
