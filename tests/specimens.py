@@ -110,6 +110,10 @@ CORNER_LOT = box(23.80, 41.26, 23.87, 41.31)
 RANGE_SHELL = box(21.10, 38.40, 21.40, 38.52)
 RANGE_HOLE = [[21.20, 38.44], [21.20, 38.48], [21.33, 38.48], [21.33, 38.44], [21.20, 38.44]]
 HOLE_EAST_LON = 21.33
+# The range with another courtyard, whose south corner touches the range's south edge at
+# one point that is not a vertex of that edge: valid by OGC simple features and RFC 7946.
+HOLE_TOUCH_POINT = (21.25, 38.40)
+RANGE_TOUCHING_HOLE = [[21.25, 38.40], [21.30, 38.45], [21.20, 38.45], [21.25, 38.40]]
 # Straddles the antimeridian: 179.80°E to 179.70°W, 0.15° of latitude.
 DATELINE_ISLAND = box(179.80, -16.90, 180.30, -16.75)
 # A corridor 22 km long and 110 m wide along the parallel 60°N: its north edge is the
@@ -150,6 +154,12 @@ def _circle_east_of_field(gap_m: float, radius_m: float = 400.0) -> tuple[Reach,
 def _circle_in_hole(gap_m: float, radius_m: float = 500.0) -> tuple[Reach, Reach]:
     lon, lat = _west_of_meridian(HOLE_EAST_LON, 38.46, radius_m + gap_m)
     return reach(polygon_json(RANGE_SHELL, RANGE_HOLE)), reach(circle_json(lon, lat, radius_m))
+
+
+def _circle_and_touching_hole(lon: float, lat: float, radius_m: float) -> tuple[Reach, Reach]:
+    return reach(polygon_json(RANGE_SHELL, RANGE_TOUCHING_HOLE)), reach(
+        circle_json(lon, lat, radius_m)
+    )
 
 
 def _circle_over_corridor(gap_m: float, radius_m: float = 4.0) -> tuple[Reach, Reach]:
@@ -234,6 +244,18 @@ PAIRS: dict[str, Pair] = {
     ),
     "circle_in_hole_touching": _pair(
         _circle_in_hole(-1.0), True, "a circle reaching 1 m past the hole's ring meets the polygon"
+    ),
+    "circle_in_touching_hole_clear": _pair(
+        # 3.9 km north of the touch point: 1.7 km from the courtyard's north edge, 2.4 km
+        # from its slanting ones.
+        _circle_and_touching_hole(21.25, 38.435, 500.0),
+        False,
+        "a circle well inside a hole that touches its shell at one point is outside the polygon",
+    ),
+    "circle_at_hole_touch_point": _pair(
+        _circle_and_touching_hole(*HOLE_TOUCH_POINT, 1.0),
+        True,
+        "a circle on the point where a hole touches its shell meets the polygon",
     ),
     "circle_inside_polygon": _pair(
         (reach(polygon_json(FIELD)), reach(circle_json(23.74, 41.23, 50.0))),

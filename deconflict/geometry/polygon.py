@@ -9,6 +9,7 @@ from shapely.geometry.base import BaseGeometry
 from deconflict import errors
 from deconflict.geometry import limits
 from deconflict.geometry.antimeridian import cut_at_antimeridian, shift_near, unwrap_lons
+from deconflict.geometry.clearance import gap_between_rings, ring_clearance
 from deconflict.geometry.frame import LocalFrame
 from deconflict.geometry.values import PolygonFootprint, Ring
 
@@ -74,11 +75,21 @@ def _check_shape(polygon: shapely.Polygon, rings: tuple[Ring, ...], pointer: str
         raise errors.DegenerateFootprint(
             f"the polygon encloses less than {limits.MIN_AREA_M2:g} m²", pointer
         )
-    clearance = shapely.minimum_clearance(plane)
+    clearance = ring_clearance(plane)
     if clearance < limits.MIN_CLEARANCE_M:
         raise errors.DegenerateFootprint(
             f"the polygon has a sliver or spike: two of its vertices or edges are "
             f"{clearance:.3g} m apart, less than the minimum of {limits.MIN_CLEARANCE_M:g} m",
+            pointer,
+        )
+    gap = gap_between_rings(plane)
+    if gap < limits.MIN_CLEARANCE_M:
+        # Touching at a point is valid (checked above); coming this near without touching
+        # leaves a sliver of the polygon between a hole and its shell or another hole.
+        raise errors.DegenerateFootprint(
+            f"the polygon has a sliver: a hole comes within {gap:.3g} m of its outer ring or "
+            f"another hole without touching it, less than the minimum of "
+            f"{limits.MIN_CLEARANCE_M:g} m",
             pointer,
         )
     if area > limits.MAX_AREA_M2:

@@ -8,7 +8,15 @@ import shapely
 from deconflict import errors
 from deconflict.geometry.polygon import polygon_footprint, right_hand_rings, unwrapped_polygon
 from deconflict.geometry.values import Ring
-from tests.specimens import DATELINE_ISLAND, FIELD, RANGE_HOLE, RANGE_SHELL
+from tests.specimens import (
+    DATELINE_ISLAND,
+    FIELD,
+    HOLE_TOUCH_POINT,
+    RANGE_HOLE,
+    RANGE_SHELL,
+    RANGE_TOUCHING_HOLE,
+    destination,
+)
 
 
 def _rings(*rings: list[list[float]]) -> tuple[Ring, ...]:
@@ -83,3 +91,45 @@ def test_the_way_round_is_judged_across_the_antimeridian() -> None:
     assert not shapely.LinearRing(island[0]).is_ccw
     assert right_hand_rings(island) == island
     assert right_hand_rings((island[0][::-1],)) == island
+
+
+#: A courtyard whose west corner lies on the east edge of `RANGE_HOLE` (21.33°E), between
+#: that edge's vertices: the two holes touch at one point, as OGC simple features allows.
+HOLE_TOUCHING_HOLE = [[21.33, 38.46], [21.37, 38.45], [21.37, 38.47], [21.33, 38.46]]
+
+
+@pytest.mark.parametrize(
+    "rings",
+    [
+        pytest.param((RANGE_SHELL, RANGE_TOUCHING_HOLE), id="hole touching its shell mid-edge"),
+        pytest.param((RANGE_SHELL, RANGE_HOLE, HOLE_TOUCHING_HOLE), id="hole touching a hole"),
+    ],
+)
+def test_a_hole_touching_a_ring_at_one_point_is_accepted(
+    rings: tuple[list[list[float]], ...],
+) -> None:
+    # Valid by OGC simple features and RFC 7946, and accepted when the touch point is
+    # written in both rings: the same point set must not be refused for how it is written.
+    footprint = polygon_footprint(_rings(*rings))
+    assert shapely.is_valid(footprint.shape)
+    assert footprint.shape.area < shapely.Polygon(rings[0]).area
+
+
+def test_a_hole_touching_its_shell_leaves_the_touch_point_in_the_polygon() -> None:
+    footprint = polygon_footprint(_rings(RANGE_SHELL, RANGE_TOUCHING_HOLE))
+    assert footprint.shape.intersects(shapely.Point(*HOLE_TOUCH_POINT))
+    assert not footprint.shape.intersects(shapely.Point(21.25, 38.435))
+
+
+@pytest.mark.parametrize("gap_m", [0.1, 0.4])
+def test_a_hole_near_its_shell_without_touching_is_a_sliver(gap_m: float) -> None:
+    lon, lat = destination(*HOLE_TOUCH_POINT, 0.0, gap_m)
+    hole = [[lon, lat], *RANGE_TOUCHING_HOLE[1:3], [lon, lat]]
+    with pytest.raises(errors.DegenerateFootprint, match="sliver"):
+        polygon_footprint(_rings(RANGE_SHELL, hole))
+
+
+def test_a_hole_crossing_its_shell_is_still_refused() -> None:
+    hole = [[21.25, 38.39], *RANGE_TOUCHING_HOLE[1:3], [21.25, 38.39]]
+    with pytest.raises(errors.SelfIntersection):
+        polygon_footprint(_rings(RANGE_SHELL, hole))
