@@ -194,6 +194,11 @@ def parse_instant(obj: object, pointer: str, *, round_up: bool = False) -> datet
             f"{obj!r} has a UTC offset out of range: hours run 00-23, minutes 00-59", pointer
         )
     digits = fraction or ""
+    # A leap second (RFC 3339 §5.7) has no place in a datetime: read as second 59, then
+    # moved to where it only grows the window (see `_leap_second`).
+    is_leap = whole[17:19] == "60"
+    if is_leap:
+        whole = whole[:17] + "59"
     try:
         instant = datetime.fromisoformat(
             f"{whole[:10]}T{whole[11:]}.{digits[:6].ljust(6, '0')}"
@@ -212,7 +217,9 @@ def parse_instant(obj: object, pointer: str, *, round_up: bool = False) -> datet
     except OverflowError:
         # An offset that pushes year 1 or year 9999 off the calendar: far out of range.
         instant = limits.EARLIEST_TIME - limits.MAX_DURATION
-    if round_up and digits[6:].strip("0"):
+    if is_leap:
+        instant = _leap_second(instant, obj, pointer, round_up=round_up)
+    elif round_up and digits[6:].strip("0"):
         instant += _ONE_MICROSECOND
     if not limits.EARLIEST_TIME <= instant <= limits.LATEST_TIME:
         raise errors.InvalidTimeWindow(
@@ -220,6 +227,23 @@ def parse_instant(obj: object, pointer: str, *, round_up: bool = False) -> datet
             pointer,
         )
     return instant
+
+
+def _leap_second(second_59: datetime, obj: str, pointer: str, *, round_up: bool) -> datetime:
+    """The UTC instant to read second 60 as, given second 59 of the same minute (in UTC).
+
+    Only the last minute of a UTC day can hold a leap second. An end in it is taken to the
+    second after it (00:00:00), a start to the last microsecond before it: either way the
+    window can only grow.
+    """
+    if (second_59.hour, second_59.minute) != (23, 59):
+        raise errors.InvalidTimeWindow(
+            f"{obj!r} has second 60, a leap second, which only 23:59 UTC can have", pointer
+        )
+    last = second_59.replace(microsecond=0)
+    if round_up:
+        return last + timedelta(seconds=1)
+    return last.replace(microsecond=999_999)
 
 
 def _is_offset_in_range(offset: str) -> bool:

@@ -414,6 +414,22 @@ REFUSALS: dict[str, tuple[object, type[errors.InvalidInput], str]] = {
         errors.InvalidTimeWindow,
         "/start",
     ),
+    # RFC 3339 §5.7: second 60 is a leap second, only in the last minute of a UTC day.
+    "second 60 not at 23:59 UTC": (
+        _field_volume(start="2026-12-01T10:59:60Z"),
+        errors.InvalidTimeWindow,
+        "/start",
+    ),
+    "second 60 at 23:59 local, not UTC": (
+        _field_volume(end="2016-12-31T23:59:60+01:00"),
+        errors.InvalidTimeWindow,
+        "/end",
+    ),
+    "second 61": (
+        _field_volume(end="2016-12-31T23:59:61Z"),
+        errors.InvalidTimeWindow,
+        "/end",
+    ),
     "offset minute 99": (
         _field_volume(end="2026-12-01T12:00:00-00:99"),
         errors.InvalidTimeWindow,
@@ -616,6 +632,22 @@ def test_fractions_finer_than_a_microsecond_only_ever_grow_the_window() -> None:
     )
     assert exact.time.end == datetime(2026, 12, 1, 10, tzinfo=UTC)
     assert not exact.time.overlaps(starts_early.time)
+
+
+def test_a_leap_second_only_ever_grows_the_window() -> None:
+    """RFC 3339 allows second 60 at the end of a UTC day; UTC datetimes have no place for it.
+    An end there is read as the next second, a start as the last microsecond before it."""
+    ends = parse_volume(_field_volume(start="2016-12-31T23:00:00Z", end="2016-12-31T23:59:60Z"))
+    assert ends.time.end == datetime(2017, 1, 1, tzinfo=UTC)
+    starts = parse_volume(_field_volume(start="2016-12-31T23:59:60.5Z", end="2017-01-01T01:00:00Z"))
+    assert starts.time.start == datetime(2016, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+    assert ends.time.overlaps(starts.time)
+    # 23:59 UTC is what counts: written with its offset, the same leap second.
+    offset = parse_volume(
+        _field_volume(start="2017-01-01T00:59:60.25+01:00", end="2017-01-01T05:29:60+05:30")
+    )
+    assert offset.time.start == starts.time.start
+    assert offset.time.end == ends.time.end
 
 
 def test_a_zero_thickness_band_is_accepted() -> None:
