@@ -93,7 +93,8 @@ def pointer(loc: Sequence[Any], body: object) -> str:
     """A JSON pointer from a pydantic `loc`, following the body actually sent.
 
     Segments that name no place in the body (a union's tag, say) are left out, except a
-    last one: that is the name of a missing field.
+    last one inside an object: that is the name of a missing field. A last one under a
+    value that is no object is a union's tag (`list[float]` of `list[float] | None`).
     """
     if not loc:
         return "/"
@@ -107,7 +108,7 @@ def pointer(loc: Sequence[Any], body: object) -> str:
         last = i == len(rest) - 1
         if _holds(node, segment):
             node = node[segment]  # type: ignore[index]
-        elif not last:
+        elif not last or not isinstance(node, Mapping):
             continue
         parts.append(_escape(str(segment)))
     return "/" + "/".join(parts) if parts else "/"

@@ -15,7 +15,10 @@ from tests.api.conftest import MAX_BODY_BYTES
 from tests.api.helpers import World, assert_problem
 
 BODY: dict[str, Any] = {
-    "volumes": [{"footprint": {"type": "Circle", "center": [1, 2]}}],
+    "volumes": [
+        {"footprint": {"type": "Circle", "center": [1, 2]}},
+        {"footprint": {"type": "Polygon", "coordinates": [], "bbox": "10,45"}},
+    ],
     "a/b": {"c~d": 1},
 }
 
@@ -30,6 +33,10 @@ BODY: dict[str, Any] = {
         (
             ("body", "volumes", 0, "footprint", "Circle", "center", 1),
             "/volumes/0/footprint/center/1",
+        ),
+        (
+            ("body", "volumes", 1, "footprint", "Polygon", "bbox", "list[float]"),
+            "/volumes/1/footprint/bbox",
         ),
         (("body", "a/b", "c~d"), "/a~1b/c~0d"),
         (("body",), "/"),
