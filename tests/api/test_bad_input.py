@@ -159,6 +159,19 @@ CASES: dict[str, tuple[str, Any, str, str]] = {
         "invalid-coordinate",
         "/volumes/0/footprint/bbox",
     ),
+    # RFC 7946 §5: a bbox, if present, is an array; null is no more a bbox than a text is.
+    "bbox null": (
+        "/v1/zones",
+        {"name": "Bad", "volumes": [volume({**rectangle(10, 45, 10.1, 45.05), "bbox": None})]},
+        "malformed-value",
+        "/volumes/0/footprint/bbox",
+    ),
+    "bbox a text": (
+        "/v1/zones",
+        {"name": "Bad", "volumes": [volume({**rectangle(10, 45, 10.1, 45.05), "bbox": "10,45"})]},
+        "malformed-value",
+        "/volumes/0/footprint/bbox",
+    ),
     "naive timestamp": (
         "/v1/operations",
         {"volumes": [{**GOOD, "start": "2026-12-01T10:00:00"}]},

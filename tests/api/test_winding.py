@@ -1,4 +1,5 @@
-"""Polygons the API writes follow RFC 7946's right-hand rule, however the input wound."""
+"""Polygons the API writes follow RFC 7946: the right-hand rule, however the input wound,
+and no `bbox: null`."""
 
 from __future__ import annotations
 
@@ -30,3 +31,22 @@ def test_rings_and_regions_come_out_counter_clockwise(world: World) -> None:
     polygons = [r for r in regions if r["type"] == "Polygon"]
     assert polygons, regions
     assert all(_ccw(p["coordinates"][0]) for p in polygons)
+
+
+def test_a_polygon_comes_out_without_a_null_bbox_and_goes_back_in(world: World) -> None:
+    # A bbox is an array if present (RFC 7946 §5), so null is refused on the way in; the
+    # answers must not write one either, or a client sending a volume back is refused.
+    north = world.parties["Northland Army"]
+    zone = north.planner.post(
+        "/v1/zones",
+        json={"name": "Depot", "volumes": [volume(rectangle(10.25, 45.28, 10.5, 45.34))]},
+    )
+    assert zone.status_code == 201, zone.text
+    footprint = zone.json()["volumes"][0]["footprint"]
+    assert "bbox" not in footprint
+    revised = north.planner.put(
+        f"/v1/zones/{zone.json()['id']}",
+        json={"volumes": zone.json()["volumes"]},
+        headers={"if-match": zone.headers["etag"]},
+    )
+    assert revised.status_code == 200, revised.text

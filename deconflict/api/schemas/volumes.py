@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import shapely
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -60,7 +61,18 @@ class Polygon(Model):
 
     type: Literal["Polygon"]
     coordinates: Rings
-    bbox: BboxNumbers | None = None
+    # RFC 7946 §5: a bbox, if present, is an array. Absent is None here, but never written
+    # as null, and a null sent is refused like any other bbox that is not an array.
+    bbox: BboxNumbers | SkipJsonSchema[None] = Field(
+        default=None, exclude_if=lambda bbox: bbox is None
+    )
+
+    @field_validator("bbox", mode="before")
+    @classmethod
+    def _bbox_is_not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("bbox must be an array [west, south, east, north], or left out")
+        return value
 
 
 class Circle(Model):
