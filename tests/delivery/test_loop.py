@@ -19,13 +19,13 @@ from deconflict.domain.webhook import Delivery, DeliveryState, Purpose
 from deconflict.domain.zone import Validity
 from deconflict.geometry import Buffer
 from deconflict.service import parties, warnings, webhooks, zones
-from deconflict.service.context import Service
+from deconflict.service.context import Principal, Service
 from deconflict.service.webhooks import WebhookPolicy
 from deconflict.store.interface import Store, Transaction
 from deconflict.store.sqlite import SqliteStore
 from tests.delivery.receiver import Receiver
 from tests.real_clock import now_s
-from tests.service.test_loop import volume
+from tests.service.conftest import volume
 
 T = TypeVar("T")
 FAST = LoopSettings(
@@ -203,15 +203,7 @@ def test_a_delivery_waiting_for_a_worker_is_sent_once_and_counted_once(tmp_path:
         hook = webhooks.register(
             svc, liaison, receiver.url, Purpose.PRIMARY, "", WebhookPolicy(True)
         )
-        for name in ("North shelter", "South shelter", "Depot"):
-            zones.protect(
-                svc,
-                planner,
-                name,
-                [volume(23.70, 41.75, 300, hours=24, start_h=0, origin=now_s())],
-                Buffer(),
-                Validity.TIME_LIMITED,
-            )
+        _three_zones(svc, planner)
         loop.start()
         try:
             tried = _wait_for_attempts(svc, hook.id, count=4)
@@ -254,15 +246,7 @@ def test_a_full_pool_with_deliveries_due_takes_no_writer_turn(tmp_path: Path) ->
     loop = DeliveryLoop(svc, one_worker)
     with Receiver(delay_s=3.0) as receiver:
         webhooks.register(svc, liaison, receiver.url, Purpose.PRIMARY, "", WebhookPolicy(True))
-        for name in ("North shelter", "South shelter", "Depot"):
-            zones.protect(
-                svc,
-                planner,
-                name,
-                [volume(23.70, 41.75, 300, hours=24, start_h=0, origin=now_s())],
-                Buffer(),
-                Validity.TIME_LIMITED,
-            )
+        _three_zones(svc, planner)
         loop.start()
         try:
             deadline = time.monotonic() + 10
@@ -323,3 +307,16 @@ def test_answers_not_recorded_for_a_moment_are_recorded_later_not_sent_again(
     assert store.failed
     assert receiver.received_ids() == [done.id]
     assert done.attempts == 1
+
+
+def _three_zones(svc: Service, planner: Principal) -> None:
+    """Three events for every webhook of the planner's party: one per zone protected."""
+    for name in ("North shelter", "South shelter", "Depot"):
+        zones.protect(
+            svc,
+            planner,
+            name,
+            [volume(23.70, 41.75, 300, hours=24, start_h=0, origin=now_s())],
+            Buffer(),
+            Validity.TIME_LIMITED,
+        )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from deconflict.domain.agreement import Agreement, Disclosure, Mode, Silence
 from deconflict.domain.party import Role
-from deconflict.geometry import parse_footprint
+from deconflict.geometry import Volume4D, parse_footprint, parse_volume
 from deconflict.service.clock import ManualClock
 from deconflict.service.context import Principal, Service
 from deconflict.service.parties import authenticate, create_member, create_party, set_agreement
@@ -77,4 +77,27 @@ def cast(store: Store) -> Cast:
         member(relief.id, Role.LIAISON),
         member(authority.id, Role.LIAISON),
         member(authority.id, Role.VIEWER),
+    )
+
+
+def volume(
+    lon: float,
+    lat: float,
+    radius_m: float,
+    *,
+    hours: float = 2.0,
+    start_h: float = 1.0,
+    lower: float = 0.0,
+    upper: float = 300.0,
+    origin: datetime = T0,
+) -> Volume4D:
+    start = origin + timedelta(hours=start_h)
+    return parse_volume(
+        {
+            "footprint": {"type": "Circle", "center": [lon, lat], "radius_m": radius_m},
+            "altitude_lower_m": lower,
+            "altitude_upper_m": upper,
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=hours)).isoformat(),
+        }
     )

@@ -30,8 +30,7 @@ from deconflict.service.context import Principal, Service
 from deconflict.service.maintenance import DELIVERED_RETENTION, purge
 from deconflict.service.resending import ResendPolicy
 from deconflict.service.webhooks import replay
-from tests.service.conftest import Cast
-from tests.service.test_loop import volume
+from tests.service.conftest import Cast, volume
 
 POLICY = ResendPolicy(schedule_s=(120, 300), escalate_from_sends=3)
 

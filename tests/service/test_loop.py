@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,34 +14,11 @@ from deconflict.domain.lifecycle import OperationAction, OperationState
 from deconflict.domain.operation import Operation, Plan
 from deconflict.domain.warning import Severity
 from deconflict.domain.zone import Validity
-from deconflict.geometry import Buffer, Volume4D, parse_volume
+from deconflict.geometry import Buffer
 from deconflict.service import operations, responses, views, warnings, zones
 from deconflict.service.context import Principal
 from deconflict.service.verification import verify_audit
-from tests.service.conftest import T0, Cast
-
-
-def volume(
-    lon: float,
-    lat: float,
-    radius_m: float,
-    *,
-    hours: float = 2.0,
-    start_h: float = 1.0,
-    lower: float = 0.0,
-    upper: float = 300.0,
-    origin: datetime = T0,
-) -> Volume4D:
-    start = origin + timedelta(hours=start_h)
-    return parse_volume(
-        {
-            "footprint": {"type": "Circle", "center": [lon, lat], "radius_m": radius_m},
-            "altitude_lower_m": lower,
-            "altitude_upper_m": upper,
-            "start": start.isoformat(),
-            "end": (start + timedelta(hours=hours)).isoformat(),
-        }
-    )
+from tests.service.conftest import T0, Cast, volume
 
 
 def test_submit_consult_object_revise_acknowledge_clear(cast: Cast) -> None:
@@ -255,12 +232,30 @@ def _consulting_south_and_relief(cast: Cast) -> tuple[Operation, dict[PartyId, C
     return op, asked
 
 
+def _south_objects(cast: Cast, asked: dict[PartyId, ConsultationId]) -> None:
+    responses.respond_to_consultation(
+        cast.svc,
+        cast.south_liaison,
+        asked[cast.south_liaison.party_id],
+        ResponseKind.OBJECT,
+        text="no",
+    )
+
+
+def _override_and_relief_status(cast: Cast, op: Operation) -> Status:
+    """Clear the operation over the South's objection; how Relief's consultation stands."""
+    cleared = operations.clear_operation_over_objection(
+        cast.svc, cast.north_planner, op.id, "urgent medevac", ovn=op.ovn
+    )
+    assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
+    [relief_item] = views.inbox(cast.svc, cast.relief_liaison, after=None, limit=50)
+    return relief_item.status
+
+
 def test_clearing_over_objection_waits_for_the_answers_still_due(cast: Cast) -> None:
     svc = cast.svc
     op, asked = _consulting_south_and_relief(cast)
-    responses.respond_to_consultation(
-        svc, cast.south_liaison, asked[cast.south_liaison.party_id], ResponseKind.OBJECT, text="no"
-    )
+    _south_objects(cast, asked)
     cast.clock.advance(timedelta(minutes=1))
     with pytest.raises(errors.AnswersAwaited, match="1 consulted party has not answered"):
         operations.clear_operation_over_objection(
@@ -269,27 +264,14 @@ def test_clearing_over_objection_waits_for_the_answers_still_due(cast: Cast) -> 
     responses.respond_to_consultation(
         svc, cast.relief_liaison, asked[cast.relief_liaison.party_id], ResponseKind.ACKNOWLEDGE
     )
-    cleared = operations.clear_operation_over_objection(
-        svc, cast.north_planner, op.id, "urgent medevac", ovn=op.ovn
-    )
-    assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
-    [relief_item] = views.inbox(svc, cast.relief_liaison, after=None, limit=50)
-    assert relief_item.status is Status.ACKNOWLEDGED
+    assert _override_and_relief_status(cast, op) is Status.ACKNOWLEDGED
 
 
 def test_clearing_over_objection_once_the_deadline_has_answered(cast: Cast) -> None:
-    svc = cast.svc
     op, asked = _consulting_south_and_relief(cast)
-    responses.respond_to_consultation(
-        svc, cast.south_liaison, asked[cast.south_liaison.party_id], ResponseKind.OBJECT, text="no"
-    )
+    _south_objects(cast, asked)
     cast.clock.advance(timedelta(hours=1))  # Relief's deadline: its silence consents
-    cleared = operations.clear_operation_over_objection(
-        svc, cast.north_planner, op.id, "urgent medevac", ovn=op.ovn
-    )
-    assert cleared.state is OperationState.CLEARED_OVER_OBJECTION
-    [relief_item] = views.inbox(svc, cast.relief_liaison, after=None, limit=50)
-    assert relief_item.status is Status.EXPIRED_CONSENT
+    assert _override_and_relief_status(cast, op) is Status.EXPIRED_CONSENT
 
 
 def test_a_withdrawn_operation_leaves_no_consultation_pending(cast: Cast) -> None:
@@ -316,9 +298,7 @@ def _told(cast: Cast, liaison: Principal, op: Operation) -> list[dict[str, objec
 def test_a_consulted_party_does_not_learn_of_another_partys_objection(cast: Cast) -> None:
     svc = cast.svc
     op, asked = _consulting_south_and_relief(cast)
-    responses.respond_to_consultation(
-        svc, cast.south_liaison, asked[cast.south_liaison.party_id], ResponseKind.OBJECT, text="no"
-    )
+    _south_objects(cast, asked)
     assert views.operation_for_planner(svc, cast.north_planner, op.id).operation.state is (
         OperationState.OBJECTED
     )
@@ -331,9 +311,7 @@ def test_a_clearance_over_objection_reads_as_a_clearance_to_those_who_did_not_ob
 ) -> None:
     svc = cast.svc
     op, asked = _consulting_south_and_relief(cast)
-    responses.respond_to_consultation(
-        svc, cast.south_liaison, asked[cast.south_liaison.party_id], ResponseKind.OBJECT, text="no"
-    )
+    _south_objects(cast, asked)
     responses.respond_to_consultation(
         svc, cast.relief_liaison, asked[cast.relief_liaison.party_id], ResponseKind.ACKNOWLEDGE
     )

@@ -13,7 +13,7 @@ from deconflict.domain.lifecycle import OperationAction
 from deconflict.domain.operation import Plan
 from deconflict.domain.subscription import Channel
 from deconflict.domain.warning import HazardWarning, Severity
-from deconflict.geometry import Buffer, Volume4D, parse_volume
+from deconflict.geometry import Buffer, Volume4D
 from deconflict.service import (
     events,
     operations,
@@ -25,6 +25,7 @@ from deconflict.service import (
 )
 from deconflict.service.context import Principal
 from tests.service.conftest import T0, Cast
+from tests.service.conftest import volume as any_volume
 
 
 def volume(
@@ -38,16 +39,7 @@ def volume(
     upper: float = 300.0,
 ) -> Volume4D:
     """By default from an hour after T0 for 3 hours, 0-300 m; east of Lowfen's area."""
-    start = T0 + timedelta(hours=start_h)
-    return parse_volume(
-        {
-            "footprint": {"type": "Circle", "center": [lon, lat], "radius_m": radius_m},
-            "altitude_lower_m": lower,
-            "altitude_upper_m": upper,
-            "start": start.isoformat(),
-            "end": (start + timedelta(hours=hours)).isoformat(),
-        }
-    )
+    return any_volume(lon, lat, radius_m, start_h=start_h, hours=hours, lower=lower, upper=upper)
 
 
 def alert_entries(cast: Cast, party_id: PartyId) -> list[AuditEntry]:
