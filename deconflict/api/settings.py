@@ -16,6 +16,9 @@ from deconflict.geometry.altitude import VerticalModel
 #: Used only outside production, so a development instance works without set-up.
 DEVELOPMENT_PSEUDONYM_SECRET = "deconflict-development-only-pseudonym-secret"  # noqa: S105
 MIN_SECRET_CHARS = 32
+#: The longest wait before a re-send (30 days): any longer is no re-send, and in
+#: microseconds it must stay far inside the store's 64-bit integers.
+MAX_RESEND_WAIT_S = 30 * 24 * 3600
 
 
 class Settings(BaseSettings):
@@ -171,10 +174,13 @@ class Settings(BaseSettings):
     warning_resend_s: list[int] = Field(
         default=[120, 300, 600, 900],
         min_length=1,
+        # The store looks for due re-sends with one query branch per wait.
+        max_length=50,
         description=(
             "Seconds an unacknowledged alert waits before each re-send: the first value "
             "before the first re-send, and so on; the last value repeats until the warning "
-            "is acknowledged or over. As JSON in the variable, e.g. [60,120]."
+            "is acknowledged or over. At most 50 values, each up to 30 days. As JSON in the "
+            "variable, e.g. [60,120]."
         ),
     )
     warning_escalate_from_send: int = Field(
@@ -193,8 +199,10 @@ class Settings(BaseSettings):
         secret = self.pseudonym_secret
         if secret is not None and len(secret.get_secret_value()) < MIN_SECRET_CHARS:
             raise ValueError(f"pseudonym_secret needs at least {MIN_SECRET_CHARS} characters")
-        if any(wait <= 0 for wait in self.warning_resend_s):
-            raise ValueError("warning_resend_s takes positive numbers of seconds")
+        if any(not 0 < wait <= MAX_RESEND_WAIT_S for wait in self.warning_resend_s):
+            raise ValueError(
+                f"warning_resend_s takes positive numbers of seconds, at most {MAX_RESEND_WAIT_S}"
+            )
         if self.webhook_lease_s <= self.webhook_timeout_s:
             raise ValueError("webhook_lease_s must be longer than webhook_timeout_s")
         if (self.terrain_min_m is None) != (self.terrain_max_m is None):

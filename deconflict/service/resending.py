@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.warning import RESEND_SCHEDULE_S, due_for_resend, resent
@@ -17,7 +16,7 @@ from deconflict.service.context import Service
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
 
-#: Warnings looked at per transaction; alerts long silent come first.
+#: Warnings re-sent per transaction; those due first come first.
 BATCH = 500
 
 
@@ -33,9 +32,9 @@ def resend_due_warnings(svc: Service, policy: ResendPolicy, *, limit: int = BATC
 
     def work(tx: Transaction) -> int:
         now = svc.clock.now()
-        earliest = now - timedelta(seconds=min(policy.schedule_s))
         sent = 0
-        for warning in tx.warnings.silent_since(earliest, now=now, limit=limit):
+        for warning in tx.warnings.resends_due(policy.schedule_s, now=now, limit=limit):
+            # The document decides; the store's index only finds the candidates.
             due = due_for_resend(warning, now, policy.schedule_s)
             if not due:
                 continue
@@ -64,8 +63,7 @@ def any_due(svc: Service, policy: ResendPolicy) -> bool:
 
     def work(tx: Transaction) -> bool:
         now = svc.clock.now()
-        earliest = now - timedelta(seconds=min(policy.schedule_s))
-        silent = tx.warnings.silent_since(earliest, now=now, limit=BATCH)
-        return any(due_for_resend(w, now, policy.schedule_s) for w in silent)
+        due = tx.warnings.resends_due(policy.schedule_s, now=now, limit=1)
+        return any(due_for_resend(w, now, policy.schedule_s) for w in due)
 
     return svc.read(work)

@@ -144,8 +144,12 @@ class WarningRecords(Protocol):
     def alerting(self, party_id: PartyId, *, after: str | None, limit: int) -> list[HazardWarning]:
         """Warnings that alerted the party."""
 
-    def silent_since(self, before: datetime, *, now: datetime, limit: int) -> list[HazardWarning]:
-        """Warnings in force with an alert unacknowledged since `before` or earlier."""
+    def resends_due(
+        self, schedule_s: Sequence[int], *, now: datetime, limit: int
+    ) -> list[HazardWarning]:
+        """Warnings in force at `now` with an unacknowledged alert due for a re-send: sent n
+        times, last at t, it is due from t + `schedule_s[n-1]` (the last wait repeating).
+        Those due first come first, whatever the alerts not yet due."""
 
 
 class AuditRecords(Protocol):

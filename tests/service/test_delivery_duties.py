@@ -7,6 +7,7 @@ from datetime import timedelta
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.consultation import Closure, ResponseKind, Status
 from deconflict.domain.event import Event
+from deconflict.domain.ids import WarningId
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Plan
 from deconflict.domain.subscription import Channel
@@ -128,6 +129,29 @@ def test_nothing_is_resent_once_the_warning_is_over(cast: Cast) -> None:
     _shelter_and_warning(cast)
     cast.clock.advance(timedelta(hours=3))
     assert resending.resend_due_warnings(cast.svc, POLICY) == 0
+
+
+def test_a_resend_that_is_due_is_found_behind_older_alerts_that_are_not(cast: Cast) -> None:
+    svc = cast.svc
+    _shelter_and_warning(cast)
+    older = [_shelter_and_warning(cast) for _ in range(3)]
+    cast.clock.advance(timedelta(seconds=120))
+    assert resending.resend_due_warnings(svc, POLICY) == 4  # each now waits 300 s
+    cast.clock.advance(timedelta(seconds=10))
+    newer = _shelter_and_warning(cast)  # first re-send due 120 s on, before the older ones
+    cast.clock.advance(timedelta(seconds=120))
+    # A batch smaller than the older alerts, as 500 is smaller than a busy day's warnings.
+    assert resending.any_due(svc, POLICY)
+    assert resending.resend_due_warnings(svc, POLICY, limit=2) == 1
+    assert [_sends(svc, w) for w in [*older, newer]] == [2, 2, 2, 2]
+    assert not resending.any_due(svc, POLICY)
+
+
+def _sends(svc: Service, warning_id: str) -> int:
+    """How many times the warning's one alert was sent."""
+    warning = svc.read(lambda tx: tx.warnings.get(WarningId(warning_id)))
+    assert warning is not None
+    return warning.alerts[0].sends
 
 
 def test_an_area_of_interest_is_alerted_and_reveals_no_operation(cast: Cast) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
 from deconflict.domain.ids import WarningId
-from deconflict.domain.warning import HazardWarning, alert, resent
+from deconflict.domain.warning import HazardWarning, acknowledge, alert, resent
 from deconflict.store.interface import Store, Transaction
 from tests.domain import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST
-from tests.store.record_specimens import MINUTE, acknowledged, every_page, warning
+from tests.store.record_specimens import LIAISON, MINUTE, acknowledged, every_page, warning
 
 
 def put(store: Store, *warnings: HazardWarning) -> None:
@@ -64,3 +67,62 @@ def test_pages_cover_warnings_raised_and_alerting_once_each(store: Store) -> Non
         )
     )
     assert ids(alerting) == ["w-01", "w-03", "w-05", "w-07"]
+
+
+#: Waits before the 1st, 2nd and (repeating) later re-sends.
+SCHEDULE = (120, 300, 600)
+SECOND = timedelta(seconds=1)
+
+
+def sent(warning_id: str, times: int, last: datetime) -> HazardWarning:
+    """A warning alerting Valecrest, sent `times` times, last at `last`."""
+    made = warning(warning_id, NORTHMERE, [VALECREST])
+    return replace(
+        made, alerts=tuple(replace(a, last_sent_at=last, sends=times) for a in made.alerts)
+    )
+
+
+def due(store: Store, now: datetime, limit: int = 10) -> list[str]:
+    return ids(store.read(lambda tx: tx.warnings.resends_due(SCHEDULE, now=now, limit=limit)))
+
+
+def test_resends_due_are_found_by_when_they_fall_due_not_by_the_last_send(store: Store) -> None:
+    now = T0 + 20 * MINUTE
+    put(
+        store,
+        # Sent last long ago, but waiting out a long wait: not due, however old.
+        sent("w-third-waits", 3, now - 599 * SECOND),
+        sent("w-second-waits", 2, now - 299 * SECOND),
+        # Due, the most overdue first, whichever wait they waited.
+        sent("w-first-due", 1, now - 121 * SECOND),
+        sent("w-second-due", 2, now - 300 * SECOND),
+        sent("w-fifth-due", 5, now - 700 * SECOND),
+        sent("w-first-waits", 1, now - 119 * SECOND),
+    )
+    assert due(store, now) == ["w-fifth-due", "w-first-due", "w-second-due"]
+    assert due(store, now, limit=1) == ["w-fifth-due"]
+    # All due a second later: by when each fell due, ties by id.
+    assert due(store, now + SECOND) == [
+        "w-fifth-due",
+        "w-first-due",
+        "w-second-due",
+        "w-first-waits",
+        "w-second-waits",
+        "w-third-waits",
+    ]
+
+
+def test_acknowledged_alerts_and_warnings_over_are_never_due(store: Store) -> None:
+    quiet = acknowledge(warning("w-acknowledged", NORTHMERE, [VALECREST]), VALECREST, LIAISON, T0)
+    ended = warning("w-ended", NORTHMERE, [VALECREST])
+    put(store, quiet, ended)
+    assert due(store, T0 + 10 * MINUTE) == ["w-ended"]
+    assert due(store, ended.volume.time.end) == []
+
+
+def test_a_warning_is_due_by_its_first_alert_due(store: Store) -> None:
+    both = resent(warning("w-two", NORTHMERE, [VALECREST, OSTERBY]), [OSTERBY], T0 + 5 * MINUTE)
+    put(store, both)
+    # Valecrest (sent once, at T0) is due at T0 + 2 min; Osterby (twice) only at T0 + 10 min.
+    assert due(store, T0 + 2 * MINUTE - SECOND) == []
+    assert due(store, T0 + 2 * MINUTE) == ["w-two"]

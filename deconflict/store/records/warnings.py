@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from deconflict.domain.ids import PartyId, WarningId
@@ -26,29 +27,44 @@ class SqlWarningRecords:
         # The alert rows only index the document: rewritten whole, they always agree with it.
         self._session.execute("DELETE FROM warning_alerts WHERE warning_id = ?", (warning.id,))
         self._session.executemany(
-            "INSERT INTO warning_alerts (warning_id, party_id, silent_since_us, until_us) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO warning_alerts (warning_id, party_id, silent_since_us, until_us, sends) "
+            "VALUES (?, ?, ?, ?, ?)",
             [
                 (
                     warning.id,
                     alert.party_id,
                     None if alert.is_acknowledged else to_us(alert.last_sent_at),
                     to_us(warning.volume.time.end),
+                    alert.sends,
                 )
                 for alert in warning.alerts
             ],
         )
 
-    def silent_since(self, before: datetime, *, now: datetime, limit: int) -> list[HazardWarning]:
-        """Warnings in force at `now` with an alert unacknowledged since `before` or earlier."""
+    def resends_due(
+        self, schedule_s: Sequence[int], *, now: datetime, limit: int
+    ) -> list[HazardWarning]:
+        """Warnings in force at `now` with a silent alert due for a re-send by `schedule_s`,
+        the longest overdue first."""
         check_limit(limit)
-        # Longest silent first: with more candidates than `limit`, those most overdue win.
+        # One branch per wait of the schedule, each an index range on (sends, last send): only
+        # alerts already due are read, however many wait out longer waits before them.
+        branches: list[str] = []
+        params: list[object] = []
+        for condition, wait_s in _steps(schedule_s):
+            wait_us = wait_s * 1_000_000
+            branches.append(
+                "SELECT warning_id, silent_since_us + ? AS due_us FROM warning_alerts "
+                f"WHERE {condition} AND silent_since_us <= ? AND until_us > ?"
+            )
+            params += [wait_us, to_us(now) - wait_us, to_us(now)]
         rows = self._session.execute(
             "SELECT w.document FROM warnings w JOIN ("
-            "SELECT warning_id, min(silent_since_us) AS since FROM warning_alerts "
-            "WHERE silent_since_us <= ? AND until_us > ? GROUP BY warning_id"
-            ") a ON a.warning_id = w.id ORDER BY a.since, w.id LIMIT ?",
-            (to_us(before), to_us(now), limit),
+            "SELECT warning_id, min(due_us) AS due_us FROM ("
+            + " UNION ALL ".join(branches)
+            + ") alerts GROUP BY warning_id"
+            ") a ON a.warning_id = w.id ORDER BY a.due_us, w.id LIMIT ?",
+            (*params, limit),
         )
         return [warning_from_json(loads(row[0])) for row in rows]
 
@@ -79,3 +95,15 @@ class SqlWarningRecords:
             limit=limit,
         )
         return [warning_from_json(loads(row[0])) for row in rows]
+
+
+def _steps(schedule_s: Sequence[int]) -> list[tuple[str, int]]:
+    """Which alerts wait each wait of the schedule (as SQL on `sends`): the n-th wait those
+    sent n times, the last wait those sent as often or more."""
+    last = len(schedule_s)
+    if last == 1:
+        return [("TRUE", schedule_s[0])]
+    steps = [("sends <= 1", schedule_s[0])]
+    steps += [(f"sends = {n}", schedule_s[n - 1]) for n in range(2, last)]
+    steps.append((f"sends >= {last}", schedule_s[-1]))
+    return steps
