@@ -33,7 +33,17 @@ _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _NUMERIC_LABEL = re.compile(r"(0x[0-9a-f]*|[0-9]+)")
 #: IPv6 ranges that carry an IPv4 address, judged by that address (NAT64, RFC 6052).
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_SHARED = ipaddress.IPv4Network("100.64.0.0/10")
+#: Ranges that are not global but that `ipaddress` judges global in some Python releases
+#: (3.11 before 3.11.10, 3.12 before 3.12.4 among them): the IETF protocol assignments
+#: 192.0.0.0/24 (RFC 6890; 192.0.0.8 is the RFC 7600 dummy address) but for its two global
+#: anycast addresses, and the IPv6 documentation range 3fff::/20 (RFC 9637).
+_NOT_GLOBAL = (
+    ipaddress.IPv4Network("100.64.0.0/10"),  # shared (carrier-grade NAT), RFC 6598
+    ipaddress.IPv4Network("192.0.0.0/24"),
+    ipaddress.IPv6Network("3fff::/20"),
+)
+#: The global exceptions inside those ranges: PCP and TURN anycast (RFC 7723, RFC 8155).
+_GLOBAL_IN_NOT_GLOBAL = (ipaddress.IPv4Address("192.0.0.9"), ipaddress.IPv4Address("192.0.0.10"))
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -145,7 +155,13 @@ def is_public(address: IpAddress) -> bool:
         # DNS64 on an IPv6-only host writes every IPv4 address this way; ::/8 would refuse it.
         return is_public(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
     # `is_global` alone has missed ranges in past Python releases (multicast, forms of
-    # 100.64/10); asking each question outright gives the same answer on every release.
+    # 100.64/10), and the tables behind every one of these questions change between
+    # releases: each is asked outright, and the ranges a release may still call global are
+    # listed in `_NOT_GLOBAL`, so that the answer does not depend on the release.
+    if address in _GLOBAL_IN_NOT_GLOBAL:
+        return True
+    if any(address in network for network in _NOT_GLOBAL):
+        return False
     if not address.is_global or (
         address.is_private
         or address.is_loopback
@@ -156,7 +172,7 @@ def is_public(address: IpAddress) -> bool:
     ):
         return False
     if isinstance(address, ipaddress.IPv4Address):
-        return address not in _SHARED
+        return True
     if address.is_site_local:
         return False
     embedded = _embedded_ipv4(address)

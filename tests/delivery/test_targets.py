@@ -43,6 +43,13 @@ NEVER = {
     "broadcast": "255.255.255.255",
     "benchmarking 198.18/15": "198.18.0.1",
     "documentation": "192.0.2.1",
+    "documentation v6 2001:db8::/32": "2001:db8::1",
+    "documentation v6 3fff::/20": "3fff::1",
+    "end of 3fff::/20": "3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff",
+    "ietf protocol 192.0.0/24": "192.0.0.1",
+    "dummy address 192.0.0.8": "192.0.0.8",
+    "end of 192.0.0/24": "192.0.0.255",
+    "nat64 of dummy": "64:ff9b::c000:8",
     "this network 0/8": "0.1.2.3",
 }
 LOOPBACK = {"127.0.0.1": "127.0.0.1", "127/8": "127.5.6.7", "::1": "::1"}
@@ -91,6 +98,20 @@ def test_a_public_https_url_is_taken_in_normal_form() -> None:
 def test_a_public_address_literal_is_taken() -> None:
     assert check_webhook_url(f"https://{PUBLIC_V4}:8443/", allow_loopback=False).port == 8443
     assert check_webhook_url(f"https://[{PUBLIC_V6}]/", allow_loopback=False).host == PUBLIC_V6
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "192.0.0.9",  # PCP anycast, global inside the non-global 192.0.0.0/24
+        "192.0.0.10",  # TURN anycast, likewise
+        "3fff:1000::1",  # just past the documentation range 3fff::/20
+        "100.63.255.255",  # just below the shared 100.64/10
+    ],
+)
+def test_public_addresses_beside_refused_ranges_are_taken(address: str) -> None:
+    host = f"[{address}]" if ":" in address else address
+    assert check_webhook_url(f"https://{host}/", allow_loopback=False).host == address
 
 
 @pytest.mark.parametrize(
