@@ -22,7 +22,11 @@ MAX_RESEND_WAIT_S = 30 * 24 * 3600
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DECONFLICT_", extra="forbid", frozen=True)
+    # Finite numbers only: `inf` parses as a float (also from a variable) and passes every
+    # `gt`, but no wait, lease or schedule can be built from it.
+    model_config = SettingsConfigDict(
+        env_prefix="DECONFLICT_", extra="forbid", frozen=True, allow_inf_nan=False
+    )
 
     database: str = Field(
         default="deconflict.sqlite",
@@ -205,6 +209,11 @@ class Settings(BaseSettings):
             )
         if self.webhook_lease_s <= self.webhook_timeout_s:
             raise ValueError("webhook_lease_s must be longer than webhook_timeout_s")
+        if self.webhook_retry_base_s > self.webhook_retry_max_s:
+            raise ValueError(
+                "webhook_retry_base_s (the first wait) must not exceed webhook_retry_max_s "
+                "(the longest)"
+            )
         if (self.terrain_min_m is None) != (self.terrain_max_m is None):
             raise ValueError("terrain_min_m and terrain_max_m are set together or not at all")
         if (
