@@ -47,11 +47,18 @@ class CommitSignal:
         with self._lock:
             self._listeners.remove(callback)
 
-    async def wait_async(self, timeout_s: float) -> bool:
-        """Wait in the event loop for the next ring; False on timeout."""
+    async def wait_async(self, timeout_s: float, seen: int | None = None) -> bool:
+        """Wait in the event loop for the next ring; False on timeout.
+
+        `seen` is `rings` as the waiter read it before it last looked at the store: a ring
+        since then (a commit that landed between that look and this wait) returns at once,
+        rather than sleeping through the commit the waiter has not seen.
+        """
         event = asyncio.Event()
         waiter = (asyncio.get_running_loop(), event)
         with self._lock:
+            if seen is not None and self._rings != seen:
+                return True
             self._async_waiters.add(waiter)
         try:
             await asyncio.wait_for(event.wait(), timeout_s)

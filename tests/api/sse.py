@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,6 +93,14 @@ class EventStream:
         return [self.next_event(timeout_s) for _ in range(count)]
 
     def close(self) -> None:
+        # Closing the response does not wake the reader thread blocked in recv() on an idle
+        # stream, so the server would not see the client go until it next wrote: shutting
+        # the socket down ends both at once.
+        network = self.response.extensions.get("network_stream")
+        sock = None if network is None else network.get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self.response.close()
         self._context.__exit__(None, None, None)
         self._thread.join(timeout=5) if self._thread.is_alive() else None

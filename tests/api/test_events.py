@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
+from deconflict.api.app import create_app
 from deconflict.api.settings import Settings
 from deconflict.domain.ids import MemberId
 from deconflict.domain.party import Role
-from deconflict.service import parties
-from tests.api.helpers import World, assert_problem, circle, rectangle, volume
+from deconflict.service import events, parties
+from deconflict.service.clock import ManualClock
+from deconflict.service.context import Principal, Service
+from tests.api.helpers import RunningServer, World, assert_problem, circle, rectangle, volume
 from tests.api.sse import EventStream
 
 
@@ -19,13 +25,16 @@ def settings(settings: Settings) -> Settings:
 
 
 def _hospital(world: World) -> None:
-    relief = world.parties["Lakeside Relief Corps"]
+    _hospital_by(world.parties["Lakeside Relief Corps"].planner)
+
+
+def _hospital_by(planner: httpx.Client) -> None:
     hospital = {
         "name": "Field hospital",
         "volumes": [volume(circle(10.45, 45.32, 300), upper_m=2000, start_h=0, end_h=24)],
         "buffer": {"horizontal_m": 500},
     }
-    assert relief.planner.post("/v1/zones", json=hospital).status_code == 201
+    assert planner.post("/v1/zones", json=hospital).status_code == 201
 
 
 def _flight(world: World, lon: float = 10.44) -> str:
@@ -149,6 +158,41 @@ def test_a_party_streams_only_its_own_record(world: World) -> None:
                     streamed.append(int(frame.id))
         own = [e["seq"] for e in party.viewer.get("/v1/audit?limit=500").json()["items"]]
         assert streamed == own
+
+
+def test_a_commit_between_the_read_and_the_wait_wakes_the_stream(
+    settings: Settings, service: Service, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Polls and keep-alives a minute apart: only the commit's own ring can bring the event
+    # within the half minute allowed below.
+    slow = settings.model_copy(update={"delivery_poll_s": 60.0, "stream_keepalive_s": 60.0})
+    with RunningServer.start(create_app(slow, service)) as server:
+        world = World(server.base_url, service, clock)
+        relief = world.add_party("Lakeside Relief Corps")
+        planner = relief.planner  # enrolled (an event) before the stream opens
+        read = events.events_after
+        pending = [True]
+
+        def read_then_commit(
+            svc: Service, by: Principal, after_id: int, **kwargs: Any
+        ) -> events.EventPage:
+            """The stream's read; once, when it found nothing new, a commit right after it,
+            in the window before the stream waits."""
+            page = read(svc, by, after_id, **kwargs)
+            if pending[0] and page.last_id == after_id:
+                pending[0] = False
+                _hospital_by(planner)
+            return page
+
+        monkeypatch.setattr(events, "events_after", read_then_commit)
+        try:
+            with EventStream(relief.viewer) as stream:
+                assert stream.next().id is None  # the reconnection hint
+                frame = stream.next_event(timeout_s=30)
+                assert frame.json["subject"].startswith("zone:")
+                assert not pending[0]
+        finally:
+            world.close()
 
 
 def _read_to_the_end(stream: EventStream) -> None:

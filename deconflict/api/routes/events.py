@@ -84,6 +84,9 @@ def router(deps: Deps) -> APIRouter:
         last = after
         next_keepalive = time.monotonic() + settings.stream_keepalive_s
         while not await request.is_disconnected():
+            # Counted before the read, so that a commit landing between the read and the
+            # wait below still wakes the stream instead of waiting for the poll.
+            seen = svc.commits.rings
             page = await run_in_threadpool(events.events_after, svc, by, last, limit=_PAGE)
             for event in page.events:
                 yield frame(event)
@@ -92,7 +95,7 @@ def router(deps: Deps) -> APIRouter:
                 continue  # there may be more: read on before waiting
             wait = min(settings.delivery_poll_s, next_keepalive - time.monotonic())
             if wait > 0:
-                await svc.commits.wait_async(wait)
+                await svc.commits.wait_async(wait, seen=seen)
             if time.monotonic() >= next_keepalive:
                 if not await run_in_threadpool(events.still_allowed, svc, by):
                     return
