@@ -80,6 +80,14 @@ def test_settings_no_delivery_loop_can_run_on_are_refused(
         Settings(**overrides)  # type: ignore[arg-type]
 
 
+def test_a_resend_schedule_is_bounded() -> None:
+    with pytest.raises(ValidationError, match="at most 50"):
+        Settings(warning_resend_s=[60] * 51)
+    with pytest.raises(ValidationError, match="at most 2592000"):
+        Settings(warning_resend_s=[60, 30 * 24 * 3600 + 1])
+    assert Settings(warning_resend_s=[60] * 50).warning_resend_s[-1] == 60
+
+
 def test_an_infinite_setting_in_the_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DECONFLICT_WEBHOOK_RETRY_MAX_S", "inf")
     with pytest.raises(ValidationError, match="finite"):
