@@ -129,11 +129,7 @@ def test_the_loop_delivers_retries_and_dead_letters(tmp_path: Path) -> None:
 
 def test_an_endpoint_that_always_fails_is_dead_lettered_then_replayed(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "dead.sqlite")
-    svc = Service(store, b"a-secret-for-the-loop-tests-only")
-    relief = parties.create_party(svc, "Valecrest Relief")
-    liaison = parties.authenticate(
-        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
-    )
+    svc, liaison, _ = _relief_desk(store)
     loop = DeliveryLoop(svc, FAST)
     with Receiver(always_fail=True) as receiver:
         hook = webhooks.register(
@@ -182,14 +178,7 @@ def test_a_delivery_waiting_for_a_worker_is_sent_once_and_counted_once(tmp_path:
     # Two workers, four deliveries, a receiver slower than the timeout: two deliveries wait
     # while the first two time out. No retry falls due within the test (60 s backoff).
     store = SqliteStore(tmp_path / "queued.sqlite")
-    svc = Service(store, b"a-secret-for-the-loop-tests-only")
-    relief = parties.create_party(svc, "Valecrest Relief")
-    liaison = parties.authenticate(
-        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
-    )
-    planner = parties.authenticate(
-        svc, parties.create_member(svc, relief.id, "plans", Role.PLANNER)[1]
-    )
+    svc, liaison, planner = _relief_desk(store)
     slow = LoopSettings(
         poll_s=0.1,
         lease_s=2,
@@ -234,14 +223,7 @@ def _wait_for_attempts(svc: Service, webhook_id: str, *, count: int) -> list[Del
 
 def test_a_full_pool_with_deliveries_due_takes_no_writer_turn(tmp_path: Path) -> None:
     store = CountingStore(SqliteStore(tmp_path / "full.sqlite"))
-    svc = Service(store, b"a-secret-for-the-loop-tests-only")
-    relief = parties.create_party(svc, "Valecrest Relief")
-    liaison = parties.authenticate(
-        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
-    )
-    planner = parties.authenticate(
-        svc, parties.create_member(svc, relief.id, "plans", Role.PLANNER)[1]
-    )
+    svc, liaison, planner = _relief_desk(store)
     one_worker = LoopSettings(poll_s=1.0, lease_s=30, timeout_s=10, workers=1, allow_loopback=True)
     loop = DeliveryLoop(svc, one_worker)
     with Receiver(delay_s=3.0) as receiver:
@@ -284,11 +266,7 @@ def test_answers_not_recorded_for_a_moment_are_recorded_later_not_sent_again(
     receiver = Receiver()
     # Once the receiver has taken the delivery, the loop's next write records its answer.
     store = FailsOnceWhen(SqliteStore(tmp_path / "flaky.sqlite"), lambda: bool(receiver.arrivals()))
-    svc = Service(store, b"a-secret-for-the-loop-tests-only")
-    relief = parties.create_party(svc, "Valecrest Relief")
-    liaison = parties.authenticate(
-        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
-    )
+    svc, liaison, _ = _relief_desk(store)
     short_leases = LoopSettings(
         poll_s=0.1, lease_s=1, timeout_s=0.5, workers=2, allow_loopback=True
     )
@@ -320,3 +298,16 @@ def _three_zones(svc: Service, planner: Principal) -> None:
             Buffer(),
             Validity.TIME_LIMITED,
         )
+
+
+def _relief_desk(store: Store) -> tuple[Service, Principal, Principal]:
+    """A service on `store` with one party, Valecrest Relief: its liaison and its planner."""
+    svc = Service(store, b"a-secret-for-the-loop-tests-only")
+    relief = parties.create_party(svc, "Valecrest Relief")
+    liaison = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "watch", Role.LIAISON)[1]
+    )
+    planner = parties.authenticate(
+        svc, parties.create_member(svc, relief.id, "plans", Role.PLANNER)[1]
+    )
+    return svc, liaison, planner
