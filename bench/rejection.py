@@ -68,6 +68,15 @@ def _cases() -> dict[str, JSON]:
         "normal polygon, 1,000 vertices": _polygon(
             _ring(MAX_VERTICES_PER_RING, 23.74, 41.23, 0.05)
         ),
+        "normal polygon, 1,000 vertices and 100 holes": _polygon(
+            _ring(MAX_VERTICES_PER_RING, 23.74, 41.23, 0.05),
+            *[
+                _ring(10, 23.74 + 0.006 * (k % 10 - 4.5), 41.23 + 0.003 * (k // 10 - 4.5), 0.001)[
+                    ::-1
+                ]
+                for k in range(MAX_HOLES)
+            ],
+        ),
         "normal circle": _volume({"type": "Circle", "center": [23.74, 41.23], "radius_m": 5e3}),
         "degenerate: 1e-9° polygon, 200 vertices": _polygon(tiny),
         "degenerate: 1e-9° triangle": _polygon(_ring(4, 23.74, 41.23, 1e-9)),

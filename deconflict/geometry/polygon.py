@@ -82,7 +82,7 @@ def _check_shape(polygon: shapely.Polygon, rings: tuple[Ring, ...], pointer: str
             f"{clearance:.3g} m apart, less than the minimum of {limits.MIN_CLEARANCE_M:g} m",
             pointer,
         )
-    gap = gap_between_rings(plane)
+    gap = gap_between_rings(plane, limits.MIN_CLEARANCE_M)
     if gap < limits.MIN_CLEARANCE_M:
         # Touching at a point is valid (checked above); coming this near without touching
         # leaves a sliver of the polygon between a hole and its shell or another hole.
