@@ -10,6 +10,7 @@ from deconflict.domain.audit import AuditKind, JsonValue, rfc3339
 from deconflict.domain.consultation import (
     Closure,
     Consultation,
+    Involvement,
     Notice,
     close,
     close_for_revision,
@@ -55,59 +56,86 @@ def check_and_consult(
     _tell_dropped(tx, by, operation, previous, still_concerned, now)
     opened: list[Consultation] = []
     for involvement in involved:
-        party = involvement.party_id
-        # What the party is shown goes in the entry that tells it: one entry a party told.
-        disclosed: dict[str, JsonValue] = {
-            "regions": sum(len(c.overlaps) for c in involvement.conflicts),
-            "identity": str(involvement.agreement.disclosure),
-            "purpose_shared": operation.version.plan.shared_purpose is not None,
-        }
         if involvement.mode is Mode.CONSULT:
-            consultation = open_consultation(
-                ConsultationId(svc.new_id()), operation, party, involvement.agreement, now
-            )
-            tx.consultations.put(consultation)
-            opened.append(consultation)
-            record(
-                tx,
-                now,
-                AuditKind.CONSULTATION,
-                by,
-                f"consultation:{consultation.id}",
-                {
-                    "event": "opened",
-                    "operation": operation.id,
-                    "version": operation.version.number,
-                    "deadline": rfc3339(consultation.deadline),
-                    "disclosed": disclosed,
-                },
-                [party],
-            )
+            opened.append(consult(svc, tx, by, operation, involvement, now))
         else:
-            notice = Notice(
-                NoticeId(svc.new_id()),
-                operation.id,
-                operation.version.number,
-                party,
-                now,
-                involvement.notice_reason,
-            )
-            tx.consultations.add_notice(notice)
-            record(
-                tx,
-                now,
-                AuditKind.NOTICE,
-                by,
-                f"notice:{notice.id}",
-                {
-                    "operation": operation.id,
-                    "version": operation.version.number,
-                    "reason": str(notice.reason),
-                    "disclosed": disclosed,
-                },
-                [party],
-            )
+            notify(svc, tx, by, operation, involvement, now)
     return settle(tx, by, evaluate(operation, opened, now), opened, now)
+
+
+def consult(
+    svc: Service,
+    tx: Transaction,
+    by: Principal | None,
+    operation: Operation,
+    involvement: Involvement,
+    now: datetime,
+) -> Consultation:
+    """Open a consultation of the involved party about the operation's current version."""
+    consultation = open_consultation(
+        ConsultationId(svc.new_id()), operation, involvement.party_id, involvement.agreement, now
+    )
+    tx.consultations.put(consultation)
+    record(
+        tx,
+        now,
+        AuditKind.CONSULTATION,
+        by,
+        f"consultation:{consultation.id}",
+        {
+            "event": "opened",
+            "operation": operation.id,
+            "version": operation.version.number,
+            "deadline": rfc3339(consultation.deadline),
+            "disclosed": _disclosed(operation, involvement),
+        },
+        [involvement.party_id],
+    )
+    return consultation
+
+
+def notify(
+    svc: Service,
+    tx: Transaction,
+    by: Principal | None,
+    operation: Operation,
+    involvement: Involvement,
+    now: datetime,
+) -> Notice:
+    """Tell the involved party of the operation's current version; no answer is needed."""
+    notice = Notice(
+        NoticeId(svc.new_id()),
+        operation.id,
+        operation.version.number,
+        involvement.party_id,
+        now,
+        involvement.notice_reason,
+    )
+    tx.consultations.add_notice(notice)
+    record(
+        tx,
+        now,
+        AuditKind.NOTICE,
+        by,
+        f"notice:{notice.id}",
+        {
+            "operation": operation.id,
+            "version": operation.version.number,
+            "reason": str(notice.reason),
+            "disclosed": _disclosed(operation, involvement),
+        },
+        [involvement.party_id],
+    )
+    return notice
+
+
+def _disclosed(operation: Operation, involvement: Involvement) -> dict[str, JsonValue]:
+    """What the party is shown goes in the entry that tells it: one entry a party told."""
+    return {
+        "regions": sum(len(c.overlaps) for c in involvement.conflicts),
+        "identity": str(involvement.agreement.disclosure),
+        "purpose_shared": operation.version.plan.shared_purpose is not None,
+    }
 
 
 def _tell_dropped(
