@@ -24,6 +24,7 @@ from deconflict.service.consulting import release
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
 from deconflict.service.warnings import alert_on_arrival
+from deconflict.service.zone_reach import tell_operations_met
 from deconflict.store.interface import Transaction
 
 
@@ -44,6 +45,7 @@ def protect(
         tx.zones.put(zone)
         _index(tx, zone)
         _record(tx, by, zone, "created", now)
+        tell_operations_met(svc, tx, zone, now)
         alert_on_arrival(tx, now, zone.party_id, zone.reaches)
         return zone
 
@@ -78,6 +80,7 @@ def revise_protection(
         _index(tx, zone)
         _record(tx, by, zone, "revised", now)
         release(svc, tx, by, zone.party_id, before.reaches, now)
+        tell_operations_met(svc, tx, zone, now)
         alert_on_arrival(tx, now, zone.party_id, zone.reaches)
         return zone
 

@@ -1,0 +1,114 @@
+"""Operations a zone comes to meet after they were checked: their planners and its owner told.
+
+An operation is checked when it is submitted or revised; a zone created, revised or renewed
+later over it would otherwise go unseen by both sides. Each such operation's current
+version is checked again, as far as the zone is concerned, in the zone's own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from deconflict.domain.agreement import Mode
+from deconflict.domain.audit import AuditKind
+from deconflict.domain.conflict import Conflict, TargetKind
+from deconflict.domain.consultation import Closure, involvements
+from deconflict.domain.entities import EntityKind
+from deconflict.domain.ids import OperationId, PartyId
+from deconflict.domain.operation import Operation
+from deconflict.domain.zone import Zone
+from deconflict.service.checking import find_conflicts
+from deconflict.service.consulting import (
+    AWAITING_ANSWERS,
+    apply_deadlines,
+    consult,
+    follow_answers,
+    notify,
+)
+from deconflict.service.context import Service
+from deconflict.service.recording import record
+from deconflict.store.interface import Transaction
+
+_OPERATIONS = frozenset({EntityKind.OPERATION})
+
+
+def tell_operations_met(svc: Service, tx: Transaction, zone: Zone, now: datetime) -> None:
+    """Tell the planners of other parties' operations in play that the zone (already
+    indexed) now meets, and its owner as their agreement says: consulted while the
+    operation awaits answers, notified once it is cleared or under `notify`.
+
+    The entries are the service's (no actor): the zone's member must not become a reader
+    of the planner's entries, nor the planner of the owner's.
+    """
+    met: set[OperationId] = set()
+    for reach in zone.reaches:
+        for hit in tx.volumes.search(reach, now=now, kinds=_OPERATIONS):
+            if hit.owner.party_id != zone.party_id:
+                met.add(OperationId(hit.owner.entity.entity_id))
+    for operation_id in sorted(met):
+        operation = tx.operations.get(operation_id)
+        if operation is not None and operation.is_in_play:
+            _met(svc, tx, operation, zone, now)
+
+
+def _met(svc: Service, tx: Transaction, operation: Operation, zone: Zone, now: datetime) -> None:
+    # Deadlines first: whether the owner is consulted or notified depends on where the
+    # operation stands now, not where it stood when last read.
+    operation = apply_deadlines(tx, operation, now)
+    number = operation.version.number
+    before = _with_zone(tx.conflicts.of_operation(operation.id, number), zone)
+    conflicts = find_conflicts(tx, operation, now, svc.model)
+    after = _with_zone(conflicts, zone)
+    if after is None:
+        return
+    tx.conflicts.replace(operation.id, number, conflicts)
+    if before is None or before.overlaps != after.overlaps:
+        record(
+            tx,
+            now,
+            AuditKind.NOTICE,
+            None,
+            f"operation:{operation.id}",
+            {
+                "event": "conflict_found" if before is None else "conflict_changed",
+                "kind": str(TargetKind.ZONE),
+                "version": number,
+            },
+            [operation.party_id],
+        )
+    involved = involvements(
+        operation.party_id, conflicts, tx.agreements.of_party(operation.party_id)
+    )
+    owner = next((i for i in involved if i.party_id == zone.party_id), None)
+    if owner is None or owner.party_id in _told(tx, operation):
+        return  # nothing agreed, or told already: its view of the version shows the rest
+    if owner.mode is Mode.CONSULT and operation.state in AWAITING_ANSWERS:
+        consult(svc, tx, None, operation, owner, now)
+        # A fresh question keeps the operation waiting; this records any move it makes.
+        follow_answers(tx, None, operation, now, cause="consulted")
+    else:
+        notify(svc, tx, None, operation, owner, now)
+
+
+def _with_zone(conflicts: Sequence[Conflict], zone: Zone) -> Conflict | None:
+    return next(
+        (c for c in conflicts if c.target.kind is TargetKind.ZONE and c.target.id == zone.id),
+        None,
+    )
+
+
+def _told(tx: Transaction, operation: Operation) -> set[PartyId]:
+    """The parties told of the current version and not told since that it no longer
+    concerns them: a party whose zone went away and came back is asked afresh."""
+    number = operation.version.number
+    told = {
+        c.party_id
+        for c in tx.consultations.of_operation(operation.id, version=number)
+        if c.closure is not Closure.NO_LONGER_CONCERNED
+    }
+    return told | {
+        n.party_id
+        for n in tx.consultations.notices_of_operation(operation.id)
+        if n.operation_version == number
+    }

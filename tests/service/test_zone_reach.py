@@ -1,0 +1,220 @@
+"""A zone created or revised over operations already in play: their planners and its owner told."""
+
+from __future__ import annotations
+
+import pytest
+
+from deconflict import errors
+from deconflict.domain.agreement import Agreement, Mode
+from deconflict.domain.audit import AuditKind, JsonValue
+from deconflict.domain.conflict import TargetKind
+from deconflict.domain.consultation import NoticeReason, ResponseKind, Status
+from deconflict.domain.lifecycle import OperationAction, OperationState
+from deconflict.domain.operation import Operation, Plan
+from deconflict.domain.zone import Validity, Zone
+from deconflict.geometry import Buffer
+from deconflict.service import operations, responses, views, zones
+from deconflict.service.context import Principal
+from deconflict.service.parties import set_agreement
+from tests.service.conftest import Cast, volume
+
+#: Outside the authority's area, so nobody else is told of an operation here.
+AWAY = (23.60, 41.70)
+#: Far from anything.
+ELSEWHERE = (23.90, 41.60)
+
+
+def _planned(cast: Cast, planner: Principal) -> Operation:
+    op = operations.submit_operation(cast.svc, planner, Plan((volume(*AWAY, 500),)))
+    assert op.state is OperationState.CLEARED
+    return op
+
+
+def _protect(cast: Cast, planner: Principal, at: tuple[float, float] = AWAY) -> Zone:
+    return zones.protect(
+        cast.svc,
+        planner,
+        "Field hospital",
+        [volume(*at, 400)],
+        Buffer(200, 50),
+        Validity.TIME_LIMITED,
+    )
+
+
+def _about(cast: Cast, reader: Principal, op: Operation) -> list[dict[str, JsonValue]]:
+    """The entries the reader's party reads about the operation itself."""
+    return [
+        dict(e.entry.data)
+        for e in views.audit_entries(cast.svc, reader, after_seq=-1, limit=500)
+        if e.entry.subject == f"operation:{op.id}" and e.entry.kind is AuditKind.NOTICE
+    ]
+
+
+def _zone_conflicts(cast: Cast, op: Operation) -> int:
+    seen = views.operation_for_planner(cast.svc, cast.north_planner, op.id)
+    return sum(1 for c in seen.conflicts if c.kind is TargetKind.ZONE and c.regions)
+
+
+def _state(cast: Cast, planner: Principal, op: Operation) -> OperationState:
+    return operations.own_operation(cast.svc, planner, op.id).state
+
+
+def test_a_zone_over_a_cleared_operation_is_told_to_both_sides(cast: Cast) -> None:
+    op = _planned(cast, cast.north_planner)
+    _protect(cast, cast.south_planner)
+    [notice] = views.notices(cast.svc, cast.south_liaison, after=None, limit=50)
+    assert notice.notice.operation_id == op.id
+    assert notice.notice.reason is NoticeReason.CONFLICT
+    assert notice.operation.regions, "the owner sees where the operation meets its zone"
+    assert views.operation_for_involved(cast.svc, cast.south_liaison, op.id).regions
+    assert views.inbox(cast.svc, cast.south_liaison, after=None, limit=50) == []
+    assert _zone_conflicts(cast, op) == 1
+    assert _about(cast, cast.north_planner, op) == [
+        {"event": "conflict_found", "kind": "zone", "version": 1}
+    ]
+    assert _state(cast, cast.north_planner, op) is OperationState.CLEARED
+
+
+def test_an_active_operation_is_notified_too(cast: Cast) -> None:
+    op = _planned(cast, cast.north_planner)
+    operations.act_on_operation(cast.svc, cast.north_planner, op.id, OperationAction.ACTIVATE)
+    _protect(cast, cast.south_planner)
+    assert len(views.notices(cast.svc, cast.south_liaison, after=None, limit=50)) == 1
+    assert _state(cast, cast.north_planner, op) is OperationState.ACTIVE
+
+
+def test_an_operation_in_consultation_consults_the_owner_too(cast: Cast) -> None:
+    svc = cast.svc
+    zones.protect(
+        svc, cast.relief_planner, "Shelter", [volume(*AWAY, 800)], Buffer(), Validity.TIME_LIMITED
+    )
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(*AWAY, 500),)))
+    assert op.state is OperationState.IN_CONSULTATION
+    _protect(cast, cast.south_planner)
+    [asked] = views.inbox(svc, cast.south_liaison, after=None, limit=50)
+    assert asked.status is Status.PENDING
+    assert asked.consultation.operation_version == 1
+    assert asked.operation.regions
+    assert views.notices(svc, cast.south_liaison, after=None, limit=50) == []
+    [relief] = views.inbox(svc, cast.relief_liaison, after=None, limit=50)
+    responses.respond_to_consultation(
+        svc, cast.relief_liaison, relief.consultation.id, ResponseKind.ACKNOWLEDGE
+    )
+    assert _state(cast, cast.north_planner, op) is OperationState.IN_CONSULTATION
+    responses.respond_to_consultation(
+        svc, cast.south_liaison, asked.consultation.id, ResponseKind.OBJECT, text="our hospital"
+    )
+    assert _state(cast, cast.north_planner, op) is OperationState.OBJECTED
+
+
+def test_under_notify_the_owner_is_notified_while_answers_are_awaited(cast: Cast) -> None:
+    svc = cast.svc
+    south, relief = cast.south_planner.party_id, cast.relief_planner.party_id
+    set_agreement(svc, Agreement(relief, south, Mode.NOTIFY))
+    zones.protect(
+        svc, cast.north_planner, "Base", [volume(*AWAY, 800)], Buffer(), Validity.TIME_LIMITED
+    )
+    op = operations.submit_operation(svc, cast.relief_planner, Plan((volume(*AWAY, 500),)))
+    assert op.state is OperationState.IN_CONSULTATION  # the North is consulted
+    _protect(cast, cast.south_planner)
+    assert len(views.notices(svc, cast.south_liaison, after=None, limit=50)) == 1
+    assert views.inbox(svc, cast.south_liaison, after=None, limit=50) == []
+    assert _about(cast, cast.relief_planner, op) == [
+        {"event": "conflict_found", "kind": "zone", "version": 1}
+    ]
+    assert _state(cast, cast.relief_planner, op) is OperationState.IN_CONSULTATION
+
+
+def test_under_mode_none_the_owner_learns_nothing(cast: Cast) -> None:
+    """The South and Relief agreed to tell each other nothing: the South's zone tells it
+    nothing of Relief's operation, though Relief's planner sees where it meets the zone."""
+    svc = cast.svc
+    south, relief = cast.south_planner.party_id, cast.relief_planner.party_id
+    set_agreement(svc, Agreement(relief, south, Mode.NONE))
+    op = _planned(cast, cast.relief_planner)
+    before = views.audit_entries(svc, cast.south_liaison, after_seq=-1, limit=500)
+    _protect(cast, cast.south_planner)
+    after = views.audit_entries(svc, cast.south_liaison, after_seq=-1, limit=500)
+    assert [e.entry.subject.split(":")[0] for e in after[len(before) :]] == ["zone"]
+    assert views.notices(svc, cast.south_liaison, after=None, limit=50) == []
+    assert views.inbox(svc, cast.south_liaison, after=None, limit=50) == []
+    with pytest.raises(errors.NotFound) as hidden:
+        views.operation_for_involved(svc, cast.south_liaison, op.id)
+    with pytest.raises(errors.NotFound) as unknown:
+        views.operation_for_involved(svc, cast.south_liaison, "no-such-id")  # type: ignore[arg-type]
+    assert str(hidden.value) == str(unknown.value)
+    seen = views.operation_for_planner(svc, cast.relief_planner, op.id)
+    assert [c.kind for c in seen.conflicts] == [TargetKind.ZONE]
+    assert _about(cast, cast.relief_planner, op) == [
+        {"event": "conflict_found", "kind": "zone", "version": 1}
+    ]
+
+
+def test_a_zone_revised_to_reach_an_operation_is_told_as_a_new_one(cast: Cast) -> None:
+    svc = cast.svc
+    op = _planned(cast, cast.north_planner)
+    zone = _protect(cast, cast.south_planner, ELSEWHERE)
+    assert views.notices(svc, cast.south_liaison, after=None, limit=50) == []
+    assert _about(cast, cast.north_planner, op) == []
+    reaching = zones.revise_protection(
+        svc,
+        cast.south_planner,
+        zone.id,
+        named_version=str(zone.version),
+        volumes=[volume(*AWAY, 400)],
+        buffer=Buffer(),
+    )
+    assert len(views.notices(svc, cast.south_liaison, after=None, limit=50)) == 1
+    assert _zone_conflicts(cast, op) == 1
+    zones.revise_protection(
+        svc,
+        cast.south_planner,
+        zone.id,
+        named_version=str(reaching.version),
+        volumes=[volume(*AWAY, 900)],
+        buffer=Buffer(),
+    )
+    # Reaching further still: the planner sees the wider overlap; the owner was told already.
+    assert len(views.notices(svc, cast.south_liaison, after=None, limit=50)) == 1
+    assert _about(cast, cast.north_planner, op) == [
+        {"event": "conflict_found", "kind": "zone", "version": 1},
+        {"event": "conflict_changed", "kind": "zone", "version": 1},
+    ]
+
+
+def test_a_zone_revised_away_and_back_asks_its_owner_afresh(cast: Cast) -> None:
+    svc = cast.svc
+    zone = _protect(cast, cast.south_planner)
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(*AWAY, 500),)))
+    assert op.state is OperationState.IN_CONSULTATION
+    away = zones.revise_protection(
+        svc,
+        cast.south_planner,
+        zone.id,
+        named_version=str(zone.version),
+        volumes=[volume(*ELSEWHERE, 400)],
+        buffer=Buffer(),
+    )
+    assert _state(cast, cast.north_planner, op) is OperationState.CLEARED
+    zones.revise_protection(
+        svc,
+        cast.south_planner,
+        zone.id,
+        named_version=str(away.version),
+        volumes=[volume(*AWAY, 400)],
+        buffer=Buffer(),
+    )
+    [notice] = views.notices(svc, cast.south_liaison, after=None, limit=50)
+    assert notice.notice.operation_version == 1
+
+
+def test_a_zone_meeting_no_other_partys_operation_tells_nobody(cast: Cast) -> None:
+    svc = cast.svc
+    other = _planned(cast, cast.north_planner)
+    own = operations.submit_operation(svc, cast.south_planner, Plan((volume(*ELSEWHERE, 500),)))
+    north_before = views.audit_entries(svc, cast.north_planner, after_seq=-1, limit=500)
+    _protect(cast, cast.south_planner, ELSEWHERE)
+    assert views.audit_entries(svc, cast.north_planner, after_seq=-1, limit=500) == north_before
+    assert _about(cast, cast.south_planner, own) == []
+    assert views.notices(svc, cast.south_liaison, after=None, limit=50) == []
+    assert _zone_conflicts(cast, other) == 0
