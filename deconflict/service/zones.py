@@ -133,6 +133,8 @@ def renew_standing(svc: Service, batch: int = RENEWAL_BATCH) -> int:
                 {"event": "renewed", "version": renewal.version, "name": renewal.name},
                 [zone.party_id],
             )
+            # Running a window on reaches operations planned past its old end.
+            tell_operations_met(svc, tx, renewal, now)
             alert_on_arrival(tx, now, renewal.party_id, renewal.reaches)
             count += 1
         return count, len(due)

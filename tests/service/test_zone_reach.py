@@ -218,3 +218,21 @@ def test_a_zone_meeting_no_other_partys_operation_tells_nobody(cast: Cast) -> No
     assert _about(cast, cast.south_planner, own) == []
     assert views.notices(svc, cast.south_liaison, after=None, limit=50) == []
     assert _zone_conflicts(cast, other) == 0
+
+
+def test_a_standing_zone_renewed_over_a_later_operation_tells_both_sides(cast: Cast) -> None:
+    svc = cast.svc
+    zones.protect(
+        svc, cast.south_planner, "Depot", [volume(*AWAY, 400)], Buffer(), Validity.STANDING
+    )
+    later = operations.submit_operation(
+        svc, cast.north_planner, Plan((volume(*AWAY, 500, start_h=5),))
+    )
+    assert later.state is OperationState.CLEARED, "after the depot's window: nothing met"
+    assert zones.renew_standing(svc) == 1
+    [notice] = views.notices(svc, cast.south_liaison, after=None, limit=50)
+    assert notice.notice.operation_id == later.id
+    assert _zone_conflicts(cast, later) == 1
+    assert _about(cast, cast.north_planner, later) == [
+        {"event": "conflict_found", "kind": "zone", "version": 1}
+    ]
