@@ -15,6 +15,7 @@ from deconflict.domain.conflict import (
     conflict_with_area,
 )
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
+from deconflict.domain.ids import OperationId, PartyId
 from deconflict.domain.operation import Operation
 from deconflict.geometry import Overlap, Reach, VerticalModel, Volume4D, overlap_found
 from deconflict.store.interface import Transaction, VolumeHit
@@ -144,6 +145,22 @@ def _brought_up_to_date(
             kept[hit.volume_id] = (hit, met)
         result.append(list(kept.values()))
     return result
+
+
+_OPERATIONS = frozenset({EntityKind.OPERATION})
+
+
+def operations_met(
+    tx: Transaction, reaches: Sequence[Reach], now: datetime, *, other_than: PartyId
+) -> list[OperationId]:
+    """The operations of parties other than `other_than` that `reaches` meet, in id order:
+    the only ones that data coming or going can concern, found through the index."""
+    met: set[OperationId] = set()
+    for reach in reaches:
+        for hit in tx.volumes.search(reach, now=now, kinds=_OPERATIONS):
+            if hit.owner.party_id != other_than:
+                met.add(OperationId(hit.owner.entity.entity_id))
+    return sorted(met)
 
 
 def index_operation(tx: Transaction, operation: Operation) -> None:

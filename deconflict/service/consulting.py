@@ -18,12 +18,11 @@ from deconflict.domain.consultation import (
     involvements,
     open_consultation,
 )
-from deconflict.domain.entities import EntityKind
-from deconflict.domain.ids import ConsultationId, NoticeId, OperationId, PartyId
+from deconflict.domain.ids import ConsultationId, NoticeId, PartyId
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Operation
 from deconflict.geometry import Reach
-from deconflict.service.checking import Presearch, find_conflicts
+from deconflict.service.checking import Presearch, find_conflicts, operations_met
 from deconflict.service.context import Principal, Service
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
@@ -192,13 +191,18 @@ def settle(
 
 
 def involved_in_version(tx: Transaction, operation: Operation) -> list[PartyId]:
-    """The parties consulted or notified about the operation's current version.
+    """The parties consulted or notified about the operation's current version, less those
+    told since that it no longer concerns them (their data went away).
 
     A party told of an earlier version only has been told it is no longer concerned, or
     that the version was superseded and asked afresh: it has no more need to know.
     """
     number = operation.version.number
-    parties = {c.party_id for c in tx.consultations.of_operation(operation.id, version=number)}
+    parties = {
+        c.party_id
+        for c in tx.consultations.of_operation(operation.id, version=number)
+        if c.closure is not Closure.NO_LONGER_CONCERNED
+    }
     parties |= {
         n.party_id
         for n in tx.consultations.notices_of_operation(operation.id)
@@ -311,12 +315,7 @@ def release(
     the rest of its answers add up. Only operations the gone data met can be concerned, so
     they are found through the index; each is then checked afresh, as a revision would be.
     """
-    met: set[OperationId] = set()
-    for reach in gone:
-        for hit in tx.volumes.search(reach, now=now, kinds=_OPERATIONS):
-            if hit.owner.party_id != party_id:
-                met.add(OperationId(hit.owner.entity.entity_id))
-    for operation_id in sorted(met):
+    for operation_id in operations_met(tx, gone, now, other_than=party_id):
         operation = tx.operations.get(operation_id)
         if operation is None or operation.state not in AWAITING_ANSWERS:
             continue
@@ -336,9 +335,6 @@ def release(
         for consultation in waiting:
             _keep_closed(tx, by, close(consultation, Closure.NO_LONGER_CONCERNED, now), now)
         follow_answers(tx, None, operation, now, cause="no_longer_concerned")
-
-
-_OPERATIONS = frozenset({EntityKind.OPERATION})
 
 
 def _keep_closed(

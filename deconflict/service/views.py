@@ -24,7 +24,7 @@ from deconflict.domain.visibility import (
     warning_seen_by,
 )
 from deconflict.domain.warning import HazardWarning
-from deconflict.service.consulting import AWAITING_ANSWERS
+from deconflict.service.consulting import AWAITING_ANSWERS, involved_in_version
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.operations import own_operation
 from deconflict.store.interface import Transaction
@@ -289,7 +289,7 @@ def _seen(svc: Service, tx: Transaction, by: Principal, operation_id: OperationI
         raise not_found("operation")
     planner = tx.parties.get(operation.party_id)
     seen = None
-    if planner is not None and version in told:
+    if planner is not None and by.party.id in involved_in_version(tx, operation):
         seen = operation_seen_by(
             by.party.id,
             operation,
@@ -299,8 +299,9 @@ def _seen(svc: Service, tx: Transaction, by: Principal, operation_id: OperationI
             agreements=tx.agreements.of_party(by.party.id),
             secret=svc.pseudonym_secret,
         )
-    # Told of an earlier version only: the current one is not the viewer's to know, even
-    # where it runs into the viewer's data under an agreement that tells nobody.
+    # Told of an earlier version only, or told since that the current one no longer
+    # concerns it: that version is not the viewer's to know, even where it runs into the
+    # viewer's data under an agreement that tells nobody.
     return seen if seen is not None else OperationSeen(())
 
 

@@ -13,24 +13,21 @@ from datetime import datetime
 from deconflict.domain.agreement import Mode
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.conflict import Conflict, TargetKind
-from deconflict.domain.consultation import Closure, involvements
-from deconflict.domain.entities import EntityKind
-from deconflict.domain.ids import OperationId, PartyId
+from deconflict.domain.consultation import involvements
 from deconflict.domain.operation import Operation
 from deconflict.domain.zone import Zone
-from deconflict.service.checking import find_conflicts
+from deconflict.service.checking import find_conflicts, operations_met
 from deconflict.service.consulting import (
     AWAITING_ANSWERS,
     apply_deadlines,
     consult,
     follow_answers,
+    involved_in_version,
     notify,
 )
 from deconflict.service.context import Service
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
-
-_OPERATIONS = frozenset({EntityKind.OPERATION})
 
 
 def tell_operations_met(svc: Service, tx: Transaction, zone: Zone, now: datetime) -> None:
@@ -41,12 +38,7 @@ def tell_operations_met(svc: Service, tx: Transaction, zone: Zone, now: datetime
     The entries are the service's (no actor): the zone's member must not become a reader
     of the planner's entries, nor the planner of the owner's.
     """
-    met: set[OperationId] = set()
-    for reach in zone.reaches:
-        for hit in tx.volumes.search(reach, now=now, kinds=_OPERATIONS):
-            if hit.owner.party_id != zone.party_id:
-                met.add(OperationId(hit.owner.entity.entity_id))
-    for operation_id in sorted(met):
+    for operation_id in operations_met(tx, zone.reaches, now, other_than=zone.party_id):
         operation = tx.operations.get(operation_id)
         if operation is not None and operation.is_in_play:
             _met(svc, tx, operation, zone, now)
@@ -81,7 +73,7 @@ def _met(svc: Service, tx: Transaction, operation: Operation, zone: Zone, now: d
         operation.party_id, conflicts, tx.agreements.of_party(operation.party_id)
     )
     owner = next((i for i in involved if i.party_id == zone.party_id), None)
-    if owner is None or owner.party_id in _told(tx, operation):
+    if owner is None or owner.party_id in involved_in_version(tx, operation):
         return  # nothing agreed, or told already: its view of the version shows the rest
     if owner.mode is Mode.CONSULT and operation.state in AWAITING_ANSWERS:
         consult(svc, tx, None, operation, owner, now)
@@ -96,19 +88,3 @@ def _with_zone(conflicts: Sequence[Conflict], zone: Zone) -> Conflict | None:
         (c for c in conflicts if c.target.kind is TargetKind.ZONE and c.target.id == zone.id),
         None,
     )
-
-
-def _told(tx: Transaction, operation: Operation) -> set[PartyId]:
-    """The parties told of the current version and not told since that it no longer
-    concerns them: a party whose zone went away and came back is asked afresh."""
-    number = operation.version.number
-    told = {
-        c.party_id
-        for c in tx.consultations.of_operation(operation.id, version=number)
-        if c.closure is not Closure.NO_LONGER_CONCERNED
-    }
-    return told | {
-        n.party_id
-        for n in tx.consultations.notices_of_operation(operation.id)
-        if n.operation_version == number
-    }

@@ -406,6 +406,10 @@ def test_a_retired_zone_no_longer_blocks_the_operations_it_was_consulted_on(cast
     [item] = views.inbox(cast.svc, cast.south_liaison, after=None, limit=50)
     assert item.status is Status.CLOSED
     assert item.consultation.closure is Closure.NO_LONGER_CONCERNED
+    assert item.operation.regions == (), "its data gone, the South has no more need to know"
+    assert item.operation.planner is None
+    operations.act_on_operation(cast.svc, cast.north_planner, op.id, OperationAction.ACTIVATE)
+    assert _told(cast, cast.south_liaison, op) == [], "nor hears where it stands"
 
 
 def test_a_zone_still_standing_keeps_the_consultation_open(cast: Cast) -> None:
