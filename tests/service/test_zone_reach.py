@@ -55,6 +55,18 @@ def _zone_conflicts(cast: Cast, op: Operation) -> int:
     return sum(1 for c in seen.conflicts if c.kind is TargetKind.ZONE and c.regions)
 
 
+def _move(cast: Cast, zone: Zone, current: Zone, at: tuple[float, float], radius_m: float) -> Zone:
+    """The South's zone revised from its `current` version to a circle at `at`."""
+    return zones.revise_protection(
+        cast.svc,
+        cast.south_planner,
+        zone.id,
+        named_version=str(current.version),
+        volumes=[volume(*at, radius_m)],
+        buffer=Buffer(),
+    )
+
+
 def _state(cast: Cast, planner: Principal, op: Operation) -> OperationState:
     return operations.own_operation(cast.svc, planner, op.id).state
 
@@ -156,24 +168,10 @@ def test_a_zone_revised_to_reach_an_operation_is_told_as_a_new_one(cast: Cast) -
     zone = _protect(cast, cast.south_planner, ELSEWHERE)
     assert views.notices(svc, cast.south_liaison, after=None, limit=50) == []
     assert _about(cast, cast.north_planner, op) == []
-    reaching = zones.revise_protection(
-        svc,
-        cast.south_planner,
-        zone.id,
-        named_version=str(zone.version),
-        volumes=[volume(*AWAY, 400)],
-        buffer=Buffer(),
-    )
+    reaching = _move(cast, zone, zone, AWAY, 400)
     assert len(views.notices(svc, cast.south_liaison, after=None, limit=50)) == 1
     assert _zone_conflicts(cast, op) == 1
-    zones.revise_protection(
-        svc,
-        cast.south_planner,
-        zone.id,
-        named_version=str(reaching.version),
-        volumes=[volume(*AWAY, 900)],
-        buffer=Buffer(),
-    )
+    _move(cast, zone, reaching, AWAY, 900)
     # Reaching further still: the planner sees the wider overlap; the owner was told already.
     assert len(views.notices(svc, cast.south_liaison, after=None, limit=50)) == 1
     assert _about(cast, cast.north_planner, op) == [
@@ -187,23 +185,9 @@ def test_a_zone_revised_away_and_back_asks_its_owner_afresh(cast: Cast) -> None:
     zone = _protect(cast, cast.south_planner)
     op = operations.submit_operation(svc, cast.north_planner, Plan((volume(*AWAY, 500),)))
     assert op.state is OperationState.IN_CONSULTATION
-    away = zones.revise_protection(
-        svc,
-        cast.south_planner,
-        zone.id,
-        named_version=str(zone.version),
-        volumes=[volume(*ELSEWHERE, 400)],
-        buffer=Buffer(),
-    )
+    away = _move(cast, zone, zone, ELSEWHERE, 400)
     assert _state(cast, cast.north_planner, op) is OperationState.CLEARED
-    zones.revise_protection(
-        svc,
-        cast.south_planner,
-        zone.id,
-        named_version=str(away.version),
-        volumes=[volume(*AWAY, 400)],
-        buffer=Buffer(),
-    )
+    _move(cast, zone, away, AWAY, 400)
     [notice] = views.notices(svc, cast.south_liaison, after=None, limit=50)
     assert notice.notice.operation_version == 1
 
