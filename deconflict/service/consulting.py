@@ -307,27 +307,30 @@ def release(
     gone: Sequence[Reach],
     now: datetime,
 ) -> None:
-    """Close the party's open consultations that data it no longer has (a retired zone, a
-    withdrawn or revised operation: `gone`, already out of the index) was the reason for.
+    """Bring the operations that data the party no longer has (a retired zone, a withdrawn
+    or revised operation: `gone`, already out of the index) ran into up to date.
 
-    Deleted data must not go on blocking: a consultation about an operation that now runs
-    into nothing of the party's closes as no longer concerned, and the operation moves as
-    the rest of its answers add up. Only operations the gone data met can be concerned, so
-    they are found through the index; each is then checked afresh, as a revision would be.
+    Deleted data must vanish from answers and must not go on blocking: each operation in
+    play that the gone data met is checked afresh, as a revision would be, and its stored
+    conflicts replaced, so nobody is shown an overlap with data that is gone; a
+    consultation of the party about a version that now runs into nothing of its own closes
+    as no longer concerned, and the operation moves as the rest of its answers add up.
+    Only operations the gone data met can be concerned, so they are found through the index.
     """
     for operation_id in operations_met(tx, gone, now, other_than=party_id):
         operation = tx.operations.get(operation_id)
-        if operation is None or operation.state not in AWAITING_ANSWERS:
+        if operation is None or not operation.is_in_play:
             continue
         number = operation.version.number
+        conflicts = find_conflicts(tx, operation, now, svc.model)
+        tx.conflicts.replace(operation_id, number, conflicts)
         waiting = [
             c
             for c in tx.consultations.of_operation(operation_id, version=number)
             if c.party_id == party_id and c.closed_at is None
         ]
-        if not waiting:
+        if operation.state not in AWAITING_ANSWERS or not waiting:
             continue
-        conflicts = find_conflicts(tx, operation, now, svc.model)
         agreements = tx.agreements.of_party(operation.party_id)
         still = involvements(operation.party_id, conflicts, agreements)
         if any(i.party_id == party_id and i.mode is Mode.CONSULT for i in still):

@@ -79,8 +79,10 @@ def revise_protection(
         tx.zones.put(zone)
         _index(tx, zone)
         _record(tx, by, zone, "revised", now)
-        release(svc, tx, by, zone.party_id, before.reaches, now)
+        # What the new version meets first, so that its planners hear of a changed
+        # overlap; then what the old version met and the new one may have left.
         tell_operations_met(svc, tx, zone, now)
+        release(svc, tx, by, zone.party_id, before.reaches, now)
         alert_on_arrival(tx, now, zone.party_id, zone.reaches)
         return zone
 

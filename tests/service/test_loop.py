@@ -8,6 +8,7 @@ import pytest
 
 from deconflict import errors
 from deconflict.domain.audit import AuditKind
+from deconflict.domain.conflict import TargetKind
 from deconflict.domain.consultation import Closure, ResponseKind, Status
 from deconflict.domain.ids import ConsultationId, PartyId
 from deconflict.domain.lifecycle import OperationAction, OperationState
@@ -400,6 +401,10 @@ def test_a_retired_zone_no_longer_blocks_the_operations_it_was_consulted_on(cast
     [depot] = zones.own_zones(cast.svc, cast.south_planner, after=None, limit=10)
     cast.clock.advance(timedelta(minutes=5))
     zones.retire(cast.svc, cast.south_planner, depot.id)
+    planner = views.operation_for_planner(cast.svc, cast.north_planner, op.id)
+    assert [c.kind for c in planner.conflicts] == [TargetKind.AUTHORITY_AREA], (
+        "the retired depot is no longer shown as a conflict"
+    )
     assert _state(cast, op) is OperationState.CLEARED
     cast.clock.advance(timedelta(hours=1))  # past the deadline whose silence would block
     assert _state(cast, op) is OperationState.CLEARED
