@@ -276,16 +276,17 @@ def follow_answers(
     moved = evaluate(operation, consultations, now)
     if moved.state is operation.state:
         return operation
-    moved = settle(tx, by, moved, consultations, now)
+    # Recorded as the planner's acts or the service's: a responder's answer is on record
+    # in its response, and acting here would make it a reader of the entries that close
+    # the others' consultations and of how their answers add up.
+    actor = by if by is not None and by.party_id == operation.party_id else None
+    moved = settle(tx, actor, moved, consultations, now)
     tx.operations.put(moved)
-    # The planner's own entry: a responder's answer is on record in its response, and
-    # acting here would make it a reader of how the others' answers add up.
-    planner_acted = by is not None and by.party_id == operation.party_id
     record(
         tx,
         now,
         AuditKind.STATE_CHANGE,
-        by if planner_acted else None,
+        actor,
         f"operation:{operation.id}",
         {
             "from": str(operation.state),

@@ -307,6 +307,19 @@ def test_a_consulted_party_does_not_learn_of_another_partys_objection(cast: Cast
     assert _told(cast, cast.south_liaison, op) == []
 
 
+def test_the_answer_that_clears_an_operation_reads_nothing_of_the_other_consultations(
+    cast: Cast,
+) -> None:
+    svc = cast.svc
+    op, asked = _consulting_south_and_relief(cast)
+    relief, south = cast.relief_liaison, cast.south_liaison
+    responses.respond_to_consultation(svc, relief, asked[relief.party_id], ResponseKind.ACKNOWLEDGE)
+    responses.respond_to_consultation(svc, south, asked[south.party_id], ResponseKind.ACKNOWLEDGE)
+    assert _state(cast, op) is OperationState.CLEARED
+    read = {e.entry.subject for e in views.audit_entries(svc, south, after_seq=-1, limit=500)}
+    assert f"consultation:{asked[relief.party_id]}" not in read, "Relief's consultation exists"
+
+
 def test_a_clearance_over_objection_reads_as_a_clearance_to_those_who_did_not_object(
     cast: Cast,
 ) -> None:
