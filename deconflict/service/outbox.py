@@ -30,9 +30,6 @@ from deconflict.service.context import Service
 from deconflict.store.interface import Transaction
 
 BATCH = 500
-#: Deliveries of one webhook sent at once: an endpoint that hangs holds one worker, while
-#: the other webhooks' deliveries (another party's urgent alert) go out beside it.
-IN_FLIGHT_PER_WEBHOOK = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +77,9 @@ def _make(tx: Transaction, svc: Service, escalate_from_sends: int, limit: int) -
     return made
 
 
-def take_due(
-    svc: Service, *, lease_s: float, limit: int, per_webhook: int = IN_FLIGHT_PER_WEBHOOK
-) -> list[Parcel]:
+def take_due(svc: Service, *, lease_s: float, limit: int) -> list[Parcel]:
     """Lease up to `limit` due deliveries for `lease_s` seconds, with their events."""
-    return svc.write(lambda tx: _lease(tx, svc, lease_s, limit, per_webhook))
+    return svc.write(lambda tx: _lease(tx, svc, lease_s, limit))
 
 
 def make_and_take(
@@ -94,8 +89,7 @@ def make_and_take(
 
     def work(tx: Transaction) -> tuple[int, list[Parcel]]:
         made = _make(tx, svc, escalate_from_sends, BATCH)
-        leased = _lease(tx, svc, lease_s, limit, IN_FLIGHT_PER_WEBHOOK) if limit > 0 else []
-        return made, leased
+        return made, (_lease(tx, svc, lease_s, limit) if limit > 0 else [])
 
     return svc.write(work)
 
@@ -118,14 +112,10 @@ def has_events(svc: Service) -> bool:
     return svc.read(lambda tx: bool(tx.webhooks.undelivered_events(limit=1)))
 
 
-def _lease(
-    tx: Transaction, svc: Service, lease_s: float, limit: int, per_webhook: int
-) -> list[Parcel]:
+def _lease(tx: Transaction, svc: Service, lease_s: float, limit: int) -> list[Parcel]:
     now = svc.clock.now()
     lease_until = now + timedelta(seconds=lease_s)
-    taken = tx.webhooks.lease_due(
-        now=now, lease_until=lease_until, limit=limit, per_webhook=per_webhook
-    )
+    taken = tx.webhooks.lease_due(now=now, lease_until=lease_until, limit=limit)
     parcels = []
     for delivery in taken:
         webhook = tx.webhooks.get(delivery.webhook_id)

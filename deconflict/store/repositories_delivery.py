@@ -52,11 +52,8 @@ class WebhookRecords(Protocol):
 
     def get_delivery(self, delivery_id: str) -> Delivery | None: ...
 
-    def lease_due(
-        self, *, now: datetime, lease_until: datetime, limit: int, per_webhook: int
-    ) -> list[Delivery]:
-        """Take pending deliveries due by `now` that nobody holds, until `lease_until`: at
-        most `per_webhook` of one webhook held at once, the webhooks taken in turn."""
+    def lease_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Take pending deliveries due by `now` that nobody holds, until `lease_until`."""
 
     def holds_lease(self, delivery_id: str, lease_until: datetime) -> bool:
         """Whether the lease that `lease_due` gave until `lease_until` is still the delivery's

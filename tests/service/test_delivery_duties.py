@@ -250,13 +250,11 @@ def test_a_leased_delivery_is_sent_by_one_taker_then_retried_dead_and_replayed(c
     hook = _webhook(cast, cast.relief_liaison)
     _shelter_and_warning(cast)
     outbox.make_deliveries(svc, escalate_from_sends=3)
-    taken = outbox.take_due(svc, lease_s=30, limit=100, per_webhook=100)
+    taken = outbox.take_due(svc, lease_s=30, limit=100)
     assert taken
-    assert outbox.take_due(svc, lease_s=30, limit=100, per_webhook=100) == []  # leased
+    assert outbox.take_due(svc, lease_s=30, limit=100) == []  # leased
     cast.clock.advance(timedelta(seconds=30))
-    again = outbox.take_due(
-        svc, lease_s=30, limit=100, per_webhook=100
-    )  # the taker died: the lease ran out
+    again = outbox.take_due(svc, lease_s=30, limit=100)  # the taker died: the lease ran out
     assert {p.delivery.id for p in again} == {p.delivery.id for p in taken}
 
     parcel = again[0]
@@ -286,7 +284,7 @@ def test_a_leased_delivery_is_sent_by_one_taker_then_retried_dead_and_replayed(c
 
 
 def _taken(svc: Service, delivery_id: str) -> outbox.Parcel:
-    taken = outbox.take_due(svc, lease_s=30, limit=100, per_webhook=100)
+    taken = outbox.take_due(svc, lease_s=30, limit=100)
     return next(p for p in taken if p.delivery.id == delivery_id)
 
 
@@ -295,7 +293,7 @@ def test_delivered_deliveries_are_purged_after_a_week_and_the_others_stay(cast: 
     hook = _webhook(cast, cast.relief_liaison)
     _shelter_and_warning(cast)
     outbox.make_deliveries(svc, escalate_from_sends=3)
-    first, *rest = outbox.take_due(svc, lease_s=30, limit=100, per_webhook=100)
+    first, *rest = outbox.take_due(svc, lease_s=30, limit=100)
     assert rest, "two events at least: the zone and the alert"
     outbox.settle(svc, first, status=200, ok=True, error="", retry_after=lambda n: None)
     outbox.settle(svc, rest[0], status=500, ok=False, error="HTTP 500", retry_after=lambda n: None)
@@ -308,43 +306,6 @@ def test_delivered_deliveries_are_purged_after_a_week_and_the_others_stay(cast: 
     )
     assert DeliveryState.DELIVERED not in {d.state for d in left}
     assert DeliveryState.DEAD in {d.state for d in left}
-
-
-def test_a_webhook_that_hangs_holds_one_lease_and_the_others_go_out_beside_it(
-    cast: Cast,
-) -> None:
-    svc = cast.svc
-    hanging = _webhook(cast, cast.north_liaison)
-    for n in range(4):  # the hanging party's busy day, before anyone else's event
-        zones.protect(
-            svc,
-            cast.north_planner,
-            f"Depot {n}",
-            [volume(23.0, 41.0, 100)],
-            Buffer(),
-            Validity.TIME_LIMITED,
-        )
-    healthy = _webhook(cast, cast.relief_liaison)
-    _shelter_and_warning(cast)  # the alert, for Valecrest
-    outbox.make_deliveries(svc, escalate_from_sends=3)
-    first = outbox.take_due(svc, lease_s=30, limit=2)
-    # One of each webhook, though the hanging one's deliveries are older.
-    assert sorted(p.delivery.webhook_id for p in first) == sorted([hanging, healthy])
-    for parcel in first:
-        if parcel.delivery.webhook_id == healthy:
-            outbox.settle(svc, parcel, status=200, ok=True, error="", retry_after=lambda n: None)
-    # While its send is out, nothing more of the hanging webhook is taken; the others are.
-    while more := outbox.take_due(svc, lease_s=30, limit=2):
-        assert [p.delivery.webhook_id for p in more] == [healthy]
-        for parcel in more:
-            outbox.settle(svc, parcel, status=200, ok=True, error="", retry_after=lambda n: None)
-    # Every delivery of the healthy webhook (its alert among them) went out meanwhile.
-    waiting = svc.read(
-        lambda tx: tx.webhooks.deliveries_of(
-            healthy, states=[DeliveryState.PENDING], after=None, limit=100
-        )
-    )
-    assert waiting == []
 
 
 def test_an_answer_under_a_lease_taken_over_since_is_dropped(cast: Cast) -> None:

@@ -129,36 +129,19 @@ class SqlWebhookRecords:
         )
         return delivery_from_json(loads(rows[0][0])) if rows else None
 
-    def lease_due(
-        self, *, now: datetime, lease_until: datetime, limit: int, per_webhook: int
-    ) -> list[Delivery]:
-        """Pending deliveries due by `now` and leased by nobody, leased until `lease_until`:
-        at most `per_webhook` of one webhook under lease at once, and the
-        webhooks taken in turn, each one's oldest due delivery first.
+    def lease_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Pending deliveries due by `now` and leased by nobody, leased until `lease_until`.
 
-        So an endpoint that answers slowly, or not at all, holds at most that many workers
-        while other parties' deliveries (urgent alerts among them) go out beside it, however
-        many of its own wait. A process that dies while sending leaves its lease to run out,
-        and another process (or itself, restarted) takes the delivery up again then.
+        A process that dies while sending leaves its lease to run out, and another process
+        (or itself, restarted) takes the delivery up again then.
         """
         check_limit(limit)
         now_us = to_us(now)
-        # Writers take turns (BEGIN IMMEDIATE on SQLite, the advisory writer lock on
-        # PostgreSQL), so the leases counted here are all that are held.
         rows = self._session.execute(
-            "SELECT id, document FROM ("
-            "SELECT d.id, d.document, d.next_attempt_us, row_number() OVER ("
-            "PARTITION BY d.webhook_id ORDER BY d.next_attempt_us, d.id) AS turn, "
-            "coalesce(busy.held, 0) AS held "
-            "FROM webhook_deliveries d LEFT JOIN ("
-            "SELECT webhook_id, count(*) AS held FROM webhook_deliveries "
-            "WHERE state = 'pending' AND lease_until_us > ? GROUP BY webhook_id"
-            ") busy ON busy.webhook_id = d.webhook_id "
-            "WHERE d.state = 'pending' AND d.next_attempt_us <= ? "
-            "AND (d.lease_until_us IS NULL OR d.lease_until_us <= ?)"
-            ") due WHERE turn + held <= ? "
-            "ORDER BY turn + held, next_attempt_us, id LIMIT ?",
-            (now_us, now_us, now_us, per_webhook, limit),
+            "SELECT id, document FROM webhook_deliveries WHERE state = 'pending' "
+            "AND next_attempt_us <= ? AND (lease_until_us IS NULL OR lease_until_us <= ?) "
+            "ORDER BY next_attempt_us, id LIMIT ?",
+            (now_us, now_us, limit),
         )
         self._session.executemany(
             "UPDATE webhook_deliveries SET lease_until_us = ? WHERE id = ?",
