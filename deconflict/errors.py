@@ -123,7 +123,7 @@ class StaleVersion(DeconflictError):
     def __init__(self, named_ovn: str, current_ovn: str, *, kind: str) -> None:
         super().__init__(
             f"version {named_ovn} is not the current one ({current_ovn}): "
-            f"read the {kind} again and revise the current version"
+            f"read the {kind} again and apply your change to the current version"
         )
         self.named_ovn = named_ovn
         self.current_ovn = current_ovn

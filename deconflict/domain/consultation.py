@@ -160,6 +160,16 @@ def close(consultation: Consultation, closure: Closure, now: datetime) -> Consul
     return replace(consultation, closed_at=now, closure=closure)
 
 
+def no_longer_concerned(consultation: Consultation, now: datetime) -> Consultation:
+    """Closed because the party's data the version ran into is gone: whatever it answered,
+    or its silence decided, no longer stands. One closed already keeps when it closed."""
+    return replace(
+        consultation,
+        closed_at=consultation.closed_at or now,
+        closure=Closure.NO_LONGER_CONCERNED,
+    )
+
+
 def awaits_deadline(consultation: Consultation) -> bool:
     """Open and unanswered: its deadline will decide, by its silence rule."""
     return consultation.closed_at is None and consultation.answer is None

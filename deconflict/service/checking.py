@@ -147,6 +147,19 @@ def _brought_up_to_date(
     return result
 
 
+def refreshed(
+    stored: Sequence[Conflict], fresh: Sequence[Conflict], target: EntityRef
+) -> list[Conflict]:
+    """The stored conflicts with the one about `target` replaced by a fresh check's (or
+    dropped): the rest stay as the parties were told of them, so that re-checking for one
+    entity never shows a planner an operation it was not told of."""
+
+    def about(c: Conflict) -> bool:
+        return c.target.kind.value == target.kind.value and c.target.id == target.entity_id
+
+    return [c for c in stored if not about(c)] + [c for c in fresh if about(c)]
+
+
 _OPERATIONS = frozenset({EntityKind.OPERATION})
 
 

@@ -16,13 +16,15 @@ from deconflict.domain.consultation import (
     close_for_revision,
     evaluate,
     involvements,
+    no_longer_concerned,
     open_consultation,
 )
+from deconflict.domain.entities import EntityRef
 from deconflict.domain.ids import ConsultationId, NoticeId, PartyId
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Operation
 from deconflict.geometry import Reach
-from deconflict.service.checking import Presearch, find_conflicts, operations_met
+from deconflict.service.checking import Presearch, find_conflicts, operations_met, refreshed
 from deconflict.service.context import Principal, Service
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
@@ -243,18 +245,21 @@ def tell_involved(
     if after.state is before.state or after.state not in TOLD_STATES:
         return
     involved = frozenset(involved_in_version(tx, after))
-    subject = f"operation:{after.id}"
+
+    def tell(data: dict[str, JsonValue], audience: frozenset[PartyId]) -> None:
+        if audience:  # an entry nobody reads would only lengthen the record
+            record(tx, now, AuditKind.STATE_CHANGE, None, f"operation:{after.id}", data, audience)
+
     if after.state is OperationState.CLEARED_OVER_OBJECTION:
         assert after.override is not None
-        told: dict[str, JsonValue] = {
+        justified: dict[str, JsonValue] = {
             "to": str(after.state),
             "justification": after.override.justification,
         }
-        record(tx, now, AuditKind.STATE_CHANGE, None, subject, told, involved & objectors)
-        rest = involved - objectors
-        record(tx, now, AuditKind.STATE_CHANGE, None, subject, {"to": "cleared"}, rest)
+        tell(justified, involved & objectors)
+        tell({"to": "cleared"}, involved - objectors)
         return
-    record(tx, now, AuditKind.STATE_CHANGE, None, subject, {"to": str(after.state)}, involved)
+    tell({"to": str(after.state)}, involved)
 
 
 def apply_deadlines(tx: Transaction, operation: Operation, now: datetime) -> Operation:
@@ -304,41 +309,47 @@ def release(
     svc: Service,
     tx: Transaction,
     by: Principal | None,
+    gone: EntityRef,
     party_id: PartyId,
-    gone: Sequence[Reach],
+    reaches: Sequence[Reach],
     now: datetime,
 ) -> None:
-    """Bring the operations that data the party no longer has (a retired zone, a withdrawn
-    or revised operation: `gone`, already out of the index) ran into up to date.
+    """Bring the operations that data the party no longer has (`gone`: a retired zone, a
+    withdrawn or revised operation, whose old `reaches` are already out of the index) ran
+    into up to date.
 
-    Deleted data must vanish from answers and must not go on blocking: each operation in
-    play that the gone data met is checked afresh, as a revision would be, and its stored
-    conflicts replaced, so nobody is shown an overlap with data that is gone; a
+    Deleted data must vanish from answers and must not go on blocking. Each operation in
+    play that the gone data met has its conflict with it replaced by a fresh check (none,
+    or one with its new version), its other conflicts left as they were told; and a
     consultation of the party about a version that now runs into nothing of its own closes
-    as no longer concerned, and the operation moves as the rest of its answers add up.
-    Only operations the gone data met can be concerned, so they are found through the index.
+    as no longer concerned, whether it was still open, objected to, or expired in a silence
+    that blocks. Only operations the gone data met can be concerned, so they are found
+    through the index.
     """
-    for operation_id in operations_met(tx, gone, now, other_than=party_id):
+    for operation_id in operations_met(tx, reaches, now, other_than=party_id):
         operation = tx.operations.get(operation_id)
         if operation is None or not operation.is_in_play:
             continue
         number = operation.version.number
-        conflicts = find_conflicts(tx, operation, now, svc.model)
+        conflicts = refreshed(
+            tx.conflicts.of_operation(operation_id, number),
+            find_conflicts(tx, operation, now, svc.model),
+            gone,
+        )
         tx.conflicts.replace(operation_id, number, conflicts)
-        waiting = [
-            c
+        if operation.state not in AWAITING_ANSWERS or any(
+            not c.is_own and c.concerned_party_id == party_id for c in conflicts
+        ):
+            continue
+        lapsed = [
+            no_longer_concerned(c, now)
             for c in tx.consultations.of_operation(operation_id, version=number)
-            if c.party_id == party_id and c.closed_at is None
+            if c.party_id == party_id and c.closure is not Closure.NO_LONGER_CONCERNED
         ]
-        if operation.state not in AWAITING_ANSWERS or not waiting:
-            continue
-        agreements = tx.agreements.of_party(operation.party_id)
-        still = involvements(operation.party_id, conflicts, agreements)
-        if any(i.party_id == party_id and i.mode is Mode.CONSULT for i in still):
-            continue
-        for consultation in waiting:
-            _keep_closed(tx, by, close(consultation, Closure.NO_LONGER_CONCERNED, now), now)
-        follow_answers(tx, None, operation, now, cause="no_longer_concerned")
+        for consultation in lapsed:
+            _keep_closed(tx, by, consultation, now)
+        if lapsed:
+            follow_answers(tx, None, operation, now, cause="no_longer_concerned")
 
 
 def _keep_closed(

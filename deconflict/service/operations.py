@@ -85,6 +85,9 @@ def revise_operation(
             return revised
         decided = check_and_consult(svc, tx, by, revised, now, previous, prior)
         _record_move(tx, by, revised, decided, now)
+        # Cleared at once too, as when it waited for answers: the timing of this entry must
+        # not tell a notified party whether anybody else was asked.
+        tell_involved(tx, revised, decided, now)
         alert_on_arrival(tx, now, decided.party_id, decided.version.reaches)
         return decided
 
@@ -185,7 +188,8 @@ def _change_own(
             not changed.is_in_play or changed.version.number != current.version.number
         ):
             # What others were consulted about because of it may be over.
-            release(svc, tx, by, current.party_id, current.version.reaches, now)
+            gone = EntityRef(EntityKind.OPERATION, current.id)
+            release(svc, tx, by, gone, current.party_id, current.version.reaches, now)
         return changed
 
     return svc.write(work)
@@ -209,6 +213,7 @@ def _submit(
     _record_move(tx, by, operation, submitted, now)
     decided = check_and_consult(svc, tx, by, submitted, now, prior=prior)
     _record_move(tx, by, submitted, decided, now)
+    tell_involved(tx, submitted, decided, now)
     alert_on_arrival(tx, now, decided.party_id, decided.version.reaches)
     return decided
 

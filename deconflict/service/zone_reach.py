@@ -14,9 +14,10 @@ from deconflict.domain.agreement import Mode
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.conflict import Conflict, TargetKind
 from deconflict.domain.consultation import involvements
+from deconflict.domain.entities import EntityKind, EntityRef
 from deconflict.domain.operation import Operation
 from deconflict.domain.zone import Zone
-from deconflict.service.checking import find_conflicts, operations_met
+from deconflict.service.checking import find_conflicts, operations_met, refreshed
 from deconflict.service.consulting import (
     AWAITING_ANSWERS,
     apply_deadlines,
@@ -30,7 +31,9 @@ from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
 
 
-def tell_operations_met(svc: Service, tx: Transaction, zone: Zone, now: datetime) -> None:
+def tell_operations_met(
+    svc: Service, tx: Transaction, zone: Zone, now: datetime, *, renewal: bool = False
+) -> None:
     """Tell the planners of other parties' operations in play that the zone (already
     indexed) now meets, and its owner as their agreement says: consulted while the
     operation awaits answers, notified once it is cleared or under `notify`.
@@ -41,21 +44,28 @@ def tell_operations_met(svc: Service, tx: Transaction, zone: Zone, now: datetime
     for operation_id in operations_met(tx, zone.reaches, now, other_than=zone.party_id):
         operation = tx.operations.get(operation_id)
         if operation is not None and operation.is_in_play:
-            _met(svc, tx, operation, zone, now)
+            _met(svc, tx, operation, zone, now, renewal)
 
 
-def _met(svc: Service, tx: Transaction, operation: Operation, zone: Zone, now: datetime) -> None:
+def _met(
+    svc: Service, tx: Transaction, operation: Operation, zone: Zone, now: datetime, renewal: bool
+) -> None:
     # Deadlines first: whether the owner is consulted or notified depends on where the
     # operation stands now, not where it stood when last read.
     operation = apply_deadlines(tx, operation, now)
     number = operation.version.number
-    before = _with_zone(tx.conflicts.of_operation(operation.id, number), zone)
-    conflicts = find_conflicts(tx, operation, now, svc.model)
-    after = _with_zone(conflicts, zone)
+    stored = tx.conflicts.of_operation(operation.id, number)
+    before = _with_zone(stored, zone)
+    fresh = find_conflicts(tx, operation, now, svc.model)
+    after = _with_zone(fresh, zone)
     if after is None:
         return
+    # Only the conflict with this zone changes: the rest stay as the planner was told.
+    conflicts = refreshed(stored, fresh, EntityRef(EntityKind.ZONE, zone.id))
     tx.conflicts.replace(operation.id, number, conflicts)
-    if before is None or before.overlaps != after.overlaps:
+    # A renewal only carries windows on: a past part dropped is no change to report.
+    changed = not renewal and before is not None and before.overlaps != after.overlaps
+    if before is None or changed:
         record(
             tx,
             now,

@@ -82,7 +82,7 @@ def revise_protection(
         # What the new version meets first, so that its planners hear of a changed
         # overlap; then what the old version met and the new one may have left.
         tell_operations_met(svc, tx, zone, now)
-        release(svc, tx, by, zone.party_id, before.reaches, now)
+        release(svc, tx, by, _ref(zone), zone.party_id, before.reaches, now)
         alert_on_arrival(tx, now, zone.party_id, zone.reaches)
         return zone
 
@@ -99,7 +99,7 @@ def retire(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:
         tx.zones.put(zone)
         tx.volumes.remove(EntityRef(EntityKind.ZONE, zone.id))
         _record(tx, by, zone, "retired", now)
-        release(svc, tx, by, zone.party_id, before.reaches, now)
+        release(svc, tx, by, _ref(zone), zone.party_id, before.reaches, now)
         return zone
 
     return svc.write(work)
@@ -136,7 +136,7 @@ def renew_standing(svc: Service, batch: int = RENEWAL_BATCH) -> int:
                 [zone.party_id],
             )
             # Running a window on reaches operations planned past its old end.
-            tell_operations_met(svc, tx, renewal, now)
+            tell_operations_met(svc, tx, renewal, now, renewal=True)
             alert_on_arrival(tx, now, renewal.party_id, renewal.reaches)
             count += 1
         return count, len(due)
@@ -169,8 +169,12 @@ def _check_reaches(zone: Zone) -> None:
         check_reach(reach, f"/volumes/{i}")
 
 
+def _ref(zone: Zone) -> EntityRef:
+    return EntityRef(EntityKind.ZONE, zone.id)
+
+
 def _index(tx: Transaction, zone: Zone) -> None:
-    owner = VolumeOwner(EntityRef(EntityKind.ZONE, zone.id), zone.party_id, zone.version)
+    owner = VolumeOwner(_ref(zone), zone.party_id, zone.version)
     tx.volumes.replace(owner, zone.reaches)
 
 

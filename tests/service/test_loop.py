@@ -16,7 +16,7 @@ from deconflict.domain.operation import Operation, Plan
 from deconflict.domain.warning import Severity
 from deconflict.domain.zone import Validity
 from deconflict.geometry import Buffer
-from deconflict.service import operations, responses, views, warnings, zones
+from deconflict.service import deadlines, operations, responses, views, warnings, zones
 from deconflict.service.context import Principal
 from deconflict.service.verification import verify_audit
 from tests.service.conftest import T0, Cast, volume
@@ -428,6 +428,47 @@ def test_a_retired_zone_no_longer_blocks_the_operations_it_was_consulted_on(cast
     assert item.operation.planner is None
     operations.act_on_operation(cast.svc, cast.north_planner, op.id, OperationAction.ACTIVATE)
     assert _told(cast, cast.south_liaison, op) == [], "nor hears where it stands"
+
+
+def test_a_silence_that_blocked_lapses_with_the_zone_it_was_about(cast: Cast) -> None:
+    """Closed by the deadline scheduler or not, the South's blocking silence over a depot
+    it has since retired no longer holds the operation objected."""
+    op = _south_consulted_about(cast)
+    cast.clock.advance(timedelta(hours=1))
+    assert deadlines.apply_due_deadlines(cast.svc) == 1
+    assert _state(cast, op) is OperationState.OBJECTED
+    [depot] = zones.own_zones(cast.svc, cast.south_planner, after=None, limit=10)
+    zones.retire(cast.svc, cast.south_planner, depot.id)
+    assert _state(cast, op) is OperationState.CLEARED
+    [item] = views.inbox(cast.svc, cast.south_liaison, after=None, limit=50)
+    assert item.status is Status.CLOSED
+
+
+def test_a_party_only_notified_hears_of_a_clearance_at_once_as_after_answers(
+    cast: Cast,
+) -> None:
+    """The authority is notified of what enters its area: it reads the operation cleared
+    whether or not anybody else had to answer first, so the entry tells it nothing."""
+    svc = cast.svc
+    at_once = operations.submit_operation(
+        svc, cast.north_planner, Plan((volume(23.45, 41.85, 300),))
+    )
+    assert at_once.state is OperationState.CLEARED
+    assert _told(cast, cast.authority_viewer, at_once) == [{"to": "cleared"}]
+
+
+def test_a_move_nobody_else_is_told_of_leaves_no_entry(cast: Cast) -> None:
+    svc = cast.svc
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(24.9, 42.9, 300),)))
+
+    def head_seq() -> int:
+        head = svc.read(lambda tx: tx.audit.head())
+        assert head is not None
+        return head.seq
+
+    before = head_seq()
+    operations.act_on_operation(svc, cast.north_planner, op.id, OperationAction.ACTIVATE)
+    assert head_seq() == before + 1, "the planner's own entry, and no unread one beside it"
 
 
 def test_a_zone_still_standing_keeps_the_consultation_open(cast: Cast) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from deconflict import errors
@@ -220,3 +222,45 @@ def test_a_standing_zone_renewed_over_a_later_operation_tells_both_sides(cast: C
     assert _about(cast, cast.north_planner, later) == [
         {"event": "conflict_found", "kind": "zone", "version": 1}
     ]
+
+
+@pytest.mark.parametrize("change", ["protect", "retire"])
+def test_a_zone_coming_or_going_shows_no_operation_the_planner_was_not_told_of(
+    cast: Cast, change: str
+) -> None:
+    """Relief's later operation runs into the North's under an agreement that tells nobody:
+    re-checking the North's for the South's zone must not bring Relief's into its view."""
+    svc = cast.svc
+    set_agreement(
+        svc, Agreement(cast.north_planner.party_id, cast.relief_planner.party_id, Mode.NONE)
+    )
+    depot = _protect(cast, cast.south_planner) if change == "retire" else None
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(*AWAY, 500),)))
+    operations.submit_operation(svc, cast.relief_planner, Plan((volume(*AWAY, 450),)))
+    if depot is None:
+        _protect(cast, cast.south_planner)
+    else:
+        zones.retire(svc, cast.south_planner, depot.id)
+    seen = views.operation_for_planner(svc, cast.north_planner, op.id)
+    assert TargetKind.OPERATION not in {c.kind for c in seen.conflicts}
+
+
+def test_a_renewal_reports_no_change_for_the_past_it_drops(cast: Cast) -> None:
+    svc = cast.svc
+    start = cast.clock.now()
+    standing = zones.protect(
+        svc,
+        cast.south_planner,
+        "Standing depot",
+        [volume(*AWAY, 400, start_h=0, hours=24 * 20)],
+        Buffer(),
+        Validity.STANDING,
+    )
+    op = operations.submit_operation(
+        svc, cast.north_planner, Plan((volume(*AWAY, 500, start_h=0, hours=24 * 40),))
+    )
+    cast.clock.set(start + timedelta(days=5))
+    assert zones.renew_standing(svc) == 1
+    assert zones.own_zone(svc, cast.south_planner, standing.id).version == 2
+    events = [d.get("event") for d in _about(cast, cast.north_planner, op)]
+    assert "conflict_changed" not in events
