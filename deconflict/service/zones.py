@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from deconflict import errors
 from deconflict.domain.audit import AuditKind
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import ZoneId
@@ -105,6 +107,7 @@ def retire(svc: Service, by: Principal, zone_id: ZoneId) -> Zone:
     return svc.write(work)
 
 
+_log = logging.getLogger(__name__)
 #: Standing zones renewed per write transaction.
 RENEWAL_BATCH = 500
 
@@ -123,7 +126,13 @@ def renew_standing(svc: Service, batch: int = RENEWAL_BATCH) -> int:
             if renewal is None:
                 tx.zones.put(zone)  # marked due by an upgrade, or at the end of time
                 continue
-            _check_reaches(renewal)
+            try:
+                _check_reaches(renewal)
+            except errors.InvalidInput:
+                # Stored under looser limits than now hold: its owner must revise it. One
+                # such zone must not stop the others' renewals, as raising here would.
+                _log.warning("standing zone %s no longer passes the limits: not renewed", zone.id)
+                continue
             tx.zones.put(renewal)
             _index(tx, renewal)
             record(

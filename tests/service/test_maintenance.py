@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from deconflict.domain.zone import Validity, Zone
-from deconflict.geometry import Buffer, Reach, parse_volume
+from deconflict.geometry import Buffer, Reach, limits, parse_volume
 from deconflict.geometry.limits import MAX_DURATION
 from deconflict.service import views, zones
 from deconflict.service.maintenance import PurgeSchedule, purge
@@ -152,3 +152,23 @@ def test_standing_zones_marked_due_by_the_upgrade_are_renewed_or_set_right(
     }
     assert marks[far.id] == to_us(far.volumes[0].time.end)
     assert renew_standing(cast.svc) == 0
+
+
+def test_a_standing_zone_past_tightened_limits_does_not_stop_the_others(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = cast.clock.now()
+    wide = parse_volume(
+        {
+            "footprint": {"type": "Circle", "center": [23.2, 41.5], "radius_m": 40_000},
+            "altitude_lower_m": 0,
+            "altitude_upper_m": 300,
+            "start": start.isoformat(),
+            "end": (start + timedelta(days=10)).isoformat(),
+        }
+    )
+    zones.protect(cast.svc, cast.south_planner, "Range", [wide], Buffer(), Validity.STANDING)
+    shelter = _standing(cast, days=10)
+    monkeypatch.setattr(limits, "MAX_EXTENT_M", 50_000.0)  # the 80 km range no longer fits
+    assert renew_standing(cast.svc) == 1
+    assert zones.own_zone(cast.svc, cast.south_planner, shelter.id).version == 2
