@@ -164,10 +164,10 @@ _OPERATIONS = frozenset({EntityKind.OPERATION})
 
 
 def operations_met(
-    tx: Transaction, reaches: Sequence[Reach], now: datetime, *, other_than: PartyId
+    tx: Transaction, reaches: Sequence[Reach], now: datetime, *, other_than: PartyId | None
 ) -> list[OperationId]:
-    """The operations of parties other than `other_than` that `reaches` meet, in id order:
-    the only ones that data coming or going can concern, found through the index."""
+    """The operations (of parties other than `other_than`, if given) that `reaches` meet, in
+    id order: the only ones that data coming or going can concern, found through the index."""
     met: set[OperationId] = set()
     for reach in reaches:
         for hit in tx.volumes.search(reach, now=now, kinds=_OPERATIONS):

@@ -326,9 +326,10 @@ def release(
     that blocks. Only operations the gone data met can be concerned, so they are found
     through the index.
     """
-    for operation_id in operations_met(tx, reaches, now, other_than=party_id):
+    # The party's own operations too: they must not go on showing its own gone data.
+    for operation_id in operations_met(tx, reaches, now, other_than=None):
         operation = tx.operations.get(operation_id)
-        if operation is None or not operation.is_in_play:
+        if operation is None or not operation.is_in_play or operation_id == gone.entity_id:
             continue
         number = operation.version.number
         conflicts = refreshed(
@@ -337,8 +338,10 @@ def release(
             gone,
         )
         tx.conflicts.replace(operation_id, number, conflicts)
-        if operation.state not in AWAITING_ANSWERS or any(
-            not c.is_own and c.concerned_party_id == party_id for c in conflicts
+        if (
+            operation.party_id == party_id
+            or operation.state not in AWAITING_ANSWERS
+            or any(not c.is_own and c.concerned_party_id == party_id for c in conflicts)
         ):
             continue
         lapsed = [

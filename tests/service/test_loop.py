@@ -471,6 +471,23 @@ def test_a_move_nobody_else_is_told_of_leaves_no_entry(cast: Cast) -> None:
     assert head_seq() == before + 1, "the planner's own entry, and no unread one beside it"
 
 
+def test_a_planner_no_longer_sees_its_own_retired_zone_in_its_operation(cast: Cast) -> None:
+    svc = cast.svc
+    own = zones.protect(
+        svc,
+        cast.north_planner,
+        "Own depot",
+        [volume(24.9, 42.9, 800)],
+        Buffer(),
+        Validity.TIME_LIMITED,
+    )
+    op = operations.submit_operation(svc, cast.north_planner, Plan((volume(24.9, 42.9, 300),)))
+    kinds = [c.kind for c in views.operation_for_planner(svc, cast.north_planner, op.id).conflicts]
+    assert kinds == [TargetKind.ZONE]
+    zones.retire(svc, cast.north_planner, own.id)
+    assert views.operation_for_planner(svc, cast.north_planner, op.id).conflicts == ()
+
+
 def test_a_zone_still_standing_keeps_the_consultation_open(cast: Cast) -> None:
     op = _south_consulted_about(cast, zones_there=2)
     first, second = zones.own_zones(cast.svc, cast.south_planner, after=None, limit=10)
