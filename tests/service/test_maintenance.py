@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from deconflict.domain.zone import Validity, Zone
-from deconflict.geometry import Buffer, Reach, limits, parse_volume
+from deconflict.geometry import Buffer, Reach, limits
 from deconflict.geometry.limits import MAX_DURATION
 from deconflict.service import views, zones
 from deconflict.service.maintenance import PurgeSchedule, purge
@@ -19,7 +19,7 @@ from deconflict.store.codec import to_us
 from deconflict.store.interface import Transaction
 from deconflict.store.postgres import PostgresStore
 from deconflict.store.sqlite import SqliteStore
-from tests.service.conftest import Cast
+from tests.service.conftest import Cast, volume
 from tests.store.test_contract import BASE, T0, owner, reach
 
 
@@ -59,30 +59,13 @@ def test_the_schedule_purges_at_its_start_not_only_an_interval_later(cast: Cast)
 
 def _standing(cast: Cast, days: float, validity: Validity = Validity.STANDING) -> Zone:
     """A zone of the South over a shelter whose one window ends `days` from now."""
-    start = cast.clock.now()
-    volume = parse_volume(
-        {
-            "footprint": {"type": "Circle", "center": [23.42, 41.88], "radius_m": 800},
-            "altitude_lower_m": 0,
-            "altitude_upper_m": 300,
-            "start": start.isoformat(),
-            "end": (start + timedelta(days=days)).isoformat(),
-        }
-    )
-    return zones.protect(cast.svc, cast.south_planner, "Shelter", [volume], Buffer(), validity)
+    shelter = volume(23.42, 41.88, 800, start_h=0, hours=24 * days, origin=cast.clock.now())
+    return zones.protect(cast.svc, cast.south_planner, "Shelter", [shelter], Buffer(), validity)
 
 
 def _found_at(cast: Cast, when: datetime) -> set[str]:
     """Which zones an operation over the shelter runs into at `when`."""
-    probe = parse_volume(
-        {
-            "footprint": {"type": "Circle", "center": [23.42, 41.88], "radius_m": 100},
-            "altitude_lower_m": 0,
-            "altitude_upper_m": 100,
-            "start": when.isoformat(),
-            "end": (when + timedelta(hours=1)).isoformat(),
-        }
-    )
+    probe = volume(23.42, 41.88, 100, start_h=0, hours=1, upper=100, origin=when)
     hits = cast.svc.read(lambda tx: tx.volumes.search(Reach(probe), now=cast.clock.now()))
     return {hit.owner.entity.entity_id for hit in hits}
 
@@ -157,16 +140,7 @@ def test_standing_zones_marked_due_by_the_upgrade_are_renewed_or_set_right(
 def test_a_standing_zone_past_tightened_limits_does_not_stop_the_others(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = cast.clock.now()
-    wide = parse_volume(
-        {
-            "footprint": {"type": "Circle", "center": [23.2, 41.5], "radius_m": 40_000},
-            "altitude_lower_m": 0,
-            "altitude_upper_m": 300,
-            "start": start.isoformat(),
-            "end": (start + timedelta(days=10)).isoformat(),
-        }
-    )
+    wide = volume(23.2, 41.5, 40_000, start_h=0, hours=24 * 10, origin=cast.clock.now())
     zones.protect(cast.svc, cast.south_planner, "Range", [wide], Buffer(), Validity.STANDING)
     shelter = _standing(cast, days=10)
     monkeypatch.setattr(limits, "MAX_EXTENT_M", 50_000.0)  # the 80 km range no longer fits
