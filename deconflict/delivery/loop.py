@@ -92,22 +92,20 @@ class DeliveryLoop:
             done += deadlines.apply_due_deadlines(svc)
         if resending.any_due(svc, resend):
             done += resending.resend_due_warnings(svc, resend)
-        free = self._free_workers()
-        if free > 0 and outbox.has_work(svc):
-            # Lease no more than the pool has idle workers for, so each lease starts as its
-            # send does: one waiting in the pool's queue would run out before its send ended.
+        room = self._room()
+        if room > 0 and outbox.has_work(svc):
             made, parcels = outbox.make_and_take(
                 svc,
                 escalate_from_sends=resend.escalate_from_sends,
                 lease_s=self._settings.lease_s,
-                limit=free,
+                limit=room,
             )
             with self._lock:
                 self._in_flight += len(parcels)
             for parcel in parcels:
                 self._pool.submit(self._send, parcel)
             done += made + len(parcels)
-        elif free <= 0 and outbox.has_events(svc):
+        elif room <= 0 and outbox.has_events(svc):
             # No worker to send with: the new events become deliveries, none is leased.
             done += outbox.make_deliveries(svc, escalate_from_sends=resend.escalate_from_sends)
         return done
@@ -131,18 +129,23 @@ class DeliveryLoop:
         wait = self._settings.poll_s
         now = self._svc.clock.now()
         dues = [deadlines.next_deadline(self._svc)]
-        if (
-            self._free_workers() > 0
-        ):  # else a due delivery waits for a worker: a finished send wakes the loop
+        if self._room() > 0:  # else a due delivery waits for room: a finished send wakes us
             dues.append(outbox.next_due(self._svc))
         for due in dues:
             if due is not None:
                 wait = min(wait, max((due - now).total_seconds(), 0.0))
         return wait
 
-    def _free_workers(self) -> int:
+    def _room(self) -> int:
+        """How many more deliveries to lease: one batch beyond the idle workers.
+
+        A lease waiting in the pool's queue is sent with only the time left on it (`_send`),
+        so it never outlives its lease; leasing only for idle workers took a writer turn for
+        every send, and under load the writer's queue held deliveries back (bench/delivery.py
+        at 500 events/s: webhook p99 2.1 s, against 85 ms with a batch ahead).
+        """
         with self._lock:
-            return self._settings.workers - self._in_flight
+            return 2 * self._settings.workers - self._in_flight
 
     def _settle_answered(self) -> int:
         with self._lock:
@@ -164,9 +167,12 @@ class DeliveryLoop:
     def _send(self, parcel: outbox.Parcel) -> None:
         attempt: outbox.Attempt | None = None
         try:
-            # The attempt ends before its lease does, however late the worker started it.
+            # The attempt ends as long before its lease does as one started at once would,
+            # however late the worker started it: its answer must be recorded before another
+            # round may take the delivery up again.
+            settings = self._settings
             left_s = (parcel.lease_until - self._svc.clock.now()).total_seconds()
-            timeout_s = min(self._settings.timeout_s, left_s)
+            timeout_s = min(settings.timeout_s, left_s - (settings.lease_s - settings.timeout_s))
             if timeout_s > 0:
                 attempt = self._post(parcel, timeout_s)
         except Exception:
