@@ -15,7 +15,7 @@ from deconflict.domain.conflict import (
     conflict_with_area,
 )
 from deconflict.domain.entities import CONFLICTING_KINDS, EntityKind, EntityRef, VolumeOwner
-from deconflict.domain.ids import OperationId, PartyId
+from deconflict.domain.ids import PartyId
 from deconflict.domain.operation import Operation
 from deconflict.geometry import Overlap, Reach, VerticalModel, Volume4D, overlap_found
 from deconflict.store.interface import Transaction, VolumeHit
@@ -160,20 +160,25 @@ def refreshed(
     return [c for c in stored if not about(c)] + [c for c in fresh if about(c)]
 
 
-_OPERATIONS = frozenset({EntityKind.OPERATION})
-
-
-def operations_met(
-    tx: Transaction, reaches: Sequence[Reach], now: datetime, *, other_than: PartyId | None
-) -> list[OperationId]:
-    """The operations (of parties other than `other_than`, if given) that `reaches` meet, in
-    id order: the only ones that data coming or going can concern, found through the index."""
-    met: set[OperationId] = set()
-    for reach in reaches:
-        for hit in tx.volumes.search(reach, now=now, kinds=_OPERATIONS):
-            if hit.owner.party_id != other_than:
-                met.add(OperationId(hit.owner.entity.entity_id))
-    return sorted(met)
+def entities_met(
+    tx: Transaction,
+    reaches: Sequence[Reach],
+    now: datetime,
+    kind: EntityKind,
+    *,
+    other_than: PartyId | None,
+) -> list[str]:
+    """The ids of the live entities of `kind` (of parties other than `other_than`, if
+    given) that `reaches` meet, in order: found through the index, as a search finds them."""
+    kinds = frozenset({kind})
+    return sorted(
+        {
+            hit.owner.entity.entity_id
+            for reach in reaches
+            for hit in tx.volumes.search(reach, now=now, kinds=kinds)
+            if hit.owner.party_id != other_than
+        }
+    )
 
 
 def index_operation(tx: Transaction, operation: Operation) -> None:

@@ -19,12 +19,12 @@ from deconflict.domain.consultation import (
     no_longer_concerned,
     open_consultation,
 )
-from deconflict.domain.entities import EntityRef
-from deconflict.domain.ids import ConsultationId, NoticeId, PartyId
+from deconflict.domain.entities import EntityKind, EntityRef
+from deconflict.domain.ids import ConsultationId, NoticeId, OperationId, PartyId
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Operation
 from deconflict.geometry import Reach
-from deconflict.service.checking import Presearch, find_conflicts, operations_met, refreshed
+from deconflict.service.checking import Presearch, entities_met, find_conflicts, refreshed
 from deconflict.service.context import Principal, Service
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
@@ -327,7 +327,8 @@ def release(
     through the index.
     """
     # The party's own operations too: they must not go on showing its own gone data.
-    for operation_id in operations_met(tx, reaches, now, other_than=None):
+    for met in entities_met(tx, reaches, now, EntityKind.OPERATION, other_than=None):
+        operation_id = OperationId(met)
         operation = tx.operations.get(operation_id)
         if operation is None or not operation.is_in_play or operation_id == gone.entity_id:
             continue

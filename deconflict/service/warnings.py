@@ -11,14 +11,13 @@ from deconflict.domain.ids import PartyId, WarningId
 from deconflict.domain.party import Action
 from deconflict.domain.warning import HazardWarning, Severity, acknowledge, alert, raise_warning
 from deconflict.geometry import Reach, Volume4D
+from deconflict.service.checking import entities_met
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.recording import record
 from deconflict.store.interface import Transaction
 
 #: A warning alerts parties with zones or operations inside, or an area of interest there.
 ALERTED_KINDS = CONFLICTING_KINDS | {EntityKind.SUBSCRIPTION}
-#: What a party's new volumes are searched against for warnings already in force.
-WARNED_KINDS = frozenset({EntityKind.WARNING})
 
 
 def raise_hazard(
@@ -67,14 +66,8 @@ def alert_on_arrival(
     round, as `raise_hazard` makes; the raiser is never alerted on its own warning."""
     if not tx.volumes.any_live(EntityKind.WARNING, now=now):
         return  # the common case, and a search would cost the writer's turn an index walk
-    met = {
-        hit.owner.entity.entity_id
-        for reach in reaches
-        for hit in tx.volumes.search(reach, now=now, kinds=WARNED_KINDS)
-        if hit.owner.party_id != party_id
-    }
-    for warning_id in sorted(met):
-        warning = tx.warnings.get(WarningId(warning_id))
+    for met in entities_met(tx, reaches, now, EntityKind.WARNING, other_than=party_id):
+        warning = tx.warnings.get(WarningId(met))
         if warning is None or warning.alert_for(party_id) is not None:
             continue
         tx.warnings.put(alert(warning, [party_id], now))

@@ -15,9 +15,10 @@ from deconflict.domain.audit import AuditKind
 from deconflict.domain.conflict import Conflict, TargetKind
 from deconflict.domain.consultation import involvements
 from deconflict.domain.entities import EntityKind, EntityRef
+from deconflict.domain.ids import OperationId
 from deconflict.domain.operation import Operation
 from deconflict.domain.zone import Zone
-from deconflict.service.checking import find_conflicts, operations_met, refreshed
+from deconflict.service.checking import entities_met, find_conflicts, refreshed
 from deconflict.service.consulting import (
     AWAITING_ANSWERS,
     apply_deadlines,
@@ -41,8 +42,8 @@ def tell_operations_met(
     The entries are the service's (no actor): the zone's member must not become a reader
     of the planner's entries, nor the planner of the owner's.
     """
-    for operation_id in operations_met(tx, zone.reaches, now, other_than=zone.party_id):
-        operation = tx.operations.get(operation_id)
+    for met in entities_met(tx, zone.reaches, now, EntityKind.OPERATION, other_than=zone.party_id):
+        operation = tx.operations.get(OperationId(met))
         if operation is not None and operation.is_in_play:
             _met(svc, tx, operation, zone, now, renewal)
 
