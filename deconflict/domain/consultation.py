@@ -160,6 +160,23 @@ def close(consultation: Consultation, closure: Closure, now: datetime) -> Consul
     return replace(consultation, closed_at=now, closure=closure)
 
 
+def involved_in(
+    consultations: Iterable[Consultation], notices: Iterable[Notice], version: int
+) -> frozenset[PartyId]:
+    """The parties consulted or notified about `version`, less those told since that it no
+    longer concerns them (their data went away).
+
+    A party told of an earlier version only has been told it is no longer concerned, or
+    that the version was superseded and asked afresh: it has no more need to know.
+    """
+    consulted = {
+        c.party_id
+        for c in consultations
+        if c.operation_version == version and c.closure is not Closure.NO_LONGER_CONCERNED
+    }
+    return frozenset(consulted | {n.party_id for n in notices if n.operation_version == version})
+
+
 def no_longer_concerned(consultation: Consultation, now: datetime) -> Consultation:
     """Closed because the party's data the version ran into is gone: whatever it answered,
     or its silence decided, no longer stands. One closed already keeps when it closed."""

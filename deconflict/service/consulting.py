@@ -15,6 +15,7 @@ from deconflict.domain.consultation import (
     close,
     close_for_revision,
     evaluate,
+    involved_in,
     involvements,
     no_longer_concerned,
     open_consultation,
@@ -193,24 +194,15 @@ def settle(
 
 
 def involved_in_version(tx: Transaction, operation: Operation) -> list[PartyId]:
-    """The parties consulted or notified about the operation's current version, less those
-    told since that it no longer concerns them (their data went away).
-
-    A party told of an earlier version only has been told it is no longer concerned, or
-    that the version was superseded and asked afresh: it has no more need to know.
-    """
+    """The parties told of the operation's current version and still concerned by it."""
     number = operation.version.number
-    parties = {
-        c.party_id
-        for c in tx.consultations.of_operation(operation.id, version=number)
-        if c.closure is not Closure.NO_LONGER_CONCERNED
-    }
-    parties |= {
-        n.party_id
-        for n in tx.consultations.notices_of_operation(operation.id)
-        if n.operation_version == number
-    }
-    return sorted(parties)
+    return sorted(
+        involved_in(
+            tx.consultations.of_operation(operation.id, version=number),
+            tx.consultations.notices_of_operation(operation.id),
+            number,
+        )
+    )
 
 
 #: The moves the parties consulted or notified about a version hear of: whether it goes

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from deconflict.domain.agreement import Agreement
 from deconflict.domain.audit import PartyEntry
-from deconflict.domain.consultation import Consultation, Notice, Status
+from deconflict.domain.consultation import Consultation, Notice, Status, involved_in
 from deconflict.domain.ids import ConsultationId, OperationId, WarningId
 from deconflict.domain.operation import Operation
 from deconflict.domain.party import Action
@@ -24,7 +24,7 @@ from deconflict.domain.visibility import (
     warning_seen_by,
 )
 from deconflict.domain.warning import HazardWarning
-from deconflict.service.consulting import AWAITING_ANSWERS, involved_in_version
+from deconflict.service.consulting import AWAITING_ANSWERS
 from deconflict.service.context import Principal, Service, not_found
 from deconflict.service.operations import own_operation
 from deconflict.store.interface import Transaction
@@ -274,22 +274,16 @@ def _seen(svc: Service, tx: Transaction, by: Principal, operation_id: OperationI
     if operation is None or operation.party_id == by.party.id:
         raise not_found("operation")
     version = operation.version.number
-    told = {
-        c.operation_version
-        for c in tx.consultations.of_operation(operation.id)
-        if c.party_id == by.party.id
-    } | {
-        n.operation_version
-        for n in tx.consultations.notices_of_operation(operation.id)
-        if n.party_id == by.party.id
-    }
-    if not told:
+    consultations = tx.consultations.of_operation(operation.id)
+    notices = tx.consultations.notices_of_operation(operation.id)
+    told = [c.party_id for c in consultations] + [n.party_id for n in notices]
+    if by.party.id not in told:
         # Answered before the conflicts are read, so that a stranger's id costs what an
         # unknown one does.
         raise not_found("operation")
     planner = tx.parties.get(operation.party_id)
     seen = None
-    if planner is not None and by.party.id in involved_in_version(tx, operation):
+    if planner is not None and by.party.id in involved_in(consultations, notices, version):
         seen = operation_seen_by(
             by.party.id,
             operation,
