@@ -30,9 +30,10 @@ def audit_verify(db: DatabaseOption = None) -> None:
 
 @db_app.command("purge")
 def db_purge(db: DatabaseOption = None) -> None:
-    """Delete volumes whose window ended over a day ago, and expired idempotency answers."""
+    """Delete volumes whose window ended over a day ago, expired idempotency answers, and
+    webhook deliveries delivered over a week ago or dead for over 30 days."""
     done = purge(service_for(db))
     console.print(
         f"purged {done.volumes} volumes, {done.idempotency_answers} stored answers and "
-        f"{done.deliveries} delivered webhook deliveries"
+        f"{done.deliveries} delivered or dead webhook deliveries"
     )

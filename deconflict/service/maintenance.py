@@ -1,5 +1,5 @@
 """Housekeeping on a schedule: expired volumes, old idempotency answers and old delivered
-webhook deliveries leave the store, and standing zones are renewed before they lapse.
+or dead webhook deliveries leave the store, and standing zones are renewed before they lapse.
 
 Expired volumes already vanish from every search the instant their window ends; purging
 only keeps the index from growing without bound. `deconflict serve` runs `purge` at its start
@@ -24,6 +24,9 @@ DEFAULT_PURGE_GRACE = timedelta(hours=24)
 PURGE_BATCH = 10_000
 #: Delivered webhook deliveries are listed this long; the events stay in the record for good.
 DELIVERED_RETENTION = timedelta(days=7)
+#: Dead deliveries are listed, and can be replayed, this long after their last attempt: a
+#: receiver gone for months must not leave a row for every event of those months.
+DEAD_RETENTION = timedelta(days=30)
 _log = logging.getLogger(__name__)
 
 
@@ -42,7 +45,9 @@ def purge(svc: Service, grace: timedelta = DEFAULT_PURGE_GRACE, batch: int = PUR
         now = svc.clock.now()
         volumes = tx.volumes.purge_expired(now=now, grace=grace, limit=batch)
         answers = tx.idempotency.purge(before=now - timedelta(hours=RETENTION_HOURS))
-        deliveries = tx.webhooks.purge_delivered(before=now - DELIVERED_RETENTION)
+        deliveries = tx.webhooks.purge_settled(
+            delivered_before=now - DELIVERED_RETENTION, dead_before=now - DEAD_RETENTION
+        )
         return Purged(volumes, answers, deliveries)
 
     def more(tx: Transaction) -> int:

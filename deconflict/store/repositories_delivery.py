@@ -62,8 +62,9 @@ class WebhookRecords(Protocol):
     def next_due(self) -> datetime | None:
         """When the earliest pending delivery can next be taken."""
 
-    def purge_delivered(self, *, before: datetime) -> int:
-        """Forget deliveries that arrived before `before`; returns how many."""
+    def purge_settled(self, *, delivered_before: datetime, dead_before: datetime) -> int:
+        """Forget deliveries that arrived before `delivered_before`, and dead ones last tried
+        before `dead_before`; returns how many."""
 
     def deliveries_of(
         self,

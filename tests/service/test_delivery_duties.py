@@ -28,7 +28,7 @@ from deconflict.service import (
     zones,
 )
 from deconflict.service.context import Principal, Service
-from deconflict.service.maintenance import DELIVERED_RETENTION, purge
+from deconflict.service.maintenance import DEAD_RETENTION, DELIVERED_RETENTION, purge
 from deconflict.service.resending import ResendPolicy
 from deconflict.service.webhooks import replay
 from tests.service.conftest import Cast, volume
@@ -306,6 +306,35 @@ def test_delivered_deliveries_are_purged_after_a_week_and_the_others_stay(cast: 
     )
     assert DeliveryState.DELIVERED not in {d.state for d in left}
     assert DeliveryState.DEAD in {d.state for d in left}
+
+
+def test_dead_deliveries_are_purged_a_month_after_their_last_attempt(cast: Cast) -> None:
+    svc = cast.svc
+    hook = _webhook(cast, cast.relief_liaison)
+    _shelter_and_warning(cast)
+    outbox.make_deliveries(svc, escalate_from_sends=3)
+    first, second, *_ = outbox.take_due(svc, lease_s=30, limit=100)
+    outbox.settle(svc, first, status=500, ok=False, error="HTTP 500", retry_after=lambda n: None)
+    cast.clock.advance(timedelta(days=1))
+    outbox.settle(svc, second, status=None, ok=False, error="refused", retry_after=lambda n: None)
+
+    def dead() -> set[str]:
+        return {
+            d.id
+            for d in svc.read(
+                lambda tx: tx.webhooks.deliveries_of(
+                    hook, states=[DeliveryState.DEAD], after=None, limit=9
+                )
+            )
+        }
+
+    assert dead() == {first.delivery.id, second.delivery.id}
+    cast.clock.advance(DEAD_RETENTION - timedelta(days=1))
+    assert purge(svc).deliveries == 1  # the first died a day earlier: its month is up
+    assert dead() == {second.delivery.id}
+    cast.clock.advance(timedelta(days=1))
+    assert purge(svc).deliveries == 1
+    assert dead() == set()
 
 
 def test_an_answer_under_a_lease_taken_over_since_is_dropped(cast: Cast) -> None:

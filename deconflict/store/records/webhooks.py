@@ -105,13 +105,14 @@ class SqlWebhookRecords:
     def put_delivery(self, delivery: Delivery) -> None:
         """Store a delivery as it now is; storing it also ends any lease on it."""
         pending = delivery.state is DeliveryState.PENDING and delivery.next_attempt_at
+        dead = delivery.state is DeliveryState.DEAD
         self._session.execute(
             "INSERT INTO webhook_deliveries (id, webhook_id, event_id, state, "
-            "next_attempt_us, lease_until_us, delivered_us, document) "
-            "VALUES (?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "next_attempt_us, lease_until_us, delivered_us, dead_us, document) "
+            "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "state = excluded.state, next_attempt_us = excluded.next_attempt_us, "
             "lease_until_us = NULL, delivered_us = excluded.delivered_us, "
-            "document = excluded.document",
+            "dead_us = excluded.dead_us, document = excluded.document",
             (
                 delivery.id,
                 delivery.webhook_id,
@@ -119,6 +120,7 @@ class SqlWebhookRecords:
                 delivery.state.value,
                 to_us(pending) if pending else None,
                 us_or_none(delivery.delivered_at),
+                us_or_none(delivery.last_attempt_at) if dead else None,
                 dumps(delivery_to_json(delivery)),
             ),
         )
@@ -168,12 +170,13 @@ class SqlWebhookRecords:
         )
         return None if rows[0][0] is None else from_us(rows[0][0])
 
-    def purge_delivered(self, *, before: datetime) -> int:
-        """Forget deliveries that arrived before `before`; the events stay in the record."""
+    def purge_settled(self, *, delivered_before: datetime, dead_before: datetime) -> int:
+        """Forget deliveries that arrived before `delivered_before`, and dead ones whose last
+        attempt was before `dead_before`; the events stay in the record."""
         rows = self._session.execute(
-            "DELETE FROM webhook_deliveries WHERE state = 'delivered' AND delivered_us <= ? "
-            "RETURNING id",
-            (to_us(before),),
+            "DELETE FROM webhook_deliveries WHERE (state = 'delivered' AND delivered_us <= ?) "
+            "OR (state = 'dead' AND dead_us <= ?) RETURNING id",
+            (to_us(delivered_before), to_us(dead_before)),
         )
         return len(rows)
 

@@ -1,0 +1,5 @@
+-- Dead deliveries are purged a while after their last attempt, as delivered ones are after
+-- delivery: an endpoint gone for months would otherwise leave a row for every event.
+ALTER TABLE webhook_deliveries ADD COLUMN dead_us bigint;
+UPDATE webhook_deliveries SET dead_us = (document::jsonb ->> 'last_attempt_us')::bigint
+WHERE state = 'dead';
