@@ -221,6 +221,20 @@ class PartyEntry:
     party_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class AudienceLink:
+    """One link of one party's chain as stored, with the hash of the global entry it names
+    as that entry stands now (None when no entry has its `seq`): what the operator's check
+    of every party's record reads."""
+
+    party_id: str
+    party_seq: int
+    seq: int
+    party_prev_hash: str
+    party_hash: str
+    entry_hash: str | None
+
+
 def party_link(party_prev_hash: str, entry_hash: str) -> str:
     """The hash of a party's next link: its previous link and the global entry's hash."""
     return hashlib.sha256(f"{party_prev_hash}:{entry_hash}".encode()).hexdigest()

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from deconflict.domain.agreement import Agreement
-from deconflict.domain.audit import AuditEntry, AuditKind, JsonValue, PartyEntry
+from deconflict.domain.audit import AudienceLink, AuditEntry, AuditKind, JsonValue, PartyEntry
 from deconflict.domain.conflict import Conflict
 from deconflict.domain.consultation import Consultation, Notice
 from deconflict.domain.ids import (
@@ -190,6 +190,10 @@ class AuditRecords(Protocol):
         party's order; a subject the party has no entry about has none."""
 
     def all(self, *, after_seq: int, limit: int) -> list[AuditEntry]: ...
+
+    def links(self, *, after: tuple[str, int] | None, limit: int) -> list[AudienceLink]:
+        """Every party's links, in (party, party_seq) order, after `after` (None: from the
+        first): who was told of each entry, for checking every party's chain."""
 
 
 @dataclass(frozen=True, slots=True)

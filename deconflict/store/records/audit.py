@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from deconflict.domain.audit import (
     GENESIS_HASH,
+    AudienceLink,
     AuditEntry,
     AuditKind,
     JsonValue,
@@ -215,6 +216,26 @@ class SqlAuditRecords:
         )
         return [_entry(row) for row in rows]
 
+    def links(self, *, after: tuple[str, int] | None, limit: int) -> list[AudienceLink]:
+        """Every party's links after `after`, in (party, party_seq) order, each with the
+        hash of the entry it names as the log holds it now (None when there is none)."""
+        check_limit(limit)
+        self.flush()
+        party_id, party_seq = after if after is not None else ("", -1)
+        # A row value reads on from `after` along the (party_id, party_seq) key; ("", -1)
+        # comes before every link.
+        rows = self._session.execute(
+            "SELECT a.party_id, a.party_seq, a.seq, a.party_prev_hash, a.party_hash, e.hash "
+            "FROM audit_audience a LEFT JOIN audit_entries e ON e.seq = a.seq "
+            "WHERE (a.party_id, a.party_seq) > (?, ?) "
+            "ORDER BY a.party_id, a.party_seq LIMIT ?",
+            (party_id, party_seq, limit),
+        )
+        return [
+            AudienceLink(str(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4]), _text(r[5]))
+            for r in rows
+        ]
+
 
 @lru_cache(maxsize=_HEADS_PER_QUERY)
 def _heads_sql(parties: int) -> str:
@@ -225,6 +246,10 @@ def _heads_sql(parties: int) -> str:
         f"WHERE party_id = ? ORDER BY party_seq DESC LIMIT 1) AS head_{n}"
         for n in range(parties)
     )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _party_entry(row: Row) -> PartyEntry:

@@ -1,0 +1,217 @@
+"""Checking the audit record: each way of tampering with it named, on both stores."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import replace
+from datetime import timedelta
+from functools import partial
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from deconflict.domain.audit import GENESIS_HASH, AuditEntry, AuditKind, chain_hash, party_link
+from deconflict.domain.ids import PartyId
+from deconflict.service.clock import ManualClock
+from deconflict.service.context import Service
+from deconflict.service.verification import Checkpoint, check_record, verify_audit
+from deconflict.store.interface import Store, Transaction
+from deconflict.store.sqlite import SqliteStore
+from tests.domain import NORTHMERE, T0, VALECREST
+
+#: Statements with `?` placeholders, run by a tamperer who holds the database.
+Tamper = Callable[[Sequence[tuple[str, tuple[object, ...]]]], None]
+
+
+@pytest.fixture
+def svc(store: Store) -> Service:
+    return Service(store, b"test-pseudonym-secret", clock=ManualClock(T0))
+
+
+@pytest.fixture
+def log(store: Store) -> list[AuditEntry]:
+    """Six entries: Northmere and Valecrest acting and told, and the service acting."""
+    acts: list[tuple[str, tuple[PartyId, ...]]] = [
+        (NORTHMERE, (VALECREST,)),
+        ("", (VALECREST,)),
+        (VALECREST, (NORTHMERE,)),
+        (NORTHMERE, ()),
+        ("", (NORTHMERE, VALECREST)),
+        (VALECREST, ()),
+    ]
+
+    def act(n: int, party_id: str, audience: tuple[PartyId, ...], tx: Transaction) -> AuditEntry:
+        return tx.audit.append(
+            at=T0 + timedelta(seconds=n),
+            kind=AuditKind.NOTICE,
+            party_id=party_id,
+            actor=f"member-of-{party_id}" if party_id else "",
+            subject=f"operation:op-{n}",
+            data={"n": n},
+            audience=audience,
+        )
+
+    return [store.write(partial(act, n, *told)) for n, told in enumerate(acts)]
+
+
+@pytest.fixture
+def tamper(store: Store, request: pytest.FixtureRequest) -> Iterator[Tamper]:
+    """Runs statements on the store's database with its append-only guards out of the way."""
+    if isinstance(store, SqliteStore):
+        path = request.getfixturevalue("sqlite_path")
+
+        def on_sqlite(statements: Sequence[tuple[str, tuple[object, ...]]]) -> None:
+            with closing(sqlite3.connect(path)) as conn:
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                    "AND tbl_name IN ('audit_entries', 'audit_audience')"
+                ).fetchall():
+                    conn.execute(f'DROP TRIGGER "{name}"')
+                for statement, params in statements:
+                    conn.execute(statement, params)
+                conn.commit()
+
+        yield on_sqlite
+        return
+    url: str = request.getfixturevalue("pg_url")
+    schema: str = request.getfixturevalue("pg_schema")
+
+    def on_postgres(statements: Sequence[tuple[str, tuple[object, ...]]]) -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+            for table in ("audit_entries", "audit_audience"):
+                conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            for statement, params in statements:
+                conn.execute(statement.replace("?", "%s"), params)
+
+    yield on_postgres
+
+
+def test_a_whole_record_verifies_and_names_its_head(svc: Service, log: list[AuditEntry]) -> None:
+    found = check_record(svc)
+    assert found.broken is None
+    assert found.head == Checkpoint(5, log[5].hash)
+    assert (found.entries, found.links) == (6, 9)
+    assert check_record(svc, Checkpoint(2, log[2].hash)).broken is None
+    assert verify_audit(svc) is None
+
+
+_BY_PARTY = "WHERE party_id = ? AND seq = ?"
+
+#: A change to who was told of what, and what the check says of it.
+AUDIENCE_TAMPERING = [
+    pytest.param(
+        [(f"DELETE FROM audit_audience {_BY_PARTY}", (VALECREST, 1))],
+        (VALECREST, 2, "links are missing"),
+        id="a party untold of an entry",
+    ),
+    pytest.param(
+        [(f"DELETE FROM audit_audience {_BY_PARTY}", (VALECREST, 5))],
+        (VALECREST, 5, "acted in entry seq=5, but its record does not hold it"),
+        id="the last entry a party acted in taken out of its record",
+    ),
+    pytest.param(
+        [(f"UPDATE audit_audience SET seq = 0 {_BY_PARTY}", (VALECREST, 1))],
+        (VALECREST, 0, "does not commit to entry seq=0"),
+        id="a party's link moved to another entry",
+    ),
+    pytest.param(
+        [
+            ("UPDATE audit_audience SET party_id = 'swap' WHERE party_id = ?", (NORTHMERE,)),
+            ("UPDATE audit_audience SET party_id = ? WHERE party_id = ?", (NORTHMERE, VALECREST)),
+            ("UPDATE audit_audience SET party_id = ? WHERE party_id = 'swap'", (VALECREST,)),
+        ],
+        (NORTHMERE, 3, "acted in entry seq=3, but its record does not hold it"),
+        id="two parties' chains swapped",
+    ),
+    pytest.param(
+        [(f"DELETE FROM audit_audience {_BY_PARTY}", (NORTHMERE, 0))],
+        (NORTHMERE, 2, "links are missing"),
+        id="a party's first link taken out",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statements", "named"), AUDIENCE_TAMPERING)
+def test_who_was_told_is_checked_against_every_partys_chain(
+    svc: Service,
+    log: list[AuditEntry],
+    tamper: Tamper,
+    statements: list[tuple[str, tuple[object, ...]]],
+    named: tuple[str, int, str],
+) -> None:
+    tamper(statements)
+    broken = verify_audit(svc)
+    assert broken is not None
+    party_id, seq, reason = named
+    assert (broken.party_id, broken.seq, broken.checked) == (party_id, seq, len(log))
+    assert reason in broken.reason
+
+
+def test_a_kept_head_shows_the_newest_entries_cut_off(
+    svc: Service, log: list[AuditEntry], tamper: Tamper
+) -> None:
+    kept = check_record(svc).head
+    assert kept is not None
+    tamper(
+        [
+            ("DELETE FROM audit_audience WHERE seq >= 4", ()),
+            ("DELETE FROM audit_entries WHERE seq >= 4", ()),
+        ]
+    )
+    assert verify_audit(svc) is None, "a cut end leaves a whole, shorter chain"
+    broken = check_record(svc, kept).broken
+    assert broken is not None
+    assert broken.seq == 5
+    assert "the log ends at seq=3, before the checkpoint's seq=5" in broken.reason
+
+
+def test_a_kept_head_shows_a_record_rewritten_and_hashed_afresh(
+    svc: Service, log: list[AuditEntry], tamper: Tamper
+) -> None:
+    kept = check_record(svc).head
+    assert kept is not None
+    # The tamperer changes what Valecrest did, then hashes every entry and link again.
+    forged = [replace(e, data={"n": 99}) if e.seq == 2 else e for e in log]
+    statements: list[tuple[str, tuple[object, ...]]] = [
+        ("UPDATE audit_entries SET data = ? WHERE seq = 2", ('{"n":99}',))
+    ]
+    prev, hashes = GENESIS_HASH, {}
+    for entry in forged:
+        hashes[entry.seq] = prev = chain_hash(prev, replace(entry, prev_hash=prev))
+        statements.append(
+            (
+                "UPDATE audit_entries SET prev_hash = ?, hash = ? WHERE seq = ?",
+                (entry.prev_hash if entry.seq == 0 else hashes[entry.seq - 1], prev, entry.seq),
+            )
+        )
+    told = {NORTHMERE: [0, 2, 3, 4], VALECREST: [0, 1, 2, 4, 5]}
+    for party_id, seqs in told.items():
+        link = GENESIS_HASH
+        for party_seq, seq in enumerate(seqs):
+            before, link = link, party_link(link, hashes[seq])
+            statements.append(
+                (
+                    "UPDATE audit_audience SET party_prev_hash = ?, party_hash = ? "
+                    "WHERE party_id = ? AND party_seq = ?",
+                    (before, link, party_id, party_seq),
+                )
+            )
+    tamper(statements)
+    assert verify_audit(svc) is None, "a consistent rewrite is a whole chain"
+    broken = check_record(svc, kept).broken
+    assert broken is not None
+    assert "entry seq=5 is not the one the checkpoint names" in broken.reason
+
+
+def test_an_entry_changed_is_named_with_why(
+    svc: Service, log: list[AuditEntry], tamper: Tamper
+) -> None:
+    tamper([("UPDATE audit_entries SET data = ? WHERE seq = 3", ('{"n":33}',))])
+    broken = verify_audit(svc)
+    assert broken is not None
+    assert (broken.seq, broken.checked, broken.party_id) == (3, 3, "")
+    assert "its hash does not match its content" in broken.reason
