@@ -215,3 +215,21 @@ def test_an_entry_changed_is_named_with_why(
     assert broken is not None
     assert (broken.seq, broken.checked, broken.party_id) == (3, 3, "")
     assert "its hash does not match its content" in broken.reason
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ("UPDATE audit_entries SET kind = 'bogus' WHERE seq = 3", "'bogus' is not a valid"),
+        ("UPDATE audit_entries SET data = '{not json' WHERE seq = 3", "Expecting property name"),
+    ],
+)
+def test_a_row_that_does_not_read_as_an_entry_is_named(
+    svc: Service, log: list[AuditEntry], tamper: Tamper, change: str, why: str
+) -> None:
+    tamper([(change, ())])
+    broken = verify_audit(svc)
+    assert broken is not None
+    assert (broken.seq, broken.checked) == (3, 3)
+    assert "the entry after seq=2 cannot be read" in broken.reason
+    assert why in broken.reason
