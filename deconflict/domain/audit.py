@@ -5,6 +5,13 @@ entry's hash, so changing, removing or reordering any entry breaks every hash af
 The canonical encoding is JSON with sorted keys, no whitespace, UTF-8, timestamps as
 RFC 3339 UTC with microseconds and a 'Z', and no floats: decimal renderings differ across
 languages, so measurements go in as integers or strings.
+
+An entry appended since 2026-12-07 also carries a salt: random, kept by the service and
+never shown to a party. A party reads the global hash of each of its entries
+(`entry_hash`); without the salt, one that read two entries in a row (its own submission,
+say) knew the first's hash, which is the second's `prev_hash`, and could find the second's
+global `seq` by trying numbers, and so how much every other party had done. An entry
+without a salt is hashed as before, so the entries already stored keep their hashes.
 """
 
 from __future__ import annotations
@@ -51,10 +58,13 @@ class AuditEntry:
     data: Mapping[str, JsonValue]
     prev_hash: str
     hash: str
+    #: Random and secret from the parties (see the module's docstring); "" for an entry
+    #: appended before salts, whose content has no salt field.
+    salt: str = ""
 
     def content(self) -> dict[str, JsonValue]:
         """Every field the hash covers: all of them but the hash itself."""
-        return {
+        content: dict[str, JsonValue] = {
             "seq": self.seq,
             "at": rfc3339(self.at),
             "kind": str(self.kind),
@@ -64,6 +74,9 @@ class AuditEntry:
             "data": dict(self.data),
             "prev_hash": self.prev_hash,
         }
+        if self.salt:
+            content["salt"] = self.salt
+        return content
 
 
 @lru_cache(maxsize=1024)
@@ -92,7 +105,7 @@ def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
     """The hash `entry` must carry when it follows an entry hashed `prev_hash`."""
     return _hash(
         entry.seq, entry.at, entry.kind, entry.party_id, entry.actor, entry.subject, entry.data,
-        prev_hash,
+        prev_hash, entry.salt,
     )  # fmt: skip
 
 
@@ -105,6 +118,7 @@ def _hash(
     subject: str,
     data: Mapping[str, JsonValue],
     prev_hash: str,
+    salt: str,
 ) -> str:
     """SHA-256 of `canonical(entry.content())`, written out field by field.
 
@@ -114,7 +128,7 @@ def _hash(
     a test holds the two spellings equal.
     """
     return _hash_spelt(
-        seq, at, kind, party_id, actor, subject, _canonical_text(dict(data)), prev_hash
+        seq, at, kind, party_id, actor, subject, _canonical_text(dict(data)), prev_hash, salt
     )
 
 
@@ -127,14 +141,16 @@ def _hash_spelt(
     subject: str,
     data_text: str,
     prev_hash: str,
+    salt: str,
 ) -> str:
     """`_hash` with the data already in its canonical spelling."""
     if not isinstance(seq, int) or isinstance(seq, bool):
         raise TypeError("an entry's seq is an integer")
+    salted = f'"salt":{_text(salt)},' if salt else ""
     text = (
         f'{{"actor":{_text(actor)},"at":{_text(rfc3339(at))},'
         f'"data":{data_text},"kind":{_text(str(kind))},'
-        f'"party_id":{_text(party_id)},"prev_hash":{_text(prev_hash)},'
+        f'"party_id":{_text(party_id)},"prev_hash":{_text(prev_hash)},{salted}'
         f'"seq":{int(seq)},"subject":{_text(subject)}}}'
     )
     return hashlib.sha256(text.encode()).hexdigest()
@@ -157,10 +173,18 @@ def append(
     actor: str,
     subject: str,
     data: Mapping[str, JsonValue],
+    salt: str = "",
 ) -> AuditEntry:
     """The entry that follows `previous` (None for the first), hashed onto it."""
     entry, _ = append_spelt(
-        previous, at=at, kind=kind, party_id=party_id, actor=actor, subject=subject, data=data
+        previous,
+        at=at,
+        kind=kind,
+        party_id=party_id,
+        actor=actor,
+        subject=subject,
+        data=data,
+        salt=salt,
     )
     return entry
 
@@ -174,14 +198,16 @@ def append_spelt(
     actor: str,
     subject: str,
     data: Mapping[str, JsonValue],
+    salt: str = "",
 ) -> tuple[AuditEntry, str]:
     """`append`, and the canonical spelling of the entry's data that its hash covers: a
     store keeps that text rather than encode the data a second time."""
     seq = 0 if previous is None else previous.seq + 1
     prev_hash = GENESIS_HASH if previous is None else previous.hash
     data_text = _canonical_text(dict(data))
-    digest = _hash_spelt(seq, at, kind, party_id, actor, subject, data_text, prev_hash)
-    return AuditEntry(seq, at, kind, party_id, actor, subject, data, prev_hash, digest), data_text
+    digest = _hash_spelt(seq, at, kind, party_id, actor, subject, data_text, prev_hash, salt)
+    entry = AuditEntry(seq, at, kind, party_id, actor, subject, data, prev_hash, digest, salt)
+    return entry, data_text
 
 
 def verify_chain(entries: Sequence[AuditEntry], start_hash: str = GENESIS_HASH) -> int | None:

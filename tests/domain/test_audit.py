@@ -256,3 +256,23 @@ def test_a_party_record_names_a_changed_or_dropped_link() -> None:
     assert verify_party_chain([*mine[:1], *mine[2:]]) == 1
     relinked = replace(mine[3], party_hash="0" * 64)
     assert verify_party_chain([*mine[:3], relinked, *mine[4:]]) == 3
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(salt=st.text(min_size=1), data=st.dictionaries(st.text(), _JSON, max_size=3))
+def test_a_salted_entry_is_hashed_over_its_content_with_the_salt(
+    salt: str, data: dict[str, JsonValue]
+) -> None:
+    salted = append(
+        None, at=T0, kind=AuditKind.NOTICE, party_id="", actor="", subject="s", data=data, salt=salt
+    )
+    content = salted.content()
+    assert content["salt"] == salt
+    assert salted.hash == hashlib.sha256(canonical(content)).hexdigest()
+    assert chain_hash(GENESIS_HASH, salted) == salted.hash
+    unsalted = append(
+        None, at=T0, kind=AuditKind.NOTICE, party_id="", actor="", subject="s", data=data
+    )
+    assert "salt" not in unsalted.content(), "entries from before salts keep their hashes"
+    assert unsalted.hash != salted.hash
+    assert verify_chain([replace(salted, salt="")]) == 0

@@ -12,12 +12,12 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import TupleRow
 
-from deconflict.domain.audit import AuditKind
+from deconflict.domain.audit import GENESIS_HASH, AuditKind, append_spelt, party_link
 from deconflict.domain.ids import PartyId
+from deconflict.store.codec import to_us
 from deconflict.store.pg_schema import ensure_cube_extension, shipped_migrations
-from deconflict.store.records.audit import SqlAuditRecords
 from deconflict.store.repositories import AuditRecords
-from deconflict.store.sql_session import SqliteSession
+from deconflict.store.sql_session import SqliteSession, SqlSession
 from deconflict.store.sqlite import _statements
 from tests.domain import NORTHMERE, OSTERBY, T0
 
@@ -45,9 +45,7 @@ def made_by_release_of(path: Path, last_script: str) -> None:
             for statement in _statements(script.read_text(encoding="utf-8")):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations VALUES (?, 'earlier')", (script.name,))
-        audit = SqlAuditRecords(SqliteSession(conn))
-        append_entries(audit)
-        audit.flush()
+        write_entries_as_released(SqliteSession(conn))
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -65,6 +63,36 @@ def append_entries(audit: AuditRecords, count: int = 5, first: int = 0) -> None:
             data={"n": n},
             audience=[PartyId(OSTERBY)],
         )
+
+
+def write_entries_as_released(session: SqlSession, count: int = 5) -> None:
+    """The entries of `append_entries` on a log that has none, written as a release before
+    salts (sqlite 012, postgres 013) wrote them: no salt, and each reader's chain linked."""
+    entry = None
+    links = {NORTHMERE: GENESIS_HASH, OSTERBY: GENESIS_HASH}
+    for n in range(count):
+        entry, data = append_spelt(
+            entry,
+            at=T0,
+            kind=AuditKind.STATE_CHANGE,
+            party_id=NORTHMERE,
+            actor="m-tamsin-planner",
+            subject=f"operation:op-{n}",
+            data={"n": n},
+        )
+        session.execute(
+            "INSERT INTO audit_entries (seq, at_us, kind, party_id, actor, subject, data, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (n, to_us(T0), entry.kind.value, NORTHMERE, entry.actor, entry.subject, data,
+             entry.prev_hash, entry.hash),
+        )  # fmt: skip
+        for party_id, before in links.items():
+            links[party_id] = party_link(before, entry.hash)
+            session.execute(
+                "INSERT INTO audit_audience (party_id, seq, party_seq, party_prev_hash, "
+                "party_hash) VALUES (?, ?, ?, ?, ?)",
+                (party_id, n, n, before, links[party_id]),
+            )
 
 
 def schema_of_release(conn: psycopg.Connection[TupleRow], schema: str, last: str) -> None:

@@ -15,11 +15,14 @@ from psycopg import sql
 from deconflict.domain.audit import verify_party_chain
 from deconflict.domain.ids import PartyId
 from deconflict.store.postgres import PostgresStore
-from deconflict.store.records.audit import SqlAuditRecords
 from deconflict.store.sql_session import PostgresSession
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import OSTERBY
-from tests.store.earlier_files import append_entries, made_by_release_of, schema_of_release
+from tests.store.earlier_files import (
+    made_by_release_of,
+    schema_of_release,
+    write_entries_as_released,
+)
 
 CHANGES = [
     "UPDATE audit_audience SET seq = 0 WHERE seq = 1",
@@ -50,9 +53,7 @@ def test_an_upgraded_postgres_schema_refuses_changes_to_who_was_told(
     with psycopg.connect(pg_url, autocommit=True) as conn:
         schema_of_release(conn, pg_schema, "011_zones_standing_until")
         with conn.transaction():
-            audit = SqlAuditRecords(PostgresSession(conn))
-            append_entries(audit)
-            audit.flush()
+            write_entries_as_released(PostgresSession(conn))
     PostgresStore(pg_url, schema=pg_schema).close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(pg_schema)))

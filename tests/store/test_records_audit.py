@@ -19,6 +19,7 @@ from deconflict.domain.audit import (
     AuditKind,
     JsonValue,
     PartyEntry,
+    chain_hash,
     verify_chain,
     verify_party_chain,
 )
@@ -331,3 +332,19 @@ def test_first_entries_about_many_subjects_are_read_in_batches(store: Store) -> 
     store.write(write)
     got = store.read(lambda tx: tx.audit.first_for_party_about(NORTHMERE, subjects))
     assert [link.entry.subject for link in got] == subjects
+
+
+def test_a_party_cannot_find_global_numbers_from_two_entries_in_a_row(store: Store) -> None:
+    """Valecrest reads two entries the service appended in a row, with every field the API
+    shows it: the first's global hash is the second's `prev_hash`, but the salt it never
+    reads leaves no number to try that gives the second's hash."""
+    for n in range(3):
+        record(store, n, party_id="", audience=(VALECREST,))
+    first, second = store.read(lambda tx: tx.audit.for_party(VALECREST, after_seq=0, limit=2))
+    shown = second.entry
+    for seq in range(100):
+        guess = AuditEntry(
+            seq, shown.at, shown.kind, "", "", shown.subject, shown.data, first.entry.hash, ""
+        )
+        assert chain_hash(first.entry.hash, guess) != shown.hash, f"global seq {seq} found"
+    assert verify_chain([shown], first.entry.hash) is None, "the operator, who keeps the salt"

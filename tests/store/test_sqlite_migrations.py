@@ -38,7 +38,8 @@ def test_a_file_from_before_the_link_check_keeps_its_log_and_gains_the_check(
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         with pytest.raises(sqlite3.IntegrityError, match="follow the entry before it"):
             conn.execute(
-                "INSERT INTO audit_entries VALUES (6, 0, 'state_change', '', '', 's', '{}', ?, ?)",
+                "INSERT INTO audit_entries (seq, at_us, kind, party_id, actor, subject, data, "
+                "prev_hash, hash) VALUES (6, 0, 'state_change', '', '', 's', '{}', ?, ?)",
                 ("f" * 64, "e" * 64),
             )
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):

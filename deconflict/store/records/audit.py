@@ -8,6 +8,7 @@ writers are serialised, and PostgreSQL's queue on an advisory lock per schema.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -28,7 +29,7 @@ from deconflict.store.documents import loads
 from deconflict.store.records.paging import check_limit
 from deconflict.store.sql_session import Row, SqlSession
 
-_COLUMNS = "seq, at_us, kind, party_id, actor, subject, data, prev_hash, hash"
+_COLUMNS = "seq, at_us, kind, party_id, actor, subject, data, prev_hash, hash, salt"
 _ENTRY_COLUMNS = ", ".join(f"e.{c}" for c in _COLUMNS.split(", "))
 #: A party's links joined to their entries; callers add the WHERE and ORDER BY.
 _PARTY_SELECT = (
@@ -37,6 +38,9 @@ _PARTY_SELECT = (
 )
 #: Subjects looked up per statement, well below either database's limit of parameters.
 _SUBJECTS_PER_QUERY = 500
+#: Random bytes in each entry's salt: too many to try, so that a party cannot find an
+#: entry's global number from the hashes it reads (domain.audit).
+_SALT_BYTES = 16
 #: Parties whose chain heads are read per statement (a subquery each).
 _HEADS_PER_QUERY = 100
 
@@ -66,7 +70,7 @@ class SqlAuditRecords:
         self._link_pending()
         if self._entry_rows:
             self._session.executemany(
-                f"INSERT INTO audit_entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO audit_entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._entry_rows,
             )
             self._entry_rows = []
@@ -98,6 +102,7 @@ class SqlAuditRecords:
             actor=actor,
             subject=subject,
             data=data,
+            salt=secrets.token_hex(_SALT_BYTES),
         )
         self._entry_rows.append(
             (
@@ -110,6 +115,7 @@ class SqlAuditRecords:
                 data_text,
                 entry.prev_hash,
                 entry.hash,
+                entry.salt,
             )
         )
         # The acting party reads what it did; "" is the service itself, which is nobody.
@@ -257,7 +263,7 @@ def _party_entry(row: Row) -> PartyEntry:
 
 
 def _entry(row: Row) -> AuditEntry:
-    seq, at_us, kind, party_id, actor, subject, data, prev_hash, hash_ = row
+    seq, at_us, kind, party_id, actor, subject, data, prev_hash, hash_, salt = row
     return AuditEntry(
         seq,
         from_us(at_us),
@@ -268,4 +274,5 @@ def _entry(row: Row) -> AuditEntry:
         loads(data),
         prev_hash,
         hash_,
+        salt,
     )
