@@ -343,15 +343,21 @@ def release(
             if c.party_id == party_id and c.closure is not Closure.NO_LONGER_CONCERNED
         ]
         for consultation in lapsed:
-            _keep_closed(tx, by, consultation, now)
+            # The planner's own consultation closed: its record says so, as its view does.
+            _keep_closed(tx, by, consultation, now, also=operation.party_id)
         if lapsed:
             follow_answers(tx, None, operation, now, cause="no_longer_concerned")
 
 
 def _keep_closed(
-    tx: Transaction, by: Principal | None, closed: Consultation, now: datetime
+    tx: Transaction,
+    by: Principal | None,
+    closed: Consultation,
+    now: datetime,
+    also: PartyId | None = None,
 ) -> None:
-    """Store a consultation that takes no more answers, and tell its party why."""
+    """Store a consultation that takes no more answers, and tell its party (and `also`,
+    the planner when it did not act itself) why."""
     tx.consultations.put(closed)
     record(
         tx,
@@ -365,5 +371,5 @@ def _keep_closed(
             "operation": closed.operation_id,
             "version": closed.operation_version,
         },
-        [closed.party_id],
+        [closed.party_id] if also is None else [closed.party_id, also],
     )
