@@ -1,6 +1,6 @@
 """Dead deliveries stored by an earlier release, which kept no time of death in a column,
 are purged a month after their last attempt once that time is taken from their documents
-(011_dead_deliveries on SQLite, 012_dead_deliveries on PostgreSQL)."""
+(013_dead_deliveries on SQLite, 014_dead_deliveries on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def assert_purged_by_time_of_death(store: Store) -> None:
 
 def test_a_sqlite_file_purges_its_dead_deliveries(tmp_path: Path) -> None:
     path = tmp_path / "earlier.sqlite"
-    made_by_release_of(path, "010_zones_standing_until.sql")
+    made_by_release_of(path, "012_audit_salt.sql")
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("BEGIN")
@@ -100,7 +100,7 @@ def test_a_sqlite_file_purges_its_dead_deliveries(tmp_path: Path) -> None:
 
 def test_a_postgres_schema_purges_its_dead_deliveries(pg_url: str, pg_schema: str) -> None:
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        schema_of_release(conn, pg_schema, "011_zones_standing_until")
+        schema_of_release(conn, pg_schema, "013_audit_salt")
         for statement, values in rows_of_earlier_release():
             conn.execute(statement.replace("?", "%s"), values)
     store = PostgresStore(pg_url, schema=pg_schema)
