@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Route, expect
 
 from deconflict.domain.party import Role
-from tests.web.world import NORTH, ConsoleWorld, NewPage
+from tests.web.world import NORTH, SOUTH, ConsoleWorld, NewPage
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
@@ -87,3 +87,35 @@ def test_the_console_is_usable_at_tablet_width(world: ConsoleWorld, new_page: Ne
     expect(page.locator("#inbox-waiting button.respond-acknowledge")).to_be_visible()
     south.screenshot("inbox")
     assert south.problems == []
+
+
+def test_signing_out_leaves_nothing_of_the_party_for_the_next_member(
+    world: ConsoleWorld, new_page: NewPage
+) -> None:
+    """A shared watch desk: one party's half-done revision must not greet the next party."""
+    world.protect_depot()
+    flight = world.submit_flight()
+    desk = new_page("shared-desk")
+    page = desk.page
+    desk.open()
+    desk.sign_in(world.key(NORTH, Role.PLANNER))
+    desk.tab("operations")
+    page.locator("#operations-current .item-head").first.click()
+    page.locator("#operations-current button.revise").first.click()
+    expect(page.locator("#op-purpose")).to_have_value("survey flight")
+    desk.sign_out()
+
+    desk.sign_in(world.key(SOUTH, Role.PLANNER))
+    expect(page.locator("#who-party")).to_have_text(SOUTH)
+    # Southmark sees only the overlap with its depot, so nothing of the whole flight here:
+    # not its purpose, radius or band in the form, nor its circle drawn as a draft.
+    assert page.locator("#draw-form").get_attribute("data-revising") != "yes"
+    assert page.input_value("#op-purpose") == ""
+    assert page.input_value("#draw-radius") == ""
+    assert page.input_value("#alt-upper") == "500"  # the form's own default
+    assert page.evaluate("() => window.deconflictConsole.ui.drawing.revising") is None
+    drawn = page.evaluate("() => window.deconflictConsole.map.querySourceFeatures('draft').length")
+    assert drawn == 0
+    assert flight["id"] not in page.content()
+    expect(page.locator("#panel-inbox")).to_be_visible()
+    assert desk.problems == []

@@ -355,6 +355,13 @@ function signOut(message = "") {
   ui.state = emptyState();
   ui.loaded = false;
   setSignedIn(null);
+  // The next member at this desk may be of another party: nothing typed, drawn or being
+  // revised by this one may stay in the form (an operation's whole shape and purpose).
+  ui.drawing.reset();
+  byId("draw-form").reset();
+  ui.drawing.kindChanged();
+  selectTab("inbox");
+  byId("note").textContent = "";
   for (const list of document.querySelectorAll("ul.items, #banner-list")) list.replaceChildren();
   byId("warning-banner").hidden = true;
   byId("details").hidden = true;
