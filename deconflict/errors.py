@@ -248,6 +248,13 @@ class StoreMismatch(DeconflictError):
     code = "store-mismatch"
 
 
+class StoreUnavailable(DeconflictError):
+    """The database cannot be used: no such SQLite file where one must exist, a file that is
+    not a database, or a PostgreSQL server that does not answer."""
+
+    code = "store-unavailable"
+
+
 class ServerFailed(DeconflictError):
     """A server process could not start: its port taken, its database unreachable..."""
 

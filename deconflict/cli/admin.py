@@ -39,7 +39,7 @@ def party_create(
     area: Footprint | None = None
     if authority_area is not None:
         area = _read_area(authority_area)
-    party = parties.create_party(service_for(db), name, area)
+    party = parties.create_party(service_for(db, create=True), name, area)
     console.print(f"party [bold]{party.name}[/bold] id={party.id}")
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
+import psycopg
 import typer
 from rich.console import Console
 
@@ -40,4 +42,12 @@ def main() -> None:
         app()
     except errors.DeconflictError as error:
         Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
+        sys.exit(2)
+    except (sqlite3.Error, psycopg.Error) as error:
+        # A path that cannot be created, a file that is not a database, a server that does
+        # not answer: the operator needs the database's words, not a traceback.
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        Console(stderr=True).print(
+            f"[red]error:[/red] cannot use the database: {first}", highlight=False
+        )
         sys.exit(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -36,5 +37,16 @@ def settings_for(database: str | None, **overrides: object) -> Settings:
         raise errors.InvalidInput(f"bad settings (DECONFLICT_* or options): {problems}") from None
 
 
-def service_for(database: str | None) -> Service:
-    return service_from_settings(settings_for(database))
+def service_for(database: str | None, *, create: bool = False) -> Service:
+    """The service over the database named; a SQLite file must exist unless `create`.
+
+    A mistyped path must not quietly become a new, empty database: `audit verify` would
+    then call an empty record intact, and `party list` would show no parties.
+    """
+    settings = settings_for(database)
+    if not create and not settings.uses_postgres and not Path(settings.database).exists():
+        raise errors.StoreUnavailable(
+            f"no database at {settings.database} (check --db or DECONFLICT_DATABASE; "
+            "`deconflict party create` or `deconflict serve` starts a new one)"
+        )
+    return service_from_settings(settings)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -41,7 +43,9 @@ def test_enrol_issue_revoke_and_verify(tmp_path: Path) -> None:
 
 
 def test_unknown_party_is_one_clear_line_and_status_2(tmp_path: Path) -> None:
-    done = run("key", "create", "Nobody Such", "x", "--db", str(tmp_path / "x.sqlite"))
+    db = str(tmp_path / "x.sqlite")
+    assert run("party", "create", "Brackwater Coast Guard", "--db", db).returncode == 0
+    done = run("key", "create", "Nobody Such", "x", "--db", db)
     assert done.returncode == 2
     assert "no party with id or name 'Nobody Such'" in done.stderr
     assert "Traceback" not in done.stderr
@@ -84,3 +88,48 @@ def test_a_bad_authority_area_file_is_one_clear_line(tmp_path: Path) -> None:
         assert len(lines) == 1, (name, done.stderr)
         assert lines[0].startswith("error:"), (name, lines[0])
         assert name in lines[0], (name, lines[0])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["audit", "verify"],
+        ["party", "list"],
+        ["db", "purge"],
+        ["key", "create", "Brackwater Coast Guard", "Night desk"],
+        ["report", "--party", "Brackwater Coast Guard"],
+    ],
+)
+def test_a_mistyped_database_path_is_refused_not_created(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """An empty database made at a typo would verify as intact and list no parties."""
+    db = tmp_path / "opps.sqlite"
+    done = run(*command, "--db", str(db))
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith(f"error: no database at {db}"), done.stderr
+    assert "Traceback" not in done.stderr
+    assert "verified" not in done.stdout
+    assert not db.exists()
+
+
+def test_party_create_still_starts_a_new_database(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite"
+    assert run("party", "create", "Brackwater Coast Guard", "--db", str(db)).returncode == 0
+    assert db.exists()
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["not-a-database", "no/such/folder/ops.sqlite", "postgresql://nobody@127.0.0.1:1/none"],
+)
+def test_a_database_that_cannot_be_used_is_one_clear_line(tmp_path: Path, where: str) -> None:
+    if where == "not-a-database":
+        (tmp_path / where).write_text("these are the watch notes, not a database\n")
+    target = where if where.startswith("postgresql") else str(tmp_path / where)
+    done = run("party", "create", "Brackwater Coast Guard", "--db", target)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: cannot use the database: "), lines[0]
