@@ -14,10 +14,11 @@ import uvicorn
 from rich.console import Console
 from rich.panel import Panel
 
+from deconflict import errors
 from deconflict.api.app import create_app
 from deconflict.api.compose import loop_settings, service_from_settings
 from deconflict.api.process import HTTP_PROTOCOL
-from deconflict.api.settings import Settings
+from deconflict.cli.options import settings_for
 from deconflict.delivery.loop import DeliveryLoop
 from deconflict.demo import Enrolled, enrol
 from deconflict.demo_play import play
@@ -48,7 +49,10 @@ def demo(
     db: Annotated[Path, typer.Option("--db", help="SQLite file to create afresh.")] = Path(
         "deconflict-demo.sqlite"
     ),
-    port: Annotated[int, typer.Option(help="Port to serve on after the play.")] = 8080,
+    port: Annotated[
+        int | None,
+        typer.Option(help="Port to serve on after the play (default: DECONFLICT_PORT, else 8080)."),
+    ] = None,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Keep serving after the play.")
     ] = True,
@@ -56,7 +60,8 @@ def demo(
     """Play the fictional scenario step by step over the real HTTP API."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    settings = Settings(database=str(db), host="127.0.0.1")
+    settings = settings_for(str(db), host="127.0.0.1")
+    port = settings.port if port is None else port
     service = service_from_settings(settings)
     cast = enrol(service)
     server = uvicorn.Server(
@@ -77,7 +82,7 @@ def demo(
     thread = threading.Thread(target=server.run, name="deconflict-demo-server", daemon=True)
     thread.start()
     try:
-        base_url = _wait_until_serving(server)
+        base_url = _wait_until_serving(server, thread, port if serve else 0)
         anchor = (datetime.now(UTC) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
         with _Clients(base_url) as clients:
             played = play(clients.for_key, cast, anchor, RichNarrator())
@@ -118,9 +123,15 @@ class _Clients:
             client.close()
 
 
-def _wait_until_serving(server: uvicorn.Server) -> str:
+def _wait_until_serving(server: uvicorn.Server, thread: threading.Thread, port: int) -> str:
     deadline = time.monotonic() + 15.0
     while not server.started:
+        if not thread.is_alive():
+            # uvicorn has logged why (most often: another program holds the port).
+            raise errors.ServerFailed(
+                f"the demo could not listen on 127.0.0.1:{port} (see above); "
+                "choose a free port with --port, or DECONFLICT_PORT for make demo"
+            )
         if time.monotonic() > deadline:
             raise RuntimeError("the demo server did not start within 15 s")
         time.sleep(0.02)

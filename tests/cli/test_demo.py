@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,31 @@ def test_the_record_verifies(demo_run: tuple[str, Path]) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "audit chain verified" in done.stdout
+
+
+@pytest.mark.parametrize("given_by", ["option", "environment"])
+def test_a_port_already_taken_is_said_at_once(tmp_path: Path, given_by: str) -> None:
+    """Port 8080 is often taken on a newcomer's machine: one line naming the way out.
+
+    `make demo` takes no options, so DECONFLICT_PORT chooses the port as `serve`'s does.
+    """
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        command = [sys.executable, "-m", "deconflict", "demo", "--db", str(tmp_path / "d.sqlite")]
+        env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}
+        if given_by == "option":
+            command += ["--port", str(port)]
+        else:
+            env["DECONFLICT_PORT"] = str(port)
+        started = time.monotonic()
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, check=False, env=env
+        )
+        took_s = time.monotonic() - started
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"error: the demo could not listen on 127.0.0.1:{port}" in done.stderr
+    assert "--port" in done.stderr
+    assert took_s < 12, "it waited for a server that had already given up"
