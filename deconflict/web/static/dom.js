@@ -73,6 +73,13 @@ export function timeWindow(start, end) {
   return `${utc(start)} – ${utc(end)}`;
 }
 
+/** Where `nowMs` stands against the window [start, end): what a watch officer asks first. */
+export function inForce(start, end, nowMs) {
+  if (nowMs < Date.parse(start)) return "not yet in force";
+  if (nowMs >= Date.parse(end)) return "over";
+  return "in force now";
+}
+
 export function band(lower, upper, reference = "WGS84") {
   return `${Math.round(lower)}–${Math.round(upper)} m ${reference}`;
 }

@@ -1,7 +1,7 @@
 // The side panels: inbox, own operations, zones, warnings, and the warning banner. Each
 // list keeps its items' elements across refreshes, so typing and focus are never lost.
 import { ApiError } from "./api.js";
-import { band, byId, countdown, fill, h, keyedList, timeWindow, utc, words } from "./dom.js";
+import { band, byId, countdown, fill, h, inForce, keyedList, timeWindow, utc, words } from "./dom.js";
 import { footprintGeometry } from "./geo.js";
 import { FINAL_STATES } from "./features.js";
 
@@ -350,7 +350,7 @@ export function renderBanner(ui) {
         h("strong", {}, `${w.severity.toUpperCase()} warning`),
         ` from ${w.raiser}${w.raiser_is_pseudonym ? " (pseudonym)" : ""}: `,
         w.message,
-        ` · ${band(w.volume.altitude_lower_m, w.volume.altitude_upper_m)} · ${timeWindow(w.volume.start, w.volume.end)}`,
+        ` · ${band(w.volume.altitude_lower_m, w.volume.altitude_upper_m)} · ${timeWindow(w.volume.start, w.volume.end)} (${inForce(w.volume.start, w.volume.end, ui.api.now())})`,
         ` · raised ${utc(w.raised_at)}`,
         w.sends > 1 ? h("strong", { class: "resent" }, ` · sent ${w.sends} times, awaiting your acknowledgement`) : "",
       );
@@ -358,7 +358,15 @@ export function renderBanner(ui) {
   );
 }
 
+/** "in force now · 20:00Z 7 Dec – 23:00Z 7 Dec · 0–2000 m WGS84": when and where it holds. */
+function warningWindow(w, now) {
+  const v = w.volume;
+  const state = inForce(v.start, v.end, now);
+  return [h(state === "in force now" ? "strong" : "span", { class: "in-force" }, state), ` · ${timeWindow(v.start, v.end)} · ${band(v.altitude_lower_m, v.altitude_upper_m, v.altitude_reference)}`];
+}
+
 export function renderWarnings(ui) {
+  const now = ui.api.now();
   keyedList(
     byId("warnings-received"),
     [...ui.state.received],
@@ -368,6 +376,8 @@ export function renderWarnings(ui) {
       li.querySelector(".text"),
       badge("severity", w.severity),
       ` ${w.raiser}: ${w.message} · `,
+      warningWindow(w, now),
+      " · ",
       w.acknowledged_at ? `acknowledged ${utc(w.acknowledged_at)}` : h("strong", {}, "not acknowledged"),
     ),
   );
@@ -377,7 +387,7 @@ export function renderWarnings(ui) {
     (w) => w.id,
     () => h("li", { class: "item warning" }, h("span", { class: "text" }), h("ul", { class: "alerts" })),
     (li, w) => {
-      fill(li.querySelector(".text"), badge("severity", w.severity), ` ${w.message} · raised ${utc(w.raised_at)}`);
+      fill(li.querySelector(".text"), badge("severity", w.severity), ` ${w.message} · `, warningWindow(w, now), ` · raised ${utc(w.raised_at)}`);
       fill(
         li.querySelector(".alerts"),
         w.alerts.length === 0
