@@ -119,3 +119,27 @@ def test_signing_out_leaves_nothing_of_the_party_for_the_next_member(
     assert flight["id"] not in page.content()
     expect(page.locator("#panel-inbox")).to_be_visible()
     assert desk.problems == []
+
+
+def test_on_a_phone_the_legend_starts_folded_and_leaves_the_map_visible(
+    world: ConsoleWorld, new_page: NewPage
+) -> None:
+    world.protect_depot()
+    world.submit_flight()
+    phone = new_page("phone", viewport={"width": 390, "height": 844})
+    phone.open()
+    phone.sign_in(world.key(SOUTH, Role.LIAISON))
+    page = phone.page
+    legend = page.locator("#legend")
+    expect(legend).not_to_have_attribute("open", "")
+    map_box = page.locator("#map").bounding_box()
+    legend_box = legend.bounding_box()
+    assert map_box is not None
+    assert legend_box is not None
+    # Folded to its one-line summary: a small corner of the map, not most of it.
+    assert legend_box["width"] * legend_box["height"] < 0.1 * map_box["width"] * map_box["height"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    legend.locator("summary").click()
+    expect(legend.locator("#legend-list")).to_be_visible()
+    phone.screenshot("legend")
+    assert phone.problems == []
