@@ -6,7 +6,7 @@ import { Drawing } from "./draw.js";
 import { FINAL_STATES, mapFeatures } from "./features.js";
 import { bounds, footprintGeometry } from "./geo.js";
 import { LiveUpdates } from "./live.js";
-import { COLOURS, ConsoleMap, STATE_STYLES } from "./map.js";
+import { COLOURS, ConsoleMap, STATE_STYLES, WAITING_LINE_WIDTH } from "./map.js";
 import { renderBanner, renderInbox, renderOperations, renderWarnings, renderZones, tickCountdowns } from "./panels.js";
 
 // Tests shorten the poll; operators get a modest one (the event stream makes it rare).
@@ -165,7 +165,7 @@ function applyTime() {
 
 // ---- legend and details -----------------------------------------------------------------
 
-function swatch({ fillColour, line, dash, pattern }) {
+function swatch({ fillColour, line, dash, pattern, width = 2.5 }) {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", "0 0 28 18");
@@ -196,7 +196,7 @@ function swatch({ fillColour, line, dash, pattern }) {
     svg.append(defs);
   }
   const rect = document.createElementNS(ns, "rect");
-  for (const [k, v] of Object.entries({ x: 2, y: 2, width: 24, height: 14, fill: fillColour, stroke: line, "stroke-width": 2.5 })) rect.setAttribute(k, v);
+  for (const [k, v] of Object.entries({ x: 2, y: 2, width: 24, height: 14, fill: fillColour, stroke: line, "stroke-width": width })) rect.setAttribute(k, v);
   if (dash) rect.setAttribute("stroke-dasharray", dash.map((d) => d * 2.5).join(" "));
   svg.append(rect);
   if (pattern) {
@@ -221,6 +221,7 @@ function buildLegend() {
     toggle("operations", "Your operations, by state:", { fillColour: "white", line: COLOURS.draft }),
     STATE_STYLES.map((s) => item(s.label, { fillColour: "white", line: s.colour, dash: s.dash, pattern: s.key === "objected" ? "hatch" : s.key === "override" ? "cross" : null })),
     toggle("conflicts", "Overlaps with other parties", { fillColour: COLOURS.conflict, line: COLOURS.ink, pattern: "cross" }),
+    item("waiting for your answer, heavy outline", { fillColour: COLOURS.conflict, line: COLOURS.ink, pattern: "cross", width: WAITING_LINE_WIDTH }),
     item("in an authority's area (told only)", { fillColour: "white", line: COLOURS.ink, dash: [0.4, 1.2] }),
     toggle("warnings", "Warnings", { fillColour: "white", line: COLOURS.ink, dash: [5, 1.5, 1, 1.5], pattern: "dots" }),
   );

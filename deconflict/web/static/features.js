@@ -56,7 +56,9 @@ export function mapFeatures(state) {
   }
   for (const item of state.consultations) {
     if (item.status === "closed") continue;
-    item.operation.regions.forEach((r, ri) => conflicts.push(feature(r.footprint, `consultation:${item.id}:${ri}`, r, { target: "party" })));
+    // What still waits for this party's answer is drawn apart from what it has answered.
+    const answer = item.status === "pending" ? "waiting" : "answered";
+    item.operation.regions.forEach((r, ri) => conflicts.push(feature(r.footprint, `consultation:${item.id}:${ri}`, r, { target: "party", answer })));
   }
   for (const notice of latestNotices(state.notices)) {
     notice.operation.regions.forEach((r, ri) => conflicts.push(feature(r.footprint, `notice:${notice.id}:${ri}`, r, { target: "party" })));

@@ -26,6 +26,9 @@ export const STATE_STYLES = [
   { key: "draft", states: ["draft"], colour: COLOURS.draft, dash: [1, 2], label: "draft, dotted" },
 ];
 
+/** The outline of an overlap that waits for the party's answer: twice as heavy as others. */
+export const WAITING_LINE_WIDTH = 5;
+
 const DATA_SOURCES = ["zones", "buffers", "operations", "conflicts", "warnings", "draft", "selected"];
 /** Layers a click can pick, topmost first. */
 export const PICKABLE = ["warnings-fill", "conflicts-fill", "conflicts-point", "operations-fill", "zones-fill", "buffers-fill"];
@@ -158,7 +161,7 @@ function addDataLayers(map) {
 
   layer(map, { id: "buffers-line", type: "line", source: "buffers", paint: { "line-color": COLOURS.zone, "line-width": 1.5, "line-dasharray": [2, 2] } });
   layer(map, { id: "warnings-line", type: "line", source: "warnings", paint: { "line-color": COLOURS.ink, "line-width": 3, "line-dasharray": [5, 1.5, 1, 1.5] } });
-  layer(map, { id: "conflicts-line", type: "line", source: "conflicts", filter: withParty, paint: { "line-color": COLOURS.ink, "line-width": 2 } });
+  layer(map, { id: "conflicts-line", type: "line", source: "conflicts", filter: withParty, paint: { "line-color": COLOURS.ink, "line-width": ["case", ["==", ["get", "answer"], "waiting"], WAITING_LINE_WIDTH, 2] } });
   layer(map, { id: "authority-line", type: "line", source: "conflicts", filter: ["!", withParty], paint: { "line-color": COLOURS.ink, "line-width": 1, "line-dasharray": [1, 3] } });
   layer(map, { id: "zones-line", type: "line", source: "zones", paint: { "line-color": COLOURS.zone, "line-width": 2.5 } });
   for (const style of STATE_STYLES) {
