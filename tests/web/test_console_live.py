@@ -96,3 +96,38 @@ def test_the_parser_follows_the_event_stream_format(world: ConsoleWorld, new_pag
         {"id": "7", "type": "response", "data": {"a": 1}},
         {"id": "9", "type": "notice", "data": {"b": 2}},
     ]
+
+
+def test_a_server_out_of_reach_is_said_until_it_answers_again(
+    world: ConsoleWorld, new_page: NewPage
+) -> None:
+    """A watch officer must not take an old picture for the current one."""
+    world.protect_depot()
+    south = new_page("unreachable", poll_ms=300)
+    page = south.page
+    page.route(
+        "**/v1/events",
+        lambda route: route.fulfill(
+            status=404,
+            headers={"Content-Type": "application/problem+json"},
+            body=json.dumps({"type": "/problems/not-found", "status": 404}),
+        ),
+    )
+    south.open()
+    south.sign_in(world.key(SOUTH, Role.LIAISON))
+    stale = page.locator("#stale")
+    expect(stale).to_be_hidden()
+
+    # The server goes away: every request of the page fails as with a stopped server.
+    page.route("**/v1/**", lambda route: route.abort("connectionrefused"))
+    expect(stale).to_be_visible()
+    expect(stale).to_contain_text("Cannot reach the server since")
+    expect(stale).to_contain_text("may be out of date")
+    south.screenshot("unreachable")
+
+    # It comes back: the page says nothing more, and shows what happened meanwhile.
+    page.unroute("**/v1/**")
+    world.submit_flight()
+    expect(stale).to_be_hidden()
+    expect(page.locator("#inbox-waiting li.consultation")).to_have_count(1)
+    assert all("ERR_CONNECTION_REFUSED" in p for p in south.problems)

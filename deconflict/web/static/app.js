@@ -87,14 +87,33 @@ function refresh() {
       again = false;
       try {
         if (await load()) render();
+        markReachable(true);
       } catch (e) {
-        if (!(e instanceof ApiError && e.status === 401)) ui.say(`could not refresh: ${e.message}`);
+        if (!(e instanceof ApiError)) markReachable(false);
+        else if (e.status !== 401) ui.say(`could not refresh: ${e.message}`);
       }
     } while (again && ui.api);
   })().finally(() => {
     refreshing = null;
   });
   return refreshing;
+}
+
+let unreachableSince = null;
+
+/** Says, until the server answers again, that what the page shows may be out of date. */
+function markReachable(reachable) {
+  const stale = byId("stale");
+  if (reachable || !ui.api) {
+    unreachableSince = null;
+    stale.hidden = true;
+    return;
+  }
+  unreachableSince ??= new Date().toISOString();
+  const text = `Cannot reach the server since ${utc(unreachableSince)}: what you see may be out of date (retrying).`;
+  // Set once: an alert whose text is set again at every failed poll is read out again.
+  if (stale.textContent !== text) stale.textContent = text;
+  stale.hidden = false;
 }
 
 let pending = null;
@@ -365,6 +384,7 @@ function signOut(message = "") {
   byId("note").textContent = "";
   for (const list of document.querySelectorAll("ul.items, #banner-list")) list.replaceChildren();
   byId("warning-banner").hidden = true;
+  markReachable(true);
   byId("details").hidden = true;
   for (const source of ["zones", "buffers", "operations", "conflicts", "warnings", "draft", "selected"]) ui.consoleMap.setData(source, []);
   byId("live").textContent = "";
