@@ -40,6 +40,12 @@ def test_a_planner_draws_a_zone_and_filters_the_map_by_time(
     invalid = page.locator("#draw-form [aria-invalid=true]")
     expect(invalid).to_have_count(1)
     expect(invalid).to_have_attribute("id", re.compile(r"alt-(lower|upper)"))
+    # Said once, in words: no JSON pointer beside the field, no repetition in the summary.
+    beside = page.locator("#draw-form .field-error")
+    expect(beside).to_have_count(1)
+    expect(beside).not_to_contain_text("/volumes/")
+    summary = page.locator("#draw-result .form-error").inner_text()
+    assert "/volumes/" not in summary, summary
 
     page.fill("#alt-lower", "0")
     page.fill("#alt-upper", "200")

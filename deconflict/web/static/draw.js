@@ -219,10 +219,12 @@ export class Drawing {
     this.clearErrors();
     for (const [pointer, detail] of error.fieldErrors ?? []) {
       const segments = pointer.split("/").filter((s) => s && Number.isNaN(Number(s)));
-      const field = FIELD_OF_POINTER[segments.at(-1)] ?? FIELD_OF_POINTER[segments[1]] ?? "draw-status";
-      const el = byId(field);
+      const known = FIELD_OF_POINTER[segments.at(-1)] ?? FIELD_OF_POINTER[segments[1]];
+      const el = byId(known ?? "draw-status");
       el.setAttribute("aria-invalid", "true");
-      el.insertAdjacentElement("afterend", h("span", { class: "field-error" }, `${pointer}: ${detail}`));
+      // Beside its field the words suffice; the pointer only helps where no field is known.
+      const text = known ? detail : `${pointer}: ${detail}`;
+      el.insertAdjacentElement("afterend", h("span", { class: "field-error" }, text));
     }
   }
 

@@ -11,7 +11,8 @@ function badge(kind, value) {
 
 function problemText(error) {
   if (!(error instanceof ApiError)) return `Could not reach the server: ${error.message}`;
-  const fields = error.fieldErrors.map(([pointer, detail]) => `${pointer}: ${detail}`);
+  // A field error that only repeats the problem's detail adds nothing but its pointer.
+  const fields = error.fieldErrors.filter(([, detail]) => detail !== error.message).map(([pointer, detail]) => `${pointer}: ${detail}`);
   return [error.message, ...fields].join(" · ");
 }
 
