@@ -23,6 +23,7 @@ from deconflict.delivery.loop import DeliveryLoop
 from deconflict.demo import Enrolled, enrol
 from deconflict.demo_play import play
 from deconflict.domain.party import Role
+from deconflict.store.sqlite import SqliteStore, is_demo_file, mark_demo_file
 
 console = Console()
 
@@ -46,9 +47,12 @@ class RichNarrator:
 
 
 def demo(
-    db: Annotated[Path, typer.Option("--db", help="SQLite file to create afresh.")] = Path(
-        "deconflict-demo.sqlite"
-    ),
+    db: Annotated[
+        Path,
+        typer.Option(
+            "--db", help="SQLite file to create afresh; an existing one only if a demo made it."
+        ),
+    ] = Path("deconflict-demo.sqlite"),
     port: Annotated[
         int | None,
         typer.Option(help="Port to serve on after the play (default: DECONFLICT_PORT, else 8080)."),
@@ -58,11 +62,19 @@ def demo(
     ] = True,
 ) -> None:
     """Play the fictional scenario step by step over the real HTTP API."""
+    if db.exists() and not is_demo_file(db):
+        # `--db deconflict.sqlite` must not wipe the database `serve` keeps by default.
+        raise errors.InvalidInput(
+            f"{db} exists and was not made by the demo, which replaces only its own files: "
+            "choose another --db, or move that file away yourself"
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     settings = settings_for(str(db), host="127.0.0.1")
     port = settings.port if port is None else port
     service = service_from_settings(settings)
+    if isinstance(service.store, SqliteStore):
+        mark_demo_file(service.store)
     cast = enrol(service)
     server = uvicorn.Server(
         uvicorn.Config(

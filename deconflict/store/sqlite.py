@@ -355,6 +355,36 @@ def _apply_scripts(conn: sqlite3.Connection) -> None:
     conn.commit()
 
 
+#: Set in `meta` by `deconflict demo` in the files it makes, the only files it replaces.
+DEMO_KEY = "made_by_demo"
+
+
+def is_demo_file(path: Path) -> bool:
+    """Whether the file at `path` is a store `deconflict demo` made (`mark_demo_file`).
+
+    Read without opening it as a store: that would add our schema to any SQLite file, and
+    a file that is not ours, or not SQLite at all, is simply not a demo's.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (DEMO_KEY,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
+def mark_demo_file(store: SqliteStore) -> None:
+    """Mark `store`'s file as made by the demo, so that the next demo may replace it."""
+    store.write(
+        lambda tx: tx.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (DEMO_KEY,)
+        )
+    )
+
+
 _COUNT_AGL = "SELECT count(*) FROM volumes WHERE alt_ref = 'AGL'"
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from deconflict.store.sqlite import SqliteStore, is_demo_file
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
@@ -121,3 +123,32 @@ def test_a_port_already_taken_is_said_at_once(tmp_path: Path, given_by: str) -> 
     assert f"error: the demo could not listen on 127.0.0.1:{port}" in done.stderr
     assert "--port" in done.stderr
     assert took_s < 12, "it waited for a server that had already given up"
+
+
+def test_the_demo_marks_the_file_it_makes(demo_run: tuple[str, Path]) -> None:
+    _, db = demo_run
+    assert is_demo_file(db)
+
+
+@pytest.mark.parametrize("kind", ["store", "other"])
+def test_a_file_the_demo_did_not_make_is_left_alone(tmp_path: Path, kind: str) -> None:
+    """`deconflict demo --db deconflict.sqlite` must not wipe the database `serve` keeps."""
+    db = tmp_path / "deconflict.sqlite"
+    if kind == "store":
+        SqliteStore(db).close()
+    else:
+        db.write_text("notes of the watch, not a database\n", encoding="utf-8")
+    before = db.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "deconflict", "demo", "--no-serve", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "was not made by the demo" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert db.read_bytes() == before
+    assert not is_demo_file(db)
