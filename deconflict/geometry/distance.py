@@ -12,7 +12,15 @@ from shapely.geometry.base import BaseGeometry
 from deconflict.geometry.aeqd import AzimuthalPlane
 from deconflict.geometry.antimeridian import wrap_towards
 from deconflict.geometry.frame import LocalFrame
-from deconflict.geometry.geodesy import BOW_DEG, GEOD, geodesic_distance_m
+from deconflict.geometry.geodesy import (
+    BOW_DEG,
+    GEOD,
+    abs_lat_range,
+    east_m_per_deg,
+    geodesic_distance_m,
+    lat_span_deg,
+    north_m_per_deg,
+)
 
 _REFINEMENTS = 2
 _ORIGIN = shapely.Point(0.0, 0.0)
@@ -85,14 +93,51 @@ def cores_within_m(
     if isinstance(a, shapely.Point) or isinstance(b, shapely.Point):
         return core_distance_m(a, b) <= threshold_m  # exact from a point: no second place
     reach_in_frame = threshold_m / least_scale
-    for refined, (a_stretch, b_stretch) in enumerate(
-        _stretch_pairs(frame, planes, lambda: reach_in_frame), start=1
-    ):
+    span_deg = lat_span_deg(threshold_m)
+    refined = 0
+    for a_stretch, b_stretch in _stretch_pairs(frame, planes, lambda: reach_in_frame):
+        if not _stretches_may_meet(frame, a_stretch, b_stretch, threshold_m, span_deg):
+            continue
+        refined += 1
         if refined > MAX_SPOTS:
             return True
         if nearest_points_lonlat(a_stretch, b_stretch)[2] <= threshold_m:
             return True
     return False
+
+
+def _stretches_may_meet(
+    frame: LocalFrame,
+    a_stretch: BaseGeometry,
+    b_stretch: BaseGeometry,
+    threshold_m: float,
+    span_deg: float,
+) -> bool:
+    """Whether two stretches (lon/lat, continuous) may come within the threshold, bounded
+    on the latitudes their connection could use and axis by axis.
+
+    A connection no longer than the threshold lies within `span_deg` of a point of each
+    stretch. Between those latitudes every step is at least the least east-west scale
+    times its frame east component and the least north-south scale times its north one, so
+    the stretches' distance in the frame with each axis shrunk by its least scale bounds
+    the true one from below. The cores' one scale for every direction and all their
+    latitudes is far looser for long shapes: two 790 km corridors 100.5 km apart left
+    hundreds of pairs within it, and the refinements ran out of budget (a conflict
+    reported 500 m beyond reach).
+    """
+    _, a_lo, _, a_hi = shapely.bounds(a_stretch)
+    _, b_lo, _, b_hi = shapely.bounds(b_stretch)
+    lat_lo = max(float(a_lo), float(b_lo)) - span_deg - BOW_DEG
+    lat_hi = min(float(a_hi), float(b_hi)) + span_deg + BOW_DEG
+    if lat_lo > lat_hi:
+        return False
+    abs_lo, abs_hi = abs_lat_range(lat_lo, lat_hi)
+    shrink = np.array([east_m_per_deg(abs_hi) / frame.kx, north_m_per_deg(abs_lo) / frame.ky])
+
+    def shrunk(stretch: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(stretch, lambda c: frame.coords_to_plane(c, wrap=False) * shrink)
+
+    return bool(shapely.distance(shrunk(a_stretch), shrunk(b_stretch)) <= threshold_m)
 
 
 def least_distance(

@@ -8,7 +8,9 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deconflict.geometry.distance import core_distance_m, nearest_points_lonlat
+from deconflict.geometry.distance import core_distance_m, cores_within_m, nearest_points_lonlat
+from deconflict.geometry.frame import LocalFrame
+from deconflict.geometry.geodesy import BOW_DEG, lat_span_deg
 from deconflict.geometry.limits import DISTANCE_TOLERANCE_M
 from tests.specimens import GEOD, RANGE_HOLE, RANGE_SHELL
 from tests.strategies import DETERMINISTIC, centres
@@ -113,3 +115,48 @@ def test_a_shape_across_the_meridian_opposite_the_point_is_measured_whole(
     sampled = float(np.min(GEOD.inv(np.full(n, point_lon), np.full(n, 80.0), lons, xy[:, 1])[2]))
     found = core_distance_m(shapely.Point(point_lon, 80.0), block)
     assert found == pytest.approx(sampled, abs=1.0)
+
+
+def _beyond_by(gap_m: float, lon: float, lat: float, azimuth_deg: float) -> float:
+    """The degrees along a parallel (azimuth 90) or meridian (0) that lie `gap_m` from
+    (lon, lat), found by bisection on pyproj's geodesic."""
+    lo, hi = 0.0, 3.0
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        end = (lon + mid, lat) if azimuth_deg == 90.0 else (lon, lat + mid)
+        if GEOD.inv(lon, lat, *end)[2] < gap_m:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def _within_as_searched(a: shapely.Polygon, b: shapely.Polygon, threshold_m: float) -> bool:
+    """`cores_within_m` with the frame, planes and least scale `overlap` gives it."""
+    lon_lo, lat_lo, lon_hi, lat_hi = shapely.total_bounds([a, b])
+    frame = LocalFrame.at((lon_lo + lon_hi) / 2.0, (lat_lo + lat_hi) / 2.0)
+    slack = lat_span_deg(threshold_m) + BOW_DEG
+    least = frame.scale_range(lat_lo - slack, lat_hi + slack)[0]
+    return cores_within_m(a, b, threshold_m, frame, (frame.to_plane(a), frame.to_plane(b)), least)
+
+
+@pytest.mark.parametrize("beyond_m", [0.0, 500.0])
+@pytest.mark.parametrize("running", ["north-south", "east-west"])
+def test_long_cores_just_out_of_reach_are_not_left_in_reach(running: str, beyond_m: float) -> None:
+    """Two 790 km corridors side by side, their nearest approach 100 km and `beyond_m`
+    apart (a zone's largest buffer): every stretch of one lies within the common bound of
+    the other, so the refinement budget ran out and the pair was left in reach, a conflict
+    reported half a kilometre beyond the buffer."""
+    reach_m = 100_000.0
+    if running == "north-south":  # meridians draw together northward: nearest at the top
+        a = shapely.box(10.0, 40.0, 10.01, 47.1)
+        east = 10.01 + _beyond_by(reach_m + beyond_m, 10.01, 47.1, 90.0)
+        b = shapely.box(east, 40.0, east + 0.01, 47.1)
+    else:  # parallels stay the same distance apart all along
+        a = shapely.box(10.0, 45.0, 20.0, 45.01)
+        north = 45.01 + _beyond_by(reach_m + beyond_m, 10.0, 45.01, 0.0)
+        b = shapely.box(10.0, north, 20.0, north + 0.01)
+    assert core_distance_m(a, b) == pytest.approx(reach_m + beyond_m, abs=DISTANCE_TOLERANCE_M)
+    threshold = reach_m + DISTANCE_TOLERANCE_M
+    assert _within_as_searched(a, b, threshold) is (beyond_m == 0.0)
+    assert _within_as_searched(b, a, threshold) is (beyond_m == 0.0)
