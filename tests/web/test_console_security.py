@@ -143,3 +143,12 @@ def test_on_a_phone_the_legend_starts_folded_and_leaves_the_map_visible(
     expect(legend.locator("#legend-list")).to_be_visible()
     phone.screenshot("legend")
     assert phone.problems == []
+
+
+def test_a_key_pasted_with_its_scheme_signs_in(world: ConsoleWorld, new_page: NewPage) -> None:
+    """Keys are handed out in `Authorization: Bearer …` lines; pasting one whole works."""
+    north = new_page("bearer")
+    north.open()
+    north.sign_in("Bearer " + world.key(NORTH, Role.PLANNER))
+    expect(north.page.locator("#who-party")).to_have_text(NORTH)
+    assert north.problems == []

@@ -419,7 +419,8 @@ async function main() {
   byId("signin-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = byId("api-key");
-    const key = input.value.trim();
+    // A key copied from an Authorization header or the README's curl lines comes with its scheme.
+    const key = input.value.trim().replace(/^Bearer\s+/i, "");
     byId("signin-error").textContent = "";
     try {
       await signIn(key);
