@@ -41,7 +41,11 @@ def main() -> None:
     try:
         app()
     except errors.DeconflictError as error:
-        Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
+        # A pointer says where in a file or body the fault is; "/" (the whole of it) says
+        # nothing on a command line, where the fault is in settings or options.
+        whole = isinstance(error, errors.InvalidInput) and not error.pointer
+        text = error.detail if whole else str(error)
+        Console(stderr=True).print(f"[red]error:[/red] {text}", highlight=False)
         sys.exit(2)
     except (sqlite3.Error, psycopg.Error) as error:
         # A path that cannot be created, a file that is not a database, a server that does

@@ -133,3 +133,16 @@ def test_a_database_that_cannot_be_used_is_one_clear_line(tmp_path: Path, where:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("error: cannot use the database: "), lines[0]
+
+
+def test_a_bad_setting_is_named_without_a_pointer(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "deconflict", "serve", "--db", str(tmp_path / "s.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "DECONFLICT_PORT": "abc"},
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith("error: bad settings (DECONFLICT_* or options): port:")
