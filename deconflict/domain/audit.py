@@ -12,6 +12,13 @@ never shown to a party. A party reads the global hash of each of its entries
 say) knew the first's hash, which is the second's `prev_hash`, and could find the second's
 global `seq` by trying numbers, and so how much every other party had done. An entry
 without a salt is hashed as before, so the entries already stored keep their hashes.
+
+A salted entry's hash also covers its audience: who was told of it, as the sorted list of
+the ids of the parties that read it, the acting party among them (`audience_of`). The
+audience is not a field of the entry (the store keeps it as the links of each party's
+chain), so hashing a salted entry takes it as an argument, and the global chain, up to a
+head kept elsewhere, proves who was told of each salted entry, not only what it says.
+The salt keeps a party that reads an entry from confirming a guess at who else was told.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from types import MappingProxyType
 from typing import cast
 
 #: The previous hash of the first entry.
@@ -62,8 +70,10 @@ class AuditEntry:
     #: appended before salts, whose content has no salt field.
     salt: str = ""
 
-    def content(self) -> dict[str, JsonValue]:
-        """Every field the hash covers: all of them but the hash itself."""
+    def content(self, audience: Sequence[str] = ()) -> dict[str, JsonValue]:
+        """Every field the hash covers: all of the entry's but the hash itself, and for a
+        salted entry `audience`, the parties told of it as the list given (`audience_of`
+        spells it when appending; a check gives it as the party chains hold it)."""
         content: dict[str, JsonValue] = {
             "seq": self.seq,
             "at": rfc3339(self.at),
@@ -76,6 +86,7 @@ class AuditEntry:
         }
         if self.salt:
             content["salt"] = self.salt
+            content["audience"] = list(audience)
         return content
 
 
@@ -101,11 +112,19 @@ def _canonical_text(value: JsonValue) -> str:
     return _CANONICAL.encode(value)
 
 
-def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
-    """The hash `entry` must carry when it follows an entry hashed `prev_hash`."""
+def audience_of(party_id: str, told: Iterable[str]) -> tuple[str, ...]:
+    """Who reads an entry: the acting party (none when it is the service, "") and every
+    party told, each once, sorted. What a salted entry's hash covers as its audience, and
+    whose chains the store links the entry into."""
+    return tuple(sorted({party_id, *told} - {""}))
+
+
+def chain_hash(prev_hash: str, entry: AuditEntry, audience: Sequence[str] = ()) -> str:
+    """The hash `entry` must carry when it follows an entry hashed `prev_hash`; a salted
+    entry's hash covers `audience` too, the parties told of it (ignored for one unsalted)."""
     return _hash(
         entry.seq, entry.at, entry.kind, entry.party_id, entry.actor, entry.subject, entry.data,
-        prev_hash, entry.salt,
+        prev_hash, entry.salt, audience,
     )  # fmt: skip
 
 
@@ -119,16 +138,18 @@ def _hash(
     data: Mapping[str, JsonValue],
     prev_hash: str,
     salt: str,
+    audience: Sequence[str],
 ) -> str:
-    """SHA-256 of `canonical(entry.content())`, written out field by field.
+    """SHA-256 of `canonical(entry.content(audience))`, written out field by field.
 
     A use case appends dozens of entries inside the one writer's turn, and encoding the
     whole content through `json.dumps` with sorted keys cost nearly twice this. The keys
     below are in sorted order and each value is encoded as `json.dumps` would encode it;
     a test holds the two spellings equal.
     """
+    data_text = _canonical_text(dict(data))
     return _hash_spelt(
-        seq, at, kind, party_id, actor, subject, _canonical_text(dict(data)), prev_hash, salt
+        seq, at, kind, party_id, actor, subject, data_text, prev_hash, salt, audience
     )
 
 
@@ -142,13 +163,17 @@ def _hash_spelt(
     data_text: str,
     prev_hash: str,
     salt: str,
+    audience: Sequence[str],
 ) -> str:
     """`_hash` with the data already in its canonical spelling."""
     if not isinstance(seq, int) or isinstance(seq, bool):
         raise TypeError("an entry's seq is an integer")
-    salted = f'"salt":{_text(salt)},' if salt else ""
+    salted, told = "", ""
+    if salt:
+        salted = f'"salt":{_text(salt)},'
+        told = f'"audience":[{",".join(_text(party) for party in audience)}],'
     text = (
-        f'{{"actor":{_text(actor)},"at":{_text(rfc3339(at))},'
+        f'{{"actor":{_text(actor)},"at":{_text(rfc3339(at))},{told}'
         f'"data":{data_text},"kind":{_text(str(kind))},'
         f'"party_id":{_text(party_id)},"prev_hash":{_text(prev_hash)},{salted}'
         f'"seq":{int(seq)},"subject":{_text(subject)}}}'
@@ -174,8 +199,10 @@ def append(
     subject: str,
     data: Mapping[str, JsonValue],
     salt: str = "",
+    told: Iterable[str] = (),
 ) -> AuditEntry:
-    """The entry that follows `previous` (None for the first), hashed onto it."""
+    """The entry that follows `previous` (None for the first), hashed onto it; a salted
+    entry's hash covers its audience, `party_id` and the parties `told` of it."""
     entry, _ = append_spelt(
         previous,
         at=at,
@@ -185,6 +212,7 @@ def append(
         subject=subject,
         data=data,
         salt=salt,
+        told=told,
     )
     return entry
 
@@ -199,22 +227,37 @@ def append_spelt(
     subject: str,
     data: Mapping[str, JsonValue],
     salt: str = "",
+    told: Iterable[str] = (),
 ) -> tuple[AuditEntry, str]:
     """`append`, and the canonical spelling of the entry's data that its hash covers: a
     store keeps that text rather than encode the data a second time."""
     seq = 0 if previous is None else previous.seq + 1
     prev_hash = GENESIS_HASH if previous is None else previous.hash
     data_text = _canonical_text(dict(data))
-    digest = _hash_spelt(seq, at, kind, party_id, actor, subject, data_text, prev_hash, salt)
+    audience = audience_of(party_id, told) if salt else ()
+    digest = _hash_spelt(
+        seq, at, kind, party_id, actor, subject, data_text, prev_hash, salt, audience
+    )
     entry = AuditEntry(seq, at, kind, party_id, actor, subject, data, prev_hash, digest, salt)
     return entry, data_text
 
 
-def verify_chain(entries: Sequence[AuditEntry], start_hash: str = GENESIS_HASH) -> int | None:
+#: Who was told of each entry, by its `seq`: the audiences a check hashes salted entries with.
+Audiences = Mapping[int, Sequence[str]]
+_NOBODY_TOLD: Audiences = MappingProxyType({})
+
+
+def verify_chain(
+    entries: Sequence[AuditEntry],
+    start_hash: str = GENESIS_HASH,
+    audiences: Audiences = _NOBODY_TOLD,
+) -> int | None:
     """The index of the first entry that is not what the chain says, or None if all are.
 
     `start_hash` is the hash before the first entry given, for verifying a tail. A removed
     last entry leaves a valid shorter chain; compare the head with a hash kept elsewhere.
+    A salted entry is hashed with its audience in `audiences` (none when missing), so one
+    whose audience is not the one it was appended with does not verify.
     """
     prev_hash = start_hash
     first_seq = entries[0].seq if entries else 0
@@ -222,7 +265,7 @@ def verify_chain(entries: Sequence[AuditEntry], start_hash: str = GENESIS_HASH) 
         if entry.seq != first_seq + index or entry.prev_hash != prev_hash:
             return index
         try:
-            expected = chain_hash(prev_hash, entry)
+            expected = chain_hash(prev_hash, entry, audiences.get(entry.seq, ()))
         except (TypeError, ValueError):  # a float or a naive timestamp slipped in
             return index
         if entry.hash != expected:
@@ -266,8 +309,13 @@ def party_link(party_prev_hash: str, entry_hash: str) -> str:
     return hashlib.sha256(f"{party_prev_hash}:{entry_hash}".encode()).hexdigest()
 
 
-def verify_party_chain(entries: Sequence[PartyEntry], start_hash: str = GENESIS_HASH) -> int | None:
-    """The index of the first link of a party's record that does not hold, or None."""
+def verify_party_chain(
+    entries: Sequence[PartyEntry],
+    start_hash: str = GENESIS_HASH,
+    audiences: Audiences = _NOBODY_TOLD,
+) -> int | None:
+    """The index of the first link of a party's record that does not hold, or None; each
+    entry is checked against its own hash as `verify_chain` checks it, with `audiences`."""
     prev_hash = start_hash
     first_seq = entries[0].party_seq if entries else 0
     for index, link in enumerate(entries):
@@ -275,7 +323,7 @@ def verify_party_chain(entries: Sequence[PartyEntry], start_hash: str = GENESIS_
             link.party_seq != first_seq + index
             or link.party_prev_hash != prev_hash
             or link.party_hash != party_link(prev_hash, link.entry.hash)
-            or verify_chain([link.entry], link.entry.prev_hash) is not None
+            or verify_chain([link.entry], link.entry.prev_hash, audiences) is not None
         ):
             return index
         prev_hash = link.party_hash

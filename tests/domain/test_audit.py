@@ -20,6 +20,7 @@ from deconflict.domain.audit import (
     PartyEntry,
     append,
     append_spelt,
+    audience_of,
     canonical,
     chain_hash,
     party_link,
@@ -28,7 +29,7 @@ from deconflict.domain.audit import (
     verify_party_chain,
 )
 
-from . import NORTHMERE, T0, VALECREST
+from . import LOWFEN, NORTHMERE, T0, VALECREST
 
 
 def chain(length: int = 5) -> list[AuditEntry]:
@@ -136,6 +137,22 @@ def test_the_hash_is_spelled_as_the_canonical_encoding_of_the_content(
     entry = AuditEntry(seq, at, kind, party_id, actor, subject, data, prev_hash, "")
     expected = hashlib.sha256(canonical(entry.content())).hexdigest()
     assert chain_hash(prev_hash, entry) == expected
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    seq=st.integers(min_value=0, max_value=2**62),
+    salt=st.text(min_size=1),
+    audience=st.lists(st.text(), max_size=4),
+    data=st.dictionaries(st.text(), _JSON, max_size=3),
+)
+def test_a_salted_hash_is_spelled_as_the_canonical_encoding_with_the_audience(
+    seq: int, salt: str, audience: list[str], data: dict[str, JsonValue]
+) -> None:
+    entry = AuditEntry(seq, T0, AuditKind.ALERT, "", "", "warning:w-1", data, "p", "", salt)
+    content = entry.content(audience)
+    assert content["audience"] == audience
+    assert chain_hash("p", entry, audience) == hashlib.sha256(canonical(content)).hexdigest()
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)
@@ -276,3 +293,53 @@ def test_a_salted_entry_is_hashed_over_its_content_with_the_salt(
     assert "salt" not in unsalted.content(), "entries from before salts keep their hashes"
     assert unsalted.hash != salted.hash
     assert verify_chain([replace(salted, salt="")]) == 0
+
+
+def test_who_reads_an_entry_is_its_acting_party_and_the_parties_told_once_each_sorted() -> None:
+    assert audience_of(VALECREST, [NORTHMERE, VALECREST, LOWFEN, NORTHMERE]) == (
+        LOWFEN,
+        NORTHMERE,
+        VALECREST,
+    )
+    assert audience_of("", [VALECREST, ""]) == (VALECREST,), "the service is nobody"
+    assert audience_of("", []) == ()
+
+
+def told_by_service(told: list[str], salt: str = "salt-kept-by-the-service") -> AuditEntry:
+    return append(
+        None,
+        at=T0,
+        kind=AuditKind.ALERT,
+        party_id="",
+        actor="",
+        subject="warning:w-1",
+        data={"sends": 1},
+        salt=salt,
+        told=told,
+    )
+
+
+def test_a_salted_entrys_hash_covers_who_was_told_of_it() -> None:
+    alert = told_by_service([VALECREST, LOWFEN])
+    content = (
+        '{"actor":"","at":"2026-12-01T10:00:00.000000Z",'
+        f'"audience":["{LOWFEN}","{VALECREST}"],"data":{{"sends":1}},"kind":"alert",'
+        f'"party_id":"","prev_hash":"{GENESIS_HASH}","salt":"salt-kept-by-the-service",'
+        '"seq":0,"subject":"warning:w-1"}'
+    )
+    assert alert.hash == hashlib.sha256(content.encode()).hexdigest()
+    assert verify_chain([alert], audiences={0: [LOWFEN, VALECREST]}) is None
+    for changed in ([LOWFEN], [LOWFEN, NORTHMERE, VALECREST], [LOWFEN, LOWFEN, VALECREST], []):
+        assert verify_chain([alert], audiences={0: changed}) == 0, changed
+    assert verify_chain([alert]) == 0, "a salted entry whose audience is not given"
+    mine = party_record([alert])
+    assert verify_party_chain(mine, audiences={0: [LOWFEN, VALECREST]}) is None
+    assert verify_party_chain(mine, audiences={0: [VALECREST]}) == 0
+
+
+def test_an_unsalted_entrys_hash_covers_no_audience() -> None:
+    """Entries stored before salts keep their hashes: who was told is not in them."""
+    earlier = told_by_service([VALECREST], salt="")
+    assert "audience" not in earlier.content([VALECREST])
+    assert earlier == told_by_service([LOWFEN], salt="")
+    assert verify_chain([earlier], audiences={0: [NORTHMERE]}) is None

@@ -20,6 +20,7 @@ from tests.store.earlier_files import (
     schema_of_release,
     write_entries_as_released,
 )
+from tests.store.test_records_audit import audiences
 
 
 def assert_old_unsalted_and_new_salted(store: Store) -> None:
@@ -31,9 +32,9 @@ def assert_old_unsalted_and_new_salted(store: Store) -> None:
     assert [e.salt for e in log[:5]] == [""] * 5
     assert all(len(e.salt) == 32 for e in log[5:])
     assert log[5].salt != log[6].salt
-    assert verify_chain(log) is None
+    assert verify_chain(log, audiences=audiences(store)) is None
     assert len(told) == 7
-    assert verify_party_chain(told) is None
+    assert verify_party_chain(told, audiences=audiences(store)) is None
 
 
 def test_a_sqlite_file_from_before_salts(sqlite_path: Path) -> None:

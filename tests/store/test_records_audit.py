@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -15,6 +16,7 @@ from psycopg import sql
 
 from deconflict.domain.audit import (
     GENESIS_HASH,
+    AudienceLink,
     AuditEntry,
     AuditKind,
     JsonValue,
@@ -26,6 +28,8 @@ from deconflict.domain.audit import (
 from deconflict.domain.ids import PartyId
 from deconflict.store.interface import Store, Transaction
 from deconflict.store.postgres import PostgresStore
+from deconflict.store.records.audit import SqlAuditRecords
+from deconflict.store.sql_session import Row, SqliteSession, SqlSession
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST
 
@@ -61,6 +65,21 @@ def whole_log(store: Store, page: int = 7) -> list[AuditEntry]:
     return entries
 
 
+def audiences(store: Store) -> dict[int, list[str]]:
+    """Who each entry's links say was told of it, sorted: what a salted entry's hash covers."""
+    told: dict[int, list[str]] = {}
+    after: tuple[str, int] | None = None
+    while page := store.read(partial(_links_after, after)):
+        for link in page:
+            told.setdefault(link.seq, []).append(link.party_id)
+        after = page[-1].party_id, page[-1].party_seq
+    return {seq: sorted(parties) for seq, parties in told.items()}
+
+
+def _links_after(after: tuple[str, int] | None, tx: Transaction) -> list[AudienceLink]:
+    return tx.audit.links(after=after, limit=7)
+
+
 def test_an_empty_log_has_no_head(store: Store) -> None:
     assert store.read(lambda tx: tx.audit.head()) is None
     assert store.read(lambda tx: tx.audit.all(after_seq=-1, limit=10)) == []
@@ -71,7 +90,7 @@ def test_many_appends_read_back_as_one_chain_that_verifies(store: Store) -> None
     read = whole_log(store)
     assert read == written
     assert [e.seq for e in read] == list(range(40))
-    assert verify_chain(read) is None
+    assert verify_chain(read, audiences=audiences(store)) is None
     assert store.read(lambda tx: tx.audit.head()) == written[-1]
 
 
@@ -101,7 +120,7 @@ def test_a_party_reads_what_it_did_and_what_it_was_told_and_nothing_else(store: 
     for_northmere = store.read(lambda tx: tx.audit.for_party(NORTHMERE, after_seq=-1, limit=10))
     assert [link.entry for link in for_northmere] == [own, told, by_service]
     assert [link.party_seq for link in for_northmere] == [0, 1, 2]
-    assert verify_party_chain(for_northmere) is None
+    assert verify_party_chain(for_northmere, audiences=audiences(store)) is None
     second_page = store.read(lambda tx: tx.audit.for_party(NORTHMERE, after_seq=1, limit=1))
     assert [link.entry for link in second_page] == [by_service]
     for_osterby = store.read(lambda tx: tx.audit.for_party(OSTERBY, after_seq=-1, limit=10))
@@ -137,7 +156,7 @@ def test_one_write_telling_many_parties_continues_each_partys_chain(store: Store
     for party, links in [(NORTHMERE, 6), (LOWFEN, 3), (OSTERBY, 2), (VALECREST, 2)]:
         record_of = store.read(partial(_record_of, PartyId(party)))
         assert [link.party_seq for link in record_of] == list(range(links))
-        assert verify_party_chain(record_of) is None
+        assert verify_party_chain(record_of, audiences=audiences(store)) is None
 
 
 def _record_of(party: PartyId, tx: Transaction) -> list[PartyEntry]:
@@ -165,7 +184,7 @@ def test_concurrent_appends_make_one_unbroken_chain(store: Store) -> None:
     assert failures == []
     log = whole_log(store, page=50)
     assert len(log) == threads * appends
-    assert verify_chain(log) is None
+    assert verify_chain(log, audiences=audiences(store)) is None
     assert sorted(e.subject for e in log) == sorted(
         f"operation:op-{t * 1000 + n:03d}" for t in range(threads) for n in range(appends)
     )
@@ -173,7 +192,7 @@ def test_concurrent_appends_make_one_unbroken_chain(store: Store) -> None:
         lambda tx: tx.audit.for_party(PartyId("party-writer-2"), after_seq=-1, limit=100)
     )
     assert len(one_writer) == appends
-    assert verify_party_chain(one_writer) is None
+    assert verify_party_chain(one_writer, audiences=audiences(store)) is None
 
 
 def test_the_sqlite_log_refuses_changes_after_the_fact(sqlite_path: Path) -> None:
@@ -293,7 +312,7 @@ def test_a_party_reads_its_record_over_a_half_open_period(store: Store) -> None:
     )
     assert [link.entry.data["at_s"] for link in got] == [10, 15, 19]
     assert [link.party_seq for link in got] == [1, 2, 3]
-    assert verify_party_chain(got, got[0].party_prev_hash) is None
+    assert verify_party_chain(got, got[0].party_prev_hash, audiences(store)) is None
     empty = store.read(lambda tx: tx.audit.for_party_between(OSTERBY, T0, T0 + timedelta(days=1)))
     assert empty == []
 
@@ -347,4 +366,65 @@ def test_a_party_cannot_find_global_numbers_from_two_entries_in_a_row(store: Sto
             seq, shown.at, shown.kind, "", "", shown.subject, shown.data, first.entry.hash, ""
         )
         assert chain_hash(first.entry.hash, guess) != shown.hash, f"global seq {seq} found"
-    assert verify_chain([shown], first.entry.hash) is None, "the operator, who keeps the salt"
+    told = audiences(store)
+    assert verify_chain([shown], first.entry.hash, told) is None, "the operator, who keeps the salt"
+
+
+class _CountingSession:
+    """A session that counts the statements a writer runs, and runs them."""
+
+    def __init__(self, inner: SqlSession) -> None:
+        self.inner, self.statements = inner, 0
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        self.statements += 1
+        return self.inner.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self.statements += 1
+        self.inner.executemany(sql, rows)
+
+
+def test_each_entry_is_hashed_with_who_it_links_at_no_cost_of_statements(
+    sqlite_path: Path,
+) -> None:
+    """Who reads an entry is known when it is appended: its hash covers them, sorted, the
+    acting party among them, and the flush links it into their chains as before."""
+    conn = sqlite3.connect(sqlite_path, isolation_level=None)
+    SqliteStore(sqlite_path).close()  # the schema
+    session = _CountingSession(SqliteSession(conn))
+    audit = SqlAuditRecords(session)
+    conn.execute("BEGIN")
+    alert = audit.append(
+        at=T0,
+        kind=AuditKind.ALERT,
+        party_id="",
+        actor="",
+        subject="warning:w-1",
+        data={"sends": 1},
+        audience=[VALECREST, LOWFEN, VALECREST],
+    )
+    own = audit.append(
+        at=T0 + US,
+        kind=AuditKind.WARNING,
+        party_id=NORTHMERE,
+        actor="m-tamsin-planner",
+        subject="warning:w-1",
+        data={},
+        audience=[OSTERBY],
+    )
+    audit.flush()
+    conn.execute("COMMIT")
+    conn.close()
+    # The head, the heads of the four parties' chains, the entries and the links.
+    assert session.statements == 4
+    store = SqliteStore(sqlite_path)
+    try:
+        told = audiences(store)
+    finally:
+        store.close()
+    assert told == {0: [LOWFEN, VALECREST], 1: [NORTHMERE, OSTERBY]}
+    assert chain_hash(GENESIS_HASH, alert, [LOWFEN, VALECREST]) == alert.hash
+    assert chain_hash(GENESIS_HASH, alert, [VALECREST]) != alert.hash
+    assert chain_hash(alert.hash, own, [NORTHMERE, OSTERBY]) == own.hash
+    assert chain_hash(alert.hash, own, [OSTERBY]) != own.hash

@@ -12,6 +12,7 @@ from deconflict.domain.ids import PartyId
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import OSTERBY
 from tests.store.earlier_files import BEFORE_AUDIT_LINKS, append_entries, made_by_release_of
+from tests.store.test_records_audit import audiences
 
 
 def test_a_file_from_before_the_link_check_keeps_its_log_and_gains_the_check(
@@ -24,6 +25,7 @@ def test_a_file_from_before_the_link_check_keeps_its_log_and_gains_the_check(
         told = store.read(lambda tx: tx.audit.for_party(PartyId(OSTERBY), after_seq=-1, limit=100))
         store.write(lambda tx: append_entries(tx.audit, count=1, first=5))
         after = store.read(lambda tx: tx.audit.all(after_seq=-1, limit=100))
+        told_of = audiences(store)
     finally:
         store.close()
     assert [e.subject for e in log] == [f"operation:op-{n}" for n in range(5)]
@@ -31,7 +33,7 @@ def test_a_file_from_before_the_link_check_keeps_its_log_and_gains_the_check(
     assert len(told) == 5
     assert verify_party_chain(told) is None
     assert len(after) == 6
-    assert verify_chain(after) is None
+    assert verify_chain(after, audiences=told_of) is None
     with sqlite3.connect(sqlite_path) as conn:
         unique = [row[1] for row in conn.execute("PRAGMA index_list(audit_entries)")]
         assert unique == []  # the hash-ordered indexes are gone; the seq key is the table's

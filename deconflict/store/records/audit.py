@@ -21,6 +21,7 @@ from deconflict.domain.audit import (
     JsonValue,
     PartyEntry,
     append_spelt,
+    audience_of,
     party_link,
 )
 from deconflict.domain.ids import PartyId
@@ -93,6 +94,9 @@ class SqlAuditRecords:
         data: dict[str, JsonValue],
         audience: Iterable[PartyId],
     ) -> AuditEntry:
+        # Who reads the entry is known now: its hash covers them (domain.audit), and the
+        # flush links it into each of their chains, so the audience costs no statement.
+        readers = audience_of(party_id, audience)
         # The data is kept as the hash spells it (keys sorted): it reads back equal.
         entry, data_text = append_spelt(
             self._head if self._head is not None else self.head(),
@@ -103,6 +107,7 @@ class SqlAuditRecords:
             subject=subject,
             data=data,
             salt=secrets.token_hex(_SALT_BYTES),
+            told=readers,
         )
         self._entry_rows.append(
             (
@@ -118,8 +123,6 @@ class SqlAuditRecords:
                 entry.salt,
             )
         )
-        # The acting party reads what it did; "" is the service itself, which is nobody.
-        readers = [p for p in dict.fromkeys([party_id, *audience]) if p]
         # Linked into each reader's chain at the flush, when the heads of every party told
         # are read in one statement rather than one each (~17 a submission at 1M).
         self._unlinked.extend((reader, entry.seq, entry.hash) for reader in readers)
