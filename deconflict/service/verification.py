@@ -166,7 +166,7 @@ def _entry_fault(
     named = ", ".join(audience) if audience else "nobody"
     return (
         f"its hash does not match its content and who the parties' records say was told "
-        f"of it ({named}): a link to it was added, removed or moved to it, or the entry "
+        f"of it ({named}): a party's link to it was added, removed or moved, or the entry "
         "itself was changed"
     )
 

@@ -154,7 +154,7 @@ def test_who_was_told_is_checked_against_each_entrys_hash(
     assert (broken.party_id, broken.seq, broken.checked) == ("", seq, seq)
     assert (
         f"its hash does not match its content and who the parties' records say was told of "
-        f"it ({told}): a link to it was added, removed or moved to it"
+        f"it ({told}): a party's link to it was added, removed or moved"
     ) in broken.reason
 
 
