@@ -58,3 +58,24 @@ def test_a_malformed_head_is_one_clear_line(tmp_path: Path) -> None:
         "error: --head: must be SEQ:HASH, a number and 64 hex digits as `audit verify` "
         "prints them, not '12:xyz'"
     ]
+
+
+def test_a_party_untold_of_an_entry_that_stays_is_named_at_the_entry(tmp_path: Path) -> None:
+    """Entry 1 (the operator enrolling a party) is in that party's record alone, as its
+    first and only link: taken out, the party's chain is empty and whole, but the entry's
+    hash covers who was told of it, so the entry is named."""
+    db = _enrolled(tmp_path)
+    with closing(sqlite3.connect(db)) as conn:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            conn.execute(f'DROP TRIGGER "{name}"')
+        (told,) = conn.execute("SELECT party_id FROM audit_audience WHERE seq = 1").fetchone()
+        assert conn.execute(
+            "SELECT count(*) FROM audit_audience WHERE party_id = ?", (told,)
+        ).fetchone() == (1,)
+        conn.execute("DELETE FROM audit_audience WHERE seq = 1")
+        conn.commit()
+    done = run("audit", "verify", "--db", db)
+    assert done.returncode == 1
+    assert "broken at entry seq=1 (after 1 good entries)" in done.stdout
+    assert told not in done.stdout
+    assert "who the parties' records say was told of it (nobody)" in done.stdout
