@@ -152,3 +152,12 @@ def test_a_key_pasted_with_its_scheme_signs_in(world: ConsoleWorld, new_page: Ne
     north.sign_in("Bearer " + world.key(NORTH, Role.PLANNER))
     expect(north.page.locator("#who-party")).to_have_text(NORTH)
     assert north.problems == []
+
+
+def test_after_signing_in_the_keyboard_is_on_the_panels(
+    world: ConsoleWorld, new_page: NewPage
+) -> None:
+    north = new_page("focus")
+    north.open()
+    north.sign_in(world.key(NORTH, Role.PLANNER))
+    assert north.page.evaluate("() => document.activeElement.id") == "tab-inbox"

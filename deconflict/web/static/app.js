@@ -425,6 +425,8 @@ async function main() {
     try {
       await signIn(key);
       input.value = "";
+      // The form is hidden now: without this, keyboard focus falls back to the page body.
+      document.querySelector("[role=tab][aria-selected=true]")?.focus();
     } catch (e) {
       byId("signin-error").textContent = e instanceof ApiError && e.status === 401 ? "That key was not accepted." : `Could not sign in: ${e.message}`;
     }
