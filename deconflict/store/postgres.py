@@ -11,6 +11,9 @@ grows one entry at a time. SERIALIZABLE alone was tried first: correct, but ever
 appends to the one audit chain, so under load writers aborted each other until retries ran
 out. Transactions stay short (milliseconds), which is what keeps one writer fast enough.
 Deadlocks and serialisation failures, should the server still report one, are retried.
+A writer waits for the lock as long as a SQLite writer waits for its own (10 s), then gives
+up with `StoreBusy` and stores nothing: a request whose client has long stopped waiting
+must not commit behind a stalled writer minutes later.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 
+from deconflict import errors
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.store.codec import from_us
 from deconflict.store.pg_schema import apply_migrations, ensure_cube_extension
@@ -39,6 +43,9 @@ from deconflict.store.terrain_record import must_record, terrain_text
 
 T = TypeVar("T")
 
+#: How long a writer waits for the writers' lock before giving up (ms), as on SQLite.
+BUSY_TIMEOUT_MS = 10_000
+_BUSY = "the store is busy with other writes; try again shortly"
 #: How many times a write is attempted before a serialisation failure is given up on.
 MAX_WRITE_ATTEMPTS = 10
 #: Backoff before the n-th retry is uniform in [0, min(cap, base * 2**n)) seconds: the
@@ -105,6 +112,7 @@ class PostgresStore:
         *,
         schema: str | None = None,
         model: VerticalModel = DEFAULT_VERTICAL_MODEL,
+        busy_timeout_s: float = BUSY_TIMEOUT_MS / 1000,
     ) -> None:
         self._url = url
         self._model = model
@@ -127,9 +135,13 @@ class PostgresStore:
                 "big",
                 signed=True,
             )
-            # Sent with BEGIN in one simple query: a write's first round trip takes the lock.
+            # Sent with BEGIN in one simple query: a write's first round trip takes the lock,
+            # waiting for it at most `busy_timeout_s` (the bound applies to that wait only).
+            wait_ms = max(1, round(busy_timeout_s * 1000))
             self._begin_locked = (
-                f"{_BEGIN_WRITE}; SELECT pg_advisory_xact_lock({self._writer_lock_key})"
+                f"{_BEGIN_WRITE}; SET LOCAL lock_timeout = {wait_ms};"
+                f" SELECT pg_advisory_xact_lock({self._writer_lock_key});"
+                " SET LOCAL lock_timeout TO DEFAULT"
             )
             self._search_path = sql.SQL("SET search_path TO {}").format(
                 sql.SQL(", ").join(map(sql.Identifier, dict.fromkeys([schema, extension_schema])))
@@ -146,6 +158,8 @@ class PostgresStore:
         for attempt in range(MAX_WRITE_ATTEMPTS):
             try:
                 return self._run(conn, self._begin_locked, work)
+            except pg_errors.LockNotAvailable:
+                raise errors.StoreBusy(_BUSY) from None
             except _RETRYABLE:
                 if attempt + 1 == MAX_WRITE_ATTEMPTS:
                     raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -11,6 +12,7 @@ import pytest
 from psycopg import sql
 from psycopg.rows import TupleRow
 
+from deconflict import errors
 from deconflict.domain.entities import EntityKind, EntityRef, VolumeOwner
 from deconflict.domain.ids import PartyId
 from deconflict.geometry import Reach, parse_volume
@@ -168,14 +170,56 @@ def test_the_store_s_connections_keep_one_plan_per_prepared_statement(
 
 
 def test_a_writer_refused_the_lock_leaves_its_connection_usable(
-    pg_store: PostgresStore, side_conn: psycopg.Connection[TupleRow]
+    pg_url: str, pg_schema: str, side_conn: psycopg.Connection[TupleRow]
 ) -> None:
     """BEGIN and the writers' lock go in one round trip; when the lock is refused, the
     transaction BEGIN opened is rolled back, so the next write starts clean."""
-    side_conn.execute("BEGIN")
-    side_conn.execute("SELECT pg_advisory_xact_lock(%s)", (pg_store._writer_lock_key,))
-    pg_store._connection().execute("SET lock_timeout = '100ms'")
-    with pytest.raises(psycopg.errors.LockNotAvailable):
-        pg_store.write(lambda tx: tx.volumes.count())
-    side_conn.execute("ROLLBACK")
-    assert pg_store.write(lambda tx: tx.volumes.count()) == 0
+    store = PostgresStore(pg_url, schema=pg_schema, busy_timeout_s=0.1)
+    try:
+        side_conn.execute("BEGIN")
+        side_conn.execute("SELECT pg_advisory_xact_lock(%s)", (store._writer_lock_key,))
+        with pytest.raises(errors.StoreBusy):
+            store.write(lambda tx: tx.volumes.count())
+        side_conn.execute("ROLLBACK")
+        assert store.write(lambda tx: tx.volumes.count()) == 0
+    finally:
+        store.close()
+
+
+def test_a_writer_stalled_behind_the_lock_gives_up_as_busy_and_never_commits_later(
+    pg_url: str, pg_schema: str, side_conn: psycopg.Connection[TupleRow]
+) -> None:
+    """As on SQLite, a write waits for the writers' lock a bounded time, then is refused
+    as busy (503 `store-busy`) with nothing stored: it does not wait on, unbounded, to
+    commit long after its client gave up, once the writer ahead lets go."""
+    store = PostgresStore(pg_url, schema=pg_schema, busy_timeout_s=0.3)
+    reach = Reach(parse_volume(VOLUME))
+    outcome: list[BaseException | None] = []
+
+    def submit() -> None:
+        try:
+            store.write(lambda tx: tx.volumes.replace(OWNER, [reach]))
+        except BaseException as refused:  # kept for the test to look at
+            outcome.append(refused)
+        else:
+            outcome.append(None)
+
+    try:
+        side_conn.execute("BEGIN")
+        side_conn.execute("SELECT pg_advisory_xact_lock(%s)", (store._writer_lock_key,))
+        started = time.monotonic()
+        writer = threading.Thread(target=submit)
+        writer.start()
+        writer.join(5)
+        waited_s = time.monotonic() - started
+        side_conn.execute("ROLLBACK")  # the stalled writer lets go at last
+        writer.join(5)
+        assert waited_s < 5, "the write still waits for the lock"
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], errors.StoreBusy)
+        assert store.read(lambda tx: tx.volumes.count()) == 0
+        # The bound is on the wait for the lock only: inside, lock waits are as configured.
+        shown = store.write(lambda _: store._connection().execute("SHOW lock_timeout").fetchall())
+        assert shown == [("0",)]
+    finally:
+        store.close()
