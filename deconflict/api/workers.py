@@ -5,7 +5,9 @@ accepts what is waiting: 8 clients keeping their connections open were found 7 o
 process and 1 on the other, which left the second core idle. With `SO_REUSEPORT` each
 worker listens on a socket of its own and the kernel spreads new connections over them.
 The parent brings the schema up to date, starts the workers, restarts one that dies, and
-stops them all on SIGINT or SIGTERM.
+stops them all on SIGINT or SIGTERM. A worker whose parent is gone (killed with SIGKILL, by
+the OOM killer, say) stops by itself: left running, it would go on serving the port beside
+the workers of the next start, on its old settings and code, and nothing would stop it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import threading
 import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
@@ -59,7 +62,9 @@ def run_workers(settings: Settings, options: dict[str, Any]) -> None:
 
     def start() -> BaseProcess:
         worker = context.Process(
-            target=_serve_one, args=(settings.host, settings.port, options), daemon=False
+            target=_serve_one,
+            args=(settings.host, settings.port, options, os.getpid()),
+            daemon=False,
         )
         worker.start()
         return worker
@@ -99,7 +104,20 @@ def run_workers(settings: Settings, options: dict[str, Any]) -> None:
             signal.signal(signum, handler)
 
 
-def _serve_one(host: str, port: int, options: dict[str, Any]) -> None:
+def _serve_one(host: str, port: int, options: dict[str, Any], parent_pid: int) -> None:
+    _stop_when_orphaned(parent_pid)
     sock = listening_socket(host, port)
     app = server_app(Settings())
     uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+
+
+def _stop_when_orphaned(parent_pid: int) -> None:
+    """Stop this worker as its parent would (SIGTERM) once the parent has died: an orphan
+    is handed to another parent, so its parent's pid changes."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(WATCH_S)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="deconflict-parent-watch", daemon=True).start()

@@ -142,3 +142,33 @@ def test_the_parent_brings_the_schema_up_to_date_before_any_worker_starts(
     shipped = {script.name for script in shipped_scripts()}
     assert len(_NotedStart.started) == 2
     assert all(applied == shipped for applied in _NotedStart.started)
+
+
+def test_workers_stop_by_themselves_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the parent alone (the OOM killer, a supervisor's last resort) must not
+    leave its workers serving the port for good beside the next start's."""
+    server, log = serve_two(tmp_path)
+    pids = worker_pids(log)
+    try:
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in pids if _running(pid)], "orphaned workers still run"
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{server.base_url}/healthz", timeout=2)
+    finally:
+        for pid in pids:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+        server.kill()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan that ended waits for its new parent to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
