@@ -170,7 +170,7 @@ class SqliteStore:
             if not self._other_processes.acquire(deadline):
                 raise errors.StoreBusy(_BUSY)
             try:
-                self._commit_group(conn, batch)
+                self._commit_group(conn, batch, deadline)
             finally:
                 self._other_processes.release()
             if any(item.committed for item in batch):
@@ -198,9 +198,11 @@ class SqliteStore:
             if item.committed:
                 item.synced = synced
 
-    def _commit_group(self, conn: sqlite3.Connection, batch: list[_Pending[Any]]) -> None:
+    def _commit_group(
+        self, conn: sqlite3.Connection, batch: list[_Pending[Any]], deadline: float
+    ) -> None:
         try:
-            self._begin(conn, "BEGIN IMMEDIATE")
+            self._begin_immediate(conn, deadline)
         except sqlite3.OperationalError as busy:
             if "locked" not in str(busy) and "busy" not in str(busy):
                 raise
@@ -221,6 +223,18 @@ class SqliteStore:
         for item in batch:
             item.committed = item.error is None
         self._checkpointer.committed()
+
+    def _begin_immediate(self, conn: sqlite3.Connection, deadline: float) -> None:
+        """BEGIN IMMEDIATE, waiting for another program's write lock on the file (our own
+        processes queue on the lock file) only until the writer's `deadline`: past it the
+        write is refused as busy, rather than wait a whole busy timeout more and commit
+        long after its client gave up."""
+        left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+        conn.execute(f"PRAGMA busy_timeout = {left_ms}")
+        try:
+            self._begin(conn, "BEGIN IMMEDIATE")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _run_alone(self, conn: sqlite3.Connection, item: _Pending[Any]) -> bool:
         """Run one write in the open transaction; False when it failed and was rolled back."""

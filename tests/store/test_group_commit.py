@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from functools import partial
@@ -165,4 +166,41 @@ def test_a_write_that_gave_up_waiting_is_never_run(sqlite_path: Path) -> None:
         assert store.write(lambda tx: tx.volumes.count()) == 0
         assert not ran.is_set()
     finally:
+        store.close()
+
+
+def test_a_write_held_up_by_another_program_gives_up_at_its_deadline(sqlite_path: Path) -> None:
+    """Another program writing to the file (the sqlite3 shell, say) takes no lock file, so
+    the writer waits in BEGIN IMMEDIATE: only until its own deadline, then it is refused as
+    busy and nothing it did is stored once the other program lets go."""
+    store = SqliteStore(sqlite_path, busy_timeout_s=0.3)
+    other = sqlite3.connect(sqlite_path, isolation_level=None)
+    outcome: list[BaseException | None] = []
+
+    def submit() -> None:
+        try:
+            store.write(lambda tx: tx.volumes.replace(owner("op-held-up"), [reach(BASE)]))
+        except BaseException as refused:  # kept for the test to look at
+            outcome.append(refused)
+        else:
+            outcome.append(None)
+
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        writer = threading.Thread(target=submit)
+        writer.start()
+        writer.join(5)
+        waited_s = time.monotonic() - started
+        other.execute("ROLLBACK")
+        writer.join(15)
+        assert waited_s < 5, "the write waits a whole busy timeout past its deadline"
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], errors.StoreBusy)
+        assert store.write(lambda tx: tx.volumes.count()) == 0
+        # The connection waits as long as ever for what it reads and writes next.
+        conn = store._connection()
+        assert conn.execute("PRAGMA busy_timeout").fetchall() == [(10_000,)]
+    finally:
+        other.close()
         store.close()
