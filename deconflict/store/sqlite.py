@@ -108,12 +108,25 @@ class SqliteStore:
         self._busy_timeout_s = busy_timeout_s
         conn = self._connection()
         try:
-            _migrate(conn)
-            _record_terrain(conn, model)
+            self._open_writes(conn, model)
         except BaseException:
             self.close()  # a store refused at its opening keeps no file or lock open
             raise
         self._log.sync()
+
+    def _open_writes(self, conn: sqlite3.Connection, model: VerticalModel) -> None:
+        """Bring the schema up to date and record the terrain range, queued on the lock file
+        like every other writer: left to SQLite's busy handler, which sleeps between tries,
+        an opening (a CLI command, a server starting) lost every hand-over to the writers of
+        busy server processes and failed with "database is locked"."""
+        deadline = time.monotonic() + self._busy_timeout_s
+        if not self._other_processes.acquire(deadline):
+            raise errors.StoreBusy(_BUSY)
+        try:
+            _migrate(conn)
+            _record_terrain(conn, model)
+        finally:
+            self._other_processes.release()
 
     def write(self, work: Callable[[SqliteTransaction], T]) -> T:
         """Run `work` in a write transaction and commit it before answering.
