@@ -13,7 +13,10 @@ out. Transactions stay short (milliseconds), which is what keeps one writer fast
 Deadlocks and serialisation failures, should the server still report one, are retried.
 A writer waits for the lock as long as a SQLite writer waits for its own (10 s), then gives
 up with `StoreBusy` and stores nothing: a request whose client has long stopped waiting
-must not commit behind a stalled writer minutes later.
+must not commit behind a stalled writer minutes later. And a writer that stalls holding the
+lock (its process frozen, its host gone without closing the connection) is ended by the
+server once its transaction has sat idle `STALLED_AFTER_S`: nothing it did commits, and the
+other processes' writers get the lock back instead of being refused as busy for good.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ T = TypeVar("T")
 #: How long a writer waits for the writers' lock before giving up (ms), as on SQLite.
 BUSY_TIMEOUT_MS = 10_000
 _BUSY = "the store is busy with other writes; try again shortly"
+#: How long a transaction of the store may sit idle, waiting for its process, before the
+#: server ends its session (and so its transaction and locks). A store's transactions send
+#: their next statement within milliseconds; one idle this long has a frozen process.
+STALLED_AFTER_S = 30.0
 #: How many times a write is attempted before a serialisation failure is given up on.
 MAX_WRITE_ATTEMPTS = 10
 #: Backoff before the n-th retry is uniform in [0, min(cap, base * 2**n)) seconds: the
@@ -113,8 +120,12 @@ class PostgresStore:
         schema: str | None = None,
         model: VerticalModel = DEFAULT_VERTICAL_MODEL,
         busy_timeout_s: float = BUSY_TIMEOUT_MS / 1000,
+        stalled_after_s: float = STALLED_AFTER_S,
     ) -> None:
         self._url = url
+        self._stalled_after = (
+            f"SET idle_in_transaction_session_timeout = {round(stalled_after_s * 1000)}"
+        )
         self._model = model
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -204,6 +215,7 @@ class PostgresStore:
         conn = psycopg.connect(self._url, autocommit=True)
         conn.execute(self._search_path)
         conn.execute(_GENERIC_PLANS)
+        conn.execute(self._stalled_after)
         with self._lock:
             self._open.add(conn)
         held = _ThreadConnection(conn)

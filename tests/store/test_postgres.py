@@ -223,3 +223,47 @@ def test_a_writer_stalled_behind_the_lock_gives_up_as_busy_and_never_commits_lat
         assert shown == [("0",)]
     finally:
         store.close()
+
+
+def test_a_writer_stalled_holding_the_lock_is_ended_and_the_others_go_on(
+    pg_url: str, pg_schema: str
+) -> None:
+    """A process frozen inside a write (a paused VM, a host gone without closing its
+    connection) holds the writers' lock: the server ends its transaction once it has sat
+    idle long enough, nothing of it commits, and another process's writer gets the lock."""
+    frozen = PostgresStore(pg_url, schema=pg_schema, stalled_after_s=0.5)
+    other = PostgresStore(pg_url, schema=pg_schema, busy_timeout_s=5)
+    reach = Reach(parse_volume(VOLUME))
+    inside = threading.Event()
+    outcome: list[BaseException | None] = []
+
+    def stall(tx: PgTransaction) -> None:
+        tx.volumes.replace(OWNER, [reach])
+        inside.set()
+        time.sleep(3)  # frozen, the lock held, the transaction open
+        tx.volumes.count()
+
+    def stalled_write() -> None:
+        try:
+            frozen.write(stall)
+        except BaseException as ended:  # kept for the test to look at
+            outcome.append(ended)
+        else:
+            outcome.append(None)
+
+    try:
+        stalled = threading.Thread(target=stalled_write)
+        stalled.start()
+        assert inside.wait(5)
+        started = time.monotonic()
+        other_owner = VolumeOwner(EntityRef(EntityKind.ZONE, "zone-other"), PartyId("party-d"), 1)
+        other.write(lambda tx: tx.volumes.replace(other_owner, [reach]))
+        assert time.monotonic() - started < 2.5, "the other writer waited for the frozen one"
+        stalled.join(10)
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], psycopg.errors.IdleInTransactionSessionTimeout)
+        assert other.read(lambda tx: tx.volumes.count()) == 1  # the frozen write left nothing
+        assert frozen.write(lambda tx: tx.volumes.count()) == 1  # and its store goes on
+    finally:
+        frozen.close()
+        other.close()
