@@ -20,12 +20,10 @@ from deconflict.domain.consultation import (
     no_longer_concerned,
     open_consultation,
 )
-from deconflict.domain.disclosure import operation_shown, view_sha256
 from deconflict.domain.entities import EntityKind, EntityRef
 from deconflict.domain.ids import ConsultationId, NoticeId, OperationId, PartyId
 from deconflict.domain.lifecycle import OperationState
 from deconflict.domain.operation import Operation
-from deconflict.domain.visibility import operation_seen_by
 from deconflict.geometry import Reach
 from deconflict.service.checking import Presearch, entities_met, find_conflicts, refreshed
 from deconflict.service.context import Principal, Service
@@ -91,7 +89,7 @@ def consult(
             "operation": operation.id,
             "version": operation.version.number,
             "deadline": rfc3339(consultation.deadline),
-            "disclosed": _disclosed(svc, tx, operation, involvement),
+            "disclosed": _disclosed(operation, involvement),
         },
         [involvement.party_id],
     )
@@ -126,39 +124,19 @@ def notify(
             "operation": operation.id,
             "version": operation.version.number,
             "reason": str(notice.reason),
-            "disclosed": _disclosed(svc, tx, operation, involvement),
+            "disclosed": _disclosed(operation, involvement),
         },
         [involvement.party_id],
     )
     return notice
 
 
-def _disclosed(
-    svc: Service, tx: Transaction, operation: Operation, involvement: Involvement
-) -> dict[str, JsonValue]:
-    """What the party is shown goes in the entry that tells it: one entry a party told.
-
-    `view_sha256` is the digest of its view of the operation as `GET /v1/operations/{id}`
-    answers it now (domain.disclosure): the conflicts of the current version with the
-    party's data, which are the involvement's, and the planner named by their agreement.
-    """
-    planner = tx.parties.get(operation.party_id)
-    assert planner is not None, "an operation's party is never deleted"
-    seen = operation_seen_by(
-        involvement.party_id,
-        operation,
-        planner,
-        involvement.conflicts,
-        is_involved=True,
-        agreements=[involvement.agreement],
-        secret=svc.pseudonym_secret,
-    )
-    assert seen is not None, "an involved party's conflicts run into its own data"
+def _disclosed(operation: Operation, involvement: Involvement) -> dict[str, JsonValue]:
+    """What the party is shown goes in the entry that tells it: one entry a party told."""
     return {
         "regions": sum(len(c.overlaps) for c in involvement.conflicts),
         "identity": str(involvement.agreement.disclosure),
         "purpose_shared": operation.version.plan.shared_purpose is not None,
-        "view_sha256": view_sha256(operation_shown(seen)),
     }
 
 

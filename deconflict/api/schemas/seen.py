@@ -8,7 +8,6 @@ from pydantic import Field
 
 from deconflict.api.schemas.common import Model
 from deconflict.api.schemas.volumes import RegionModel
-from deconflict.domain.disclosure import operation_shown
 from deconflict.domain.visibility import OperationSeen
 
 
@@ -24,5 +23,11 @@ class OperationSeenOut(Model):
 
     @classmethod
     def from_domain(cls, seen: OperationSeen) -> OperationSeenOut:
-        # One spelling of the view, so that the digest its party was told of is of this.
-        return cls.model_validate(operation_shown(seen))
+        planner = seen.planner
+        return cls(
+            operation_id=seen.operation_id,
+            planner=None if planner is None else planner.label,
+            planner_is_pseudonym=None if planner is None else planner.is_pseudonym,
+            purpose=seen.purpose,
+            regions=[RegionModel.from_domain(r) for r in seen.regions],
+        )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import shapely
 from pydantic import ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from deconflict.api.schemas.bounds import (
     AltitudeM,
@@ -18,7 +21,6 @@ from deconflict.api.schemas.bounds import (
 )
 from deconflict.api.schemas.common import InstantText, Model
 from deconflict.domain.audit import rfc3339
-from deconflict.domain.disclosure import region_shown
 from deconflict.domain.visibility import Region
 from deconflict.geometry import (
     AltitudeReference,
@@ -165,6 +167,20 @@ Geometry = Annotated[
 ]
 
 
+def geometry(shape: BaseGeometry) -> dict[str, Any]:
+    """The shape as GeoJSON, its polygons' rings by the right-hand rule (RFC 7946 §3.1.6)."""
+    return _lists(mapping(shapely.orient_polygons(shape)))  # type: ignore[no-any-return]
+
+
+def _lists(value: Any) -> Any:
+    # shapely gives tuples; lists keep the JSON the same after a round trip through a model.
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_lists(v) for v in value]
+    return value
+
+
 class RegionModel(Model):
     """Where, at what heights and when two parties' data run into each other."""
 
@@ -177,4 +193,11 @@ class RegionModel(Model):
 
     @classmethod
     def from_domain(cls, region: Region) -> RegionModel:
-        return cls.model_validate(region_shown(region))
+        return cls(
+            footprint=geometry(region.footprint),
+            altitude_lower_m=region.altitude.lower_m,
+            altitude_upper_m=region.altitude.upper_m,
+            altitude_reference=region.altitude.reference,
+            start=rfc3339(region.time.start),
+            end=rfc3339(region.time.end),
+        )
