@@ -14,17 +14,24 @@ import pytest
 from deconflict.store.sqlite import SqliteStore, is_demo_file
 
 
+def run_demo(
+    *options: str, timeout_s: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m deconflict demo` with `options`, in a plain environment plus `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "deconflict", "demo", *options],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", **(env or {})},
+    )
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     db = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    done = subprocess.run(
-        [sys.executable, "-m", "deconflict", "demo", "--no-serve", "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
-    )
+    done = run_demo("--no-serve", "--db", str(db), timeout_s=180)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout, db
 
@@ -107,16 +114,14 @@ def test_a_port_already_taken_is_said_at_once(tmp_path: Path, given_by: str) -> 
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        command = [sys.executable, "-m", "deconflict", "demo", "--db", str(tmp_path / "d.sqlite")]
-        env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin"}
+        options = ["--db", str(tmp_path / "d.sqlite")]
+        env: dict[str, str] = {}
         if given_by == "option":
-            command += ["--port", str(port)]
+            options += ["--port", str(port)]
         else:
             env["DECONFLICT_PORT"] = str(port)
         started = time.monotonic()
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=60, check=False, env=env
-        )
+        done = run_demo(*options, timeout_s=60, env=env)
         took_s = time.monotonic() - started
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
@@ -139,14 +144,7 @@ def test_a_file_the_demo_did_not_make_is_left_alone(tmp_path: Path, kind: str) -
     else:
         db.write_text("notes of the watch, not a database\n", encoding="utf-8")
     before = db.read_bytes()
-    done = subprocess.run(
-        [sys.executable, "-m", "deconflict", "demo", "--no-serve", "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
-    )
+    done = run_demo("--no-serve", "--db", str(db), timeout_s=60)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "was not made by the demo" in done.stderr
     assert "Traceback" not in done.stderr
