@@ -4,6 +4,7 @@ opens them now."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -107,3 +108,28 @@ def schema_of_release(conn: psycopg.Connection[TupleRow], schema: str, last: str
             break
         conn.execute(sql.SQL(migration.text))
         conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (migration.name,))
+
+
+#: Rows as an earlier release wrote them: statements with `?` placeholders, and values.
+Rows = Sequence[tuple[str, tuple[object, ...]]]
+
+
+def sqlite_file_with_rows(path: Path, last_script: str, rows: Rows) -> None:
+    """`made_by_release_of(path, last_script)`, holding `rows` as well."""
+    made_by_release_of(path, last_script)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        for statement, values in rows:
+            conn.execute(statement, values)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def postgres_schema_with_rows(pg_url: str, schema: str, last: str, rows: Rows) -> None:
+    """`schema_of_release(…, schema, last)`, holding `rows` as well."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        schema_of_release(conn, schema, last)
+        for statement, values in rows:
+            conn.execute(statement.replace("?", "%s"), values)

@@ -4,12 +4,9 @@ are re-sent by when they fall due once the count is taken from their documents
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-
-import psycopg
 
 from deconflict.domain.warning import HazardWarning
 from deconflict.store.codec import to_us
@@ -17,9 +14,9 @@ from deconflict.store.documents import dumps
 from deconflict.store.documents_coordination import warning_to_json
 from deconflict.store.interface import Store
 from deconflict.store.postgres import PostgresStore
-from deconflict.store.sqlite import SqliteStore, _statements
+from deconflict.store.sqlite import SqliteStore
 from tests.domain import NORTHMERE, T0, VALECREST
-from tests.store.earlier_files import schema_of_release, shipped_scripts
+from tests.store.earlier_files import postgres_schema_with_rows, sqlite_file_with_rows
 from tests.store.record_specimens import warning
 
 SCHEDULE = (120, 300)
@@ -66,21 +63,8 @@ def due(store: Store) -> list[str]:
 
 def test_a_sqlite_file_counts_the_sends_of_its_alerts(tmp_path: Path) -> None:
     path = tmp_path / "earlier.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("BEGIN")
-        conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-        for script in shipped_scripts():
-            if script.name >= "010_alert_sends.sql":
-                break
-            for statement in _statements(script.read_text(encoding="utf-8")):
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_migrations VALUES (?, 'earlier')", (script.name,))
-        for statement, values in rows_of_earlier_release():
-            conn.execute(statement, values)
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
+    # The release before 010_alert_sends.sql.
+    sqlite_file_with_rows(path, "009_volumes_unique_per_entity.sql", rows_of_earlier_release())
     store = SqliteStore(path)
     try:
         assert due(store) == ["w-due"]
@@ -89,10 +73,7 @@ def test_a_sqlite_file_counts_the_sends_of_its_alerts(tmp_path: Path) -> None:
 
 
 def test_a_postgres_schema_counts_the_sends_of_its_alerts(pg_url: str, pg_schema: str) -> None:
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        schema_of_release(conn, pg_schema, "010_terrain_range")
-        for statement, values in rows_of_earlier_release():
-            conn.execute(statement.replace("?", "%s"), values)
+    postgres_schema_with_rows(pg_url, pg_schema, "010_terrain_range", rows_of_earlier_release())
     store = PostgresStore(pg_url, schema=pg_schema)
     try:
         assert due(store) == ["w-due"]

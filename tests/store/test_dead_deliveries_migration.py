@@ -4,11 +4,8 @@ are purged a month after their last attempt once that time is taken from their d
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
-
-import psycopg
 
 from deconflict.domain.webhook import (
     Delivery,
@@ -26,7 +23,7 @@ from deconflict.store.interface import Store, Transaction
 from deconflict.store.postgres import PostgresStore
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import NORTHMERE, T0
-from tests.store.earlier_files import made_by_release_of, schema_of_release
+from tests.store.earlier_files import postgres_schema_with_rows, sqlite_file_with_rows
 
 HOOK = new_webhook(
     "hook-1", NORTHMERE, "https://ops.northmere.example/hook", "s3cret", Purpose.PRIMARY, "", T0
@@ -82,15 +79,7 @@ def assert_purged_by_time_of_death(store: Store) -> None:
 
 def test_a_sqlite_file_purges_its_dead_deliveries(tmp_path: Path) -> None:
     path = tmp_path / "earlier.sqlite"
-    made_by_release_of(path, "012_audit_salt.sql")
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("BEGIN")
-        for statement, values in rows_of_earlier_release():
-            conn.execute(statement, values)
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
+    sqlite_file_with_rows(path, "012_audit_salt.sql", rows_of_earlier_release())
     store = SqliteStore(path)
     try:
         assert_purged_by_time_of_death(store)
@@ -99,10 +88,7 @@ def test_a_sqlite_file_purges_its_dead_deliveries(tmp_path: Path) -> None:
 
 
 def test_a_postgres_schema_purges_its_dead_deliveries(pg_url: str, pg_schema: str) -> None:
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        schema_of_release(conn, pg_schema, "013_audit_salt")
-        for statement, values in rows_of_earlier_release():
-            conn.execute(statement.replace("?", "%s"), values)
+    postgres_schema_with_rows(pg_url, pg_schema, "013_audit_salt", rows_of_earlier_release())
     store = PostgresStore(pg_url, schema=pg_schema)
     try:
         assert_purged_by_time_of_death(store)
