@@ -29,6 +29,12 @@ from deconflict.store.repositories_delivery import SubscriptionRecords, WebhookR
 
 T = TypeVar("T")
 
+#: How long a write waits for its turn among the writers (ms) before the store refuses it
+#: (`errors.StoreBusy` with `BUSY_DETAIL`), storing nothing: both stores keep this bound, so
+#: a write commits within it or not at all, long before a client that gave up could retry.
+BUSY_TIMEOUT_MS = 10_000
+BUSY_DETAIL = "the store is busy with other writes; try again shortly"
+
 
 class VolumeHit:
     """A stored volume that conflicts with a query: whose it is, which one, and its reach.
@@ -205,7 +211,8 @@ class Store(Protocol):
         Concurrent writers are serialisable: a search followed by a write in one `work`
         can never miss a volume another writer commits at the same moment. `work` may be
         run again when the database reports a serialisation conflict, so it must have no
-        effects outside the transaction.
+        effects outside the transaction. A write that cannot start within
+        `BUSY_TIMEOUT_MS` is refused with `errors.StoreBusy`.
         """
 
     def read(self, work: Callable[[Transaction], T]) -> T:

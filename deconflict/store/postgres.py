@@ -38,6 +38,7 @@ from psycopg.rows import TupleRow
 from deconflict import errors
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.store.codec import from_us
+from deconflict.store.interface import BUSY_DETAIL, BUSY_TIMEOUT_MS
 from deconflict.store.pg_schema import apply_migrations, ensure_cube_extension
 from deconflict.store.pg_volumes import PgVolumeIndex
 from deconflict.store.records.bundle import RecordRepositories
@@ -46,9 +47,6 @@ from deconflict.store.terrain_record import must_record, terrain_text
 
 T = TypeVar("T")
 
-#: How long a writer waits for the writers' lock before giving up (ms), as on SQLite.
-BUSY_TIMEOUT_MS = 10_000
-_BUSY = "the store is busy with other writes; try again shortly"
 #: How long a transaction of the store may sit idle, waiting for its process, before the
 #: server ends its session (and so its transaction and locks). A store's transactions send
 #: their next statement within milliseconds; one idle this long has a frozen process.
@@ -170,7 +168,7 @@ class PostgresStore:
             try:
                 return self._run(conn, self._begin_locked, work)
             except pg_errors.LockNotAvailable:
-                raise errors.StoreBusy(_BUSY) from None
+                raise errors.StoreBusy(BUSY_DETAIL) from None
             except _RETRYABLE:
                 if attempt + 1 == MAX_WRITE_ATTEMPTS:
                     raise

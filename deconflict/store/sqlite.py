@@ -24,6 +24,7 @@ from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
 from deconflict.store.checkpoints import WRITER_CHECKPOINT_PAGES, Checkpointer
 from deconflict.store.codec import to_us
 from deconflict.store.durability import leave_to_caller
+from deconflict.store.interface import BUSY_DETAIL, BUSY_TIMEOUT_MS
 from deconflict.store.log_sync import LogSync
 from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import SqliteSession
@@ -34,9 +35,6 @@ from deconflict.store.writer_lock import WriterLock
 
 T = TypeVar("T")
 
-#: How long a writer waits for the lock before giving up (ms).
-BUSY_TIMEOUT_MS = 10_000
-_BUSY = "the store is busy with other writes; try again shortly"
 #: Most writes committed together: each waits for the ones run before it in its group.
 MAX_GROUP = 16
 #: Each connection's page cache, at most (MiB; SQLite's default is 2). It fills only with
@@ -65,7 +63,7 @@ class _Pending(Generic[T]):
         if self.error is not None:
             raise self.error
         if not self.committed:  # its group was abandoned half way, by an interrupt say
-            raise errors.StoreBusy(_BUSY)
+            raise errors.StoreBusy(BUSY_DETAIL)
         return self.result  # type: ignore[return-value]  # committed, so it ran
 
 
@@ -121,7 +119,7 @@ class SqliteStore:
         busy server processes and failed with "database is locked"."""
         deadline = time.monotonic() + self._busy_timeout_s
         if not self._other_processes.acquire(deadline):
-            raise errors.StoreBusy(_BUSY)
+            raise errors.StoreBusy(BUSY_DETAIL)
         try:
             _migrate(conn)
             _record_terrain(conn, model)
@@ -159,7 +157,7 @@ class SqliteStore:
         elif not self._withdrawn(pending):
             pending.done.wait()  # a leader has taken it: its answer comes with that commit
         else:
-            raise errors.StoreBusy(_BUSY)
+            raise errors.StoreBusy(BUSY_DETAIL)
         result = pending.outcome()
         # Committed; answered only once on disk, here or by the caller (`durability`).
         if pending.synced is not None and not leave_to_caller(pending.synced):
@@ -181,7 +179,7 @@ class SqliteStore:
                 self._queue.popleft()
         try:
             if not self._other_processes.acquire(deadline):
-                raise errors.StoreBusy(_BUSY)
+                raise errors.StoreBusy(BUSY_DETAIL)
             try:
                 self._commit_group(conn, batch, deadline)
             finally:
@@ -219,7 +217,7 @@ class SqliteStore:
         except sqlite3.OperationalError as busy:
             if "locked" not in str(busy) and "busy" not in str(busy):
                 raise
-            raise errors.StoreBusy(_BUSY) from None
+            raise errors.StoreBusy(BUSY_DETAIL) from None
         try:
             if len(batch) == 1:
                 # Alone, a write needs no savepoint (a failure rolls the whole transaction
