@@ -29,7 +29,7 @@ from deconflict.api.compose import open_store
 from deconflict.api.process import server_app, settings_environment
 from deconflict.api.settings import Settings
 
-#: How often the parent looks for a worker that died (seconds).
+#: How often the parent looks for a worker that died, and a worker for its parent (seconds).
 WATCH_S = 0.5
 #: How long a stopping worker may take before it is killed (seconds).
 STOP_S = 15.0
