@@ -77,6 +77,7 @@ METRICS = (
     ("p95_us", "full search p95 (µs)"),
     ("p99_us", "full search p99 (µs)"),
     ("bare_p50_us", "bare prefilter p50 (µs)"),
+    ("bare_p99_us", "bare prefilter p99 (µs)"),
     ("full_over_bare_p50", "full / bare p50"),
     ("rows_p50_us", "candidate rows p50 (µs)"),
     ("rows_over_bare_p50", "candidate rows / bare p50"),
@@ -326,7 +327,7 @@ def run_backend(
     if args.samples is not None:
         write_json(args.samples / f"{name}-samples.json", [dataclasses.asdict(samples)])
     p50, p95, p99 = percentiles_us(samples.full_ns, 50, 95, 99)
-    (bare_p50,) = percentiles_us(samples.bare_ns, 50)
+    bare_p50, bare_p99 = percentiles_us(samples.bare_ns, 50, 99)
     (empty_p50,) = percentiles_us(samples.empty_ns, 50)
     (rows_p50,) = percentiles_us(samples.rows_ns, 50)
     (rows_bare_p50,) = percentiles_us(samples.rows_bare_ns, 50)
@@ -339,6 +340,8 @@ def run_backend(
         "p95_us": round(p95, 1),
         "p99_us": round(p99, 1),
         "bare_p50_us": round(bare_p50, 1),
+        # The index's own tail: a p99 target below it is out of reach of any exact check.
+        "bare_p99_us": round(bare_p99, 1),
         "full_over_bare_p50": round(p50 / bare_p50, 3),
         "rows_p50_us": round(rows_p50, 1),
         "rows_bare_p50_us": round(rows_bare_p50, 1),
