@@ -3,6 +3,11 @@
 Each is reached through a `Transaction` and works inside it. Lists are keyset-paginated:
 `after` is the last id (or sequence number) of the previous page, `limit` the page size,
 and items come in ascending id order, so a page never shifts under concurrent inserts.
+
+A read on behalf of a party (`get_of_party`, `get_told_to`, `get_seen_by`, ...) finds the
+record only if that party may have it, and decides so inside its one query: another
+party's id takes the path an unknown id takes, reading and decoding nothing of theirs, so
+that neither its answer nor its timing tells the caller the record exists.
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ class MemberRecords(Protocol):
 
     def get(self, member_id: MemberId) -> Member | None: ...
 
+    def get_of_party(self, member_id: MemberId, party_id: PartyId) -> Member | None:
+        """The member if it belongs to the party; another party's reads as unknown."""
+
     def by_key_hash(self, api_key_sha256: str) -> Member | None:
         """The member holding the key with this hash, revoked or not."""
 
@@ -73,6 +81,9 @@ class ZoneRecords(Protocol):
 
     def get(self, zone_id: ZoneId) -> Zone | None: ...
 
+    def get_of_party(self, zone_id: ZoneId, party_id: PartyId) -> Zone | None:
+        """The zone if the party owns it; another party's reads as unknown."""
+
     def standing_until(self, before: datetime, *, limit: int) -> list[Zone]:
         """Live standing zones whose first volume ends before `before`, soonest first."""
 
@@ -84,6 +95,13 @@ class OperationRecords(Protocol):
         """Insert or update the operation; a version not stored yet is added to its history."""
 
     def get(self, operation_id: OperationId) -> Operation | None: ...
+
+    def get_of_party(self, operation_id: OperationId, party_id: PartyId) -> Operation | None:
+        """The operation if the party planned it; another party's reads as unknown."""
+
+    def get_told_to(self, operation_id: OperationId, party_id: PartyId) -> Operation | None:
+        """Another party's operation that the party was consulted or notified about (of any
+        version); one it was never told of, and its own, read as unknown."""
 
     def version(self, operation_id: OperationId, number: int) -> OperationVersion | None: ...
 
@@ -106,6 +124,11 @@ class ConsultationRecords(Protocol):
     def put(self, consultation: Consultation) -> None: ...
 
     def get(self, consultation_id: ConsultationId) -> Consultation | None: ...
+
+    def get_of_party(
+        self, consultation_id: ConsultationId, party_id: PartyId
+    ) -> Consultation | None:
+        """The consultation if it is addressed to the party; any other reads as unknown."""
 
     def of_operation(
         self, operation_id: OperationId, *, version: int | None = None
@@ -136,6 +159,13 @@ class WarningRecords(Protocol):
     def put(self, warning: HazardWarning) -> None: ...
 
     def get(self, warning_id: WarningId) -> HazardWarning | None: ...
+
+    def get_seen_by(self, warning_id: WarningId, party_id: PartyId) -> HazardWarning | None:
+        """The warning if the party raised it or was alerted by it; any other reads as
+        unknown."""
+
+    def get_alerting(self, warning_id: WarningId, party_id: PartyId) -> HazardWarning | None:
+        """The warning if it alerted the party; any other reads as unknown."""
 
     def raised_by(
         self, party_id: PartyId, *, after: str | None, limit: int

@@ -17,6 +17,9 @@ class SubscriptionRecords(Protocol):
 
     def get(self, subscription_id: str) -> Subscription | None: ...
 
+    def get_of_party(self, subscription_id: str, party_id: PartyId) -> Subscription | None:
+        """The subscription if the party holds it; another party's reads as unknown."""
+
     def delete(self, subscription_id: str) -> bool: ...
 
     def of_party(
@@ -31,6 +34,9 @@ class WebhookRecords(Protocol):
         """Store a new webhook; it receives its party's events from now on."""
 
     def get(self, webhook_id: str) -> Webhook | None: ...
+
+    def get_of_party(self, webhook_id: str, party_id: PartyId) -> Webhook | None:
+        """The webhook if the party registered it; another party's reads as unknown."""
 
     def delete(self, webhook_id: str) -> bool:
         """Drop the webhook and its deliveries; False when there was none."""
@@ -51,6 +57,9 @@ class WebhookRecords(Protocol):
         """Store a delivery as it now is, ending any lease on it."""
 
     def get_delivery(self, delivery_id: str) -> Delivery | None: ...
+
+    def get_delivery_to(self, delivery_id: str, webhook_id: str) -> Delivery | None:
+        """The delivery if it is one to the webhook; one to another reads as unknown."""
 
     def lease_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
         """Take pending deliveries due by `now` that nobody holds, until `lease_until`."""

@@ -126,3 +126,12 @@ def test_a_notice_is_added_once(store: Store) -> None:
     with pytest.raises(errors.AlreadyExists):
         store.write(lambda tx: tx.consultations.add_notice(notice("n-1", version=2)))
     assert store.read(lambda tx: tx.consultations.notices_of_operation(OP)) == [notice("n-1")]
+
+
+def test_a_consultation_is_found_for_the_party_it_asks_only(store: Store) -> None:
+    written = consultation("c-hospital", VALECREST)
+    put(store, written)
+    assert store.read(lambda tx: tx.consultations.get_of_party(written.id, VALECREST)) == written
+    assert store.read(lambda tx: tx.consultations.get_of_party(written.id, OSTERBY)) is None
+    unknown = ConsultationId("c-unknown")
+    assert store.read(lambda tx: tx.consultations.get_of_party(unknown, VALECREST)) is None

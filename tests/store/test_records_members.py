@@ -65,3 +65,12 @@ def test_a_revoked_member_is_still_found_by_its_key_but_marked_revoked(store: St
 
 def test_revoking_an_unknown_member_says_so(store: Store) -> None:
     assert not store.write(lambda tx: tx.members.revoke(MemberId("m-nobody"), now=T0))
+
+
+def test_a_member_is_found_for_its_party_and_for_nobody_else(store: Store) -> None:
+    liaison = member(7, VALECREST, Role.LIAISON)
+    add(store, liaison)
+    assert store.read(lambda tx: tx.members.get_of_party(liaison.id, VALECREST)) == liaison
+    assert store.read(lambda tx: tx.members.get_of_party(liaison.id, NORTHMERE)) is None
+    unknown = MemberId("m-nobody")
+    assert store.read(lambda tx: tx.members.get_of_party(unknown, VALECREST)) is None

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import random
 
-from deconflict.domain.ids import OperationId
+from deconflict.domain.ids import OperationId, PartyId
 from deconflict.domain.lifecycle import OperationAction, OperationState
 from deconflict.domain.operation import Operation, Plan, act, revise
 from deconflict.store.interface import Store, Transaction
-from tests.domain import NORTHMERE, OSTERBY, T0, circle
-from tests.store.record_specimens import MINUTE, VOLUMES, contested_operation, every_page, operation
+from tests.domain import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST, circle
+from tests.store.record_specimens import (
+    MINUTE,
+    VOLUMES,
+    consultation,
+    contested_operation,
+    every_page,
+    notice,
+    operation,
+)
 
 
 def put(store: Store, *operations: Operation) -> None:
@@ -76,3 +84,32 @@ def test_pages_cover_a_partys_operations_once_each_in_id_order(store: Store) -> 
     )
     assert [o.id for o in listed] == sorted(ids)
     assert listed[0] == operation("op-00")
+
+
+def test_an_operation_is_found_for_its_planner_and_for_nobody_else(store: Store) -> None:
+    written = operation("op-ford-survey", NORTHMERE)
+    put(store, written)
+    assert store.read(lambda tx: tx.operations.get_of_party(written.id, NORTHMERE)) == written
+    assert store.read(lambda tx: tx.operations.get_of_party(written.id, OSTERBY)) is None
+    unknown = OperationId("op-nowhere")
+    assert store.read(lambda tx: tx.operations.get_of_party(unknown, NORTHMERE)) is None
+
+
+def test_an_operation_is_found_for_the_parties_told_of_it_only(store: Store) -> None:
+    written = operation("op-ford-survey", NORTHMERE)
+    put(store, written)
+
+    def tell(tx: Transaction) -> None:
+        tx.consultations.put(consultation("c-hospital", VALECREST, written.id))
+        tx.consultations.add_notice(notice("n-survey", OSTERBY))
+
+    store.write(tell)
+
+    def told_to(party: PartyId) -> Operation | None:
+        return store.read(lambda tx: tx.operations.get_told_to(written.id, party))
+
+    assert [told_to(p) for p in (VALECREST, OSTERBY)] == [written, written]
+    # The planner reads its own as its own, never as told; a stranger not at all.
+    assert [told_to(p) for p in (NORTHMERE, LOWFEN)] == [None, None]
+    unknown = OperationId("op-nowhere")
+    assert store.read(lambda tx: tx.operations.get_told_to(unknown, VALECREST)) is None

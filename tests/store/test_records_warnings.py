@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from deconflict.domain.ids import WarningId
+from deconflict.domain.ids import PartyId, WarningId
 from deconflict.domain.warning import HazardWarning, acknowledge, alert, resent
 from deconflict.store.interface import Store, Transaction
 from tests.domain import LOWFEN, NORTHMERE, OSTERBY, T0, VALECREST
@@ -126,3 +126,21 @@ def test_a_warning_is_due_by_its_first_alert_due(store: Store) -> None:
     # Valecrest (sent once, at T0) is due at T0 + 2 min; Osterby (twice) only at T0 + 10 min.
     assert due(store, T0 + 2 * MINUTE - SECOND) == []
     assert due(store, T0 + 2 * MINUTE) == ["w-two"]
+
+
+def test_a_warning_is_found_by_its_raiser_and_the_parties_it_alerts_only(store: Store) -> None:
+    raised = warning("w-drones", NORTHMERE, [VALECREST])
+    put(store, raised)
+
+    def seen_by(party: PartyId) -> HazardWarning | None:
+        return store.read(lambda tx: tx.warnings.get_seen_by(raised.id, party))
+
+    def alerting(party: PartyId) -> HazardWarning | None:
+        return store.read(lambda tx: tx.warnings.get_alerting(raised.id, party))
+
+    assert [seen_by(p) for p in (NORTHMERE, VALECREST, OSTERBY)] == [raised, raised, None]
+    # The raiser is not alerted by its own warning.
+    assert [alerting(p) for p in (NORTHMERE, VALECREST, OSTERBY)] == [None, raised, None]
+    unknown = WarningId("w-unknown")
+    assert store.read(lambda tx: tx.warnings.get_seen_by(unknown, NORTHMERE)) is None
+    assert store.read(lambda tx: tx.warnings.get_alerting(unknown, VALECREST)) is None

@@ -113,3 +113,11 @@ def test_an_unknown_party_has_an_empty_first_page(store: Store) -> None:
 def test_a_page_needs_a_positive_limit(store: Store, limit: int) -> None:
     with pytest.raises(ValueError, match="limit"):
         store.read(lambda tx: tx.zones.of_party(VALECREST, after=None, limit=limit))
+
+
+def test_a_zone_is_found_for_its_party_and_for_nobody_else(store: Store) -> None:
+    written = zone("zone-hospital", VALECREST, VOLUMES["field"])
+    put(store, written)
+    assert store.read(lambda tx: tx.zones.get_of_party(written.id, VALECREST)) == written
+    assert store.read(lambda tx: tx.zones.get_of_party(written.id, NORTHMERE)) is None
+    assert store.read(lambda tx: tx.zones.get_of_party(ZoneId("zone-nowhere"), VALECREST)) is None

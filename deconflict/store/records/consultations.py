@@ -60,6 +60,15 @@ class SqlConsultationRecords:
         )
         return consultation_from_json(loads(rows[0][0])) if rows else None
 
+    def get_of_party(
+        self, consultation_id: ConsultationId, party_id: PartyId
+    ) -> Consultation | None:
+        rows = self._session.execute(
+            "SELECT document FROM consultations WHERE id = ? AND party_id = ?",
+            (consultation_id, party_id),
+        )
+        return consultation_from_json(loads(rows[0][0])) if rows else None
+
     def of_operation(
         self, operation_id: OperationId, *, version: int | None = None
     ) -> list[Consultation]:

@@ -38,6 +38,12 @@ class SqlMemberRecords:
     def get(self, member_id: MemberId) -> Member | None:
         return self._one("SELECT document FROM members WHERE id = ?", member_id)
 
+    def get_of_party(self, member_id: MemberId, party_id: PartyId) -> Member | None:
+        rows = self._session.execute(
+            "SELECT document FROM members WHERE id = ? AND party_id = ?", (member_id, party_id)
+        )
+        return member_from_json(loads(rows[0][0])) if rows else None
+
     def by_key_hash(self, api_key_sha256: str) -> Member | None:
         return self._one("SELECT document FROM members WHERE api_key_sha256 = ?", api_key_sha256)
 

@@ -51,6 +51,24 @@ class SqlOperationRecords:
         rows = self._session.execute(f"{_SELECT_CURRENT} WHERE o.id = ?", (operation_id,))
         return _operation(rows[0]) if rows else None
 
+    def get_of_party(self, operation_id: OperationId, party_id: PartyId) -> Operation | None:
+        rows = self._session.execute(
+            f"{_SELECT_CURRENT} WHERE o.id = ? AND o.party_id = ?", (operation_id, party_id)
+        )
+        return _operation(rows[0]) if rows else None
+
+    def get_told_to(self, operation_id: OperationId, party_id: PartyId) -> Operation | None:
+        # Driven by the party's own consultations and notices: for an operation it was
+        # never told of, known or not, the same two index probes find nothing.
+        rows = self._session.execute(
+            f"{_SELECT_CURRENT} WHERE o.id IN ("
+            "SELECT operation_id FROM consultations WHERE party_id = ? AND operation_id = ? "
+            "UNION SELECT operation_id FROM notices WHERE party_id = ? AND operation_id = ?"
+            ") AND o.party_id <> ?",
+            (party_id, operation_id, party_id, operation_id, party_id),
+        )
+        return _operation(rows[0]) if rows else None
+
     def version(self, operation_id: OperationId, number: int) -> OperationVersion | None:
         rows = self._session.execute(
             "SELECT document FROM operation_versions WHERE operation_id = ? AND number = ?",

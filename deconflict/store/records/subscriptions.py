@@ -27,6 +27,13 @@ class SqlSubscriptionRecords:
         )
         return subscription_from_json(loads(rows[0][0])) if rows else None
 
+    def get_of_party(self, subscription_id: str, party_id: PartyId) -> Subscription | None:
+        rows = self._session.execute(
+            "SELECT document FROM subscriptions WHERE id = ? AND party_id = ?",
+            (subscription_id, party_id),
+        )
+        return subscription_from_json(loads(rows[0][0])) if rows else None
+
     def delete(self, subscription_id: str) -> bool:
         return bool(
             self._session.execute(

@@ -13,6 +13,12 @@ from deconflict.store.documents_coordination import warning_from_json, warning_t
 from deconflict.store.records.paging import check_limit, page
 from deconflict.store.sql_session import SqlSession
 
+#: The warning by id if it alerted the party: its alert row is found before the warning is.
+_ALERTING = (
+    "SELECT w.document FROM warning_alerts a JOIN warnings w ON w.id = a.warning_id "
+    "WHERE a.warning_id = ? AND a.party_id = ?"
+)
+
 
 class SqlWarningRecords:
     def __init__(self, session: SqlSession) -> None:
@@ -70,6 +76,17 @@ class SqlWarningRecords:
 
     def get(self, warning_id: WarningId) -> HazardWarning | None:
         rows = self._session.execute("SELECT document FROM warnings WHERE id = ?", (warning_id,))
+        return warning_from_json(loads(rows[0][0])) if rows else None
+
+    def get_seen_by(self, warning_id: WarningId, party_id: PartyId) -> HazardWarning | None:
+        rows = self._session.execute(
+            f"SELECT document FROM warnings WHERE id = ? AND party_id = ? UNION ALL {_ALERTING}",
+            (warning_id, party_id, warning_id, party_id),
+        )
+        return warning_from_json(loads(rows[0][0])) if rows else None
+
+    def get_alerting(self, warning_id: WarningId, party_id: PartyId) -> HazardWarning | None:
+        rows = self._session.execute(_ALERTING, (warning_id, party_id))
         return warning_from_json(loads(rows[0][0])) if rows else None
 
     def raised_by(self, party_id: PartyId, *, after: str | None, limit: int) -> list[HazardWarning]:

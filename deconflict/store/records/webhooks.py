@@ -48,6 +48,12 @@ class SqlWebhookRecords:
         rows = self._session.execute("SELECT document FROM webhooks WHERE id = ?", (webhook_id,))
         return webhook_from_json(loads(rows[0][0])) if rows else None
 
+    def get_of_party(self, webhook_id: str, party_id: PartyId) -> Webhook | None:
+        rows = self._session.execute(
+            "SELECT document FROM webhooks WHERE id = ? AND party_id = ?", (webhook_id, party_id)
+        )
+        return webhook_from_json(loads(rows[0][0])) if rows else None
+
     def delete(self, webhook_id: str) -> bool:
         """Drop the webhook and every delivery to it."""
         self._session.execute("DELETE FROM webhook_deliveries WHERE webhook_id = ?", (webhook_id,))
@@ -128,6 +134,13 @@ class SqlWebhookRecords:
     def get_delivery(self, delivery_id: str) -> Delivery | None:
         rows = self._session.execute(
             "SELECT document FROM webhook_deliveries WHERE id = ?", (delivery_id,)
+        )
+        return delivery_from_json(loads(rows[0][0])) if rows else None
+
+    def get_delivery_to(self, delivery_id: str, webhook_id: str) -> Delivery | None:
+        rows = self._session.execute(
+            "SELECT document FROM webhook_deliveries WHERE id = ? AND webhook_id = ?",
+            (delivery_id, webhook_id),
         )
         return delivery_from_json(loads(rows[0][0])) if rows else None
 

@@ -43,6 +43,12 @@ class SqlZoneRecords:
         rows = self._session.execute("SELECT document FROM zones WHERE id = ?", (zone_id,))
         return zone_from_json(loads(rows[0][0])) if rows else None
 
+    def get_of_party(self, zone_id: ZoneId, party_id: PartyId) -> Zone | None:
+        rows = self._session.execute(
+            "SELECT document FROM zones WHERE id = ? AND party_id = ?", (zone_id, party_id)
+        )
+        return zone_from_json(loads(rows[0][0])) if rows else None
+
     def version(self, zone_id: ZoneId, number: int) -> Zone | None:
         """The zone as it was in one of its versions."""
         rows = self._session.execute(
