@@ -219,8 +219,8 @@ def _submit(
 
 
 def _own(tx: Transaction, by: Principal, operation_id: OperationId) -> Operation:
-    operation = tx.operations.get(operation_id)
-    if operation is None or operation.party_id != by.party.id:
+    operation = tx.operations.get_of_party(operation_id, by.party.id)
+    if operation is None:
         raise not_found("operation")
     return operation
 

@@ -83,8 +83,11 @@ def create_member(
 def revoke_key(svc: Service, member_id: MemberId, by: Principal | None = None) -> Member:
     def work(tx: Transaction) -> Member:
         now = svc.clock.now()
-        member = tx.members.get(member_id)
-        if member is None or (by is not None and member.party_id != by.party_id):
+        if by is None:
+            member = tx.members.get(member_id)
+        else:
+            member = tx.members.get_of_party(member_id, by.party_id)
+        if member is None:
             raise not_found("member")
         if by is not None:
             by.require(Action.MANAGE_MEMBERS)

@@ -36,8 +36,8 @@ def respond_to_consultation(
 
     def work(tx: Transaction) -> Consultation:
         now = svc.clock.now()
-        consultation = tx.consultations.get(consultation_id)
-        if consultation is None or consultation.party_id != by.party.id:
+        consultation = tx.consultations.get_of_party(consultation_id, by.party.id)
+        if consultation is None:
             raise not_found("consultation")
         operation = tx.operations.get(consultation.operation_id)
         if operation is None:

@@ -98,8 +98,8 @@ def own_subscriptions(
 
 
 def _own(tx: Transaction, by: Principal, subscription_id: str) -> Subscription:
-    subscription = tx.subscriptions.get(subscription_id)
-    if subscription is None or subscription.party_id != by.party_id:
+    subscription = tx.subscriptions.get_of_party(subscription_id, by.party_id)
+    if subscription is None:
         raise not_found("subscription")
     return subscription
 

@@ -155,8 +155,8 @@ def consultation_for_party(
     by.require(Action.VIEW)
 
     def work(tx: Transaction) -> ConsultationView:
-        c = tx.consultations.get(consultation_id)
-        if c is None or c.party_id != by.party.id:
+        c = tx.consultations.get_of_party(consultation_id, by.party.id)
+        if c is None:
             raise not_found("consultation")
         return consultation_view(svc, tx, by, c)
 
@@ -219,7 +219,7 @@ def warning_view(
     by.require(Action.VIEW)
 
     def work(tx: Transaction) -> RaisedWarningView | WarningSeen:
-        warning = tx.warnings.get(warning_id)
+        warning = tx.warnings.get_seen_by(warning_id, by.party.id)
         if warning is None:
             raise not_found("warning")
         return warning_seen(svc, tx, by, warning)
@@ -270,17 +270,14 @@ def audit_entries(svc: Service, by: Principal, *, after_seq: int, limit: int) ->
 
 
 def _seen(svc: Service, tx: Transaction, by: Principal, operation_id: OperationId) -> OperationSeen:
-    operation = tx.operations.get(operation_id)
-    if operation is None or operation.party_id == by.party.id:
+    # Found only when the caller was told of it: a stranger's id costs what an unknown one
+    # does, one query that reads nothing of the operation.
+    operation = tx.operations.get_told_to(operation_id, by.party.id)
+    if operation is None:
         raise not_found("operation")
     version = operation.version.number
     consultations = tx.consultations.of_operation(operation.id)
     notices = tx.consultations.notices_of_operation(operation.id)
-    told = [c.party_id for c in consultations] + [n.party_id for n in notices]
-    if by.party.id not in told:
-        # Answered before the conflicts are read, so that a stranger's id costs what an
-        # unknown one does.
-        raise not_found("operation")
     planner = tx.parties.get(operation.party_id)
     seen = None
     if planner is not None and by.party.id in involved_in(consultations, notices, version):

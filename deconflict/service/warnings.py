@@ -92,7 +92,7 @@ def acknowledge_hazard(svc: Service, by: Principal, warning_id: WarningId) -> Ha
 
     def work(tx: Transaction) -> HazardWarning:
         now = svc.clock.now()
-        warning = tx.warnings.get(warning_id)
+        warning = tx.warnings.get_alerting(warning_id, by.party.id)
         if warning is None:
             raise not_found("warning")
         before = warning.alert_for(by.party.id)
@@ -117,10 +117,8 @@ def visible_warning(svc: Service, by: Principal, warning_id: WarningId) -> Hazar
     """A warning the caller raised or was alerted by."""
 
     def work(tx: Transaction) -> HazardWarning:
-        warning = tx.warnings.get(warning_id)
-        if warning is None or (
-            warning.party_id != by.party.id and warning.alert_for(by.party.id) is None
-        ):
+        warning = tx.warnings.get_seen_by(warning_id, by.party.id)
+        if warning is None:
             raise not_found("warning")
         return warning
 

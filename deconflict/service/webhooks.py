@@ -112,8 +112,8 @@ def replay(svc: Service, by: Principal, webhook_id: str, delivery_id: str) -> De
     def work(tx: Transaction) -> Delivery:
         now = svc.clock.now()
         webhook = _own(tx, by, webhook_id)
-        delivery = tx.webhooks.get_delivery(delivery_id)
-        if delivery is None or delivery.webhook_id != webhook.id:
+        delivery = tx.webhooks.get_delivery_to(delivery_id, webhook.id)
+        if delivery is None:
             raise not_found("delivery")
         again = replayed(delivery, now)
         tx.webhooks.put_delivery(again)
@@ -124,8 +124,8 @@ def replay(svc: Service, by: Principal, webhook_id: str, delivery_id: str) -> De
 
 
 def _own(tx: Transaction, by: Principal, webhook_id: str) -> Webhook:
-    webhook = tx.webhooks.get(webhook_id)
-    if webhook is None or webhook.party_id != by.party_id:
+    webhook = tx.webhooks.get_of_party(webhook_id, by.party_id)
+    if webhook is None:
         raise not_found("webhook")
     return webhook
 

@@ -167,8 +167,8 @@ def own_zones(svc: Service, by: Principal, *, after: str | None, limit: int) -> 
 
 
 def _own(tx: Transaction, by: Principal, zone_id: ZoneId) -> Zone:
-    zone = tx.zones.get(zone_id)
-    if zone is None or zone.party_id != by.party.id:
+    zone = tx.zones.get_of_party(zone_id, by.party.id)
+    if zone is None:
         raise not_found("zone")
     return zone
 
