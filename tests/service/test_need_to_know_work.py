@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -40,6 +42,7 @@ from deconflict.service.context import Service
 from deconflict.service.webhooks import WebhookPolicy
 from deconflict.store import postgres, sqlite
 from deconflict.store.interface import Transaction
+from deconflict.store.records.bundle import RecordRepositories
 from deconflict.store.sql_session import PostgresSession, Row, SqliteSession
 from deconflict.store.sqlite import SqliteStore, SqliteTransaction
 from tests.service.conftest import Cast, volume
@@ -57,6 +60,11 @@ class Seen:
     statements: list[str] = field(default_factory=list)  # SQLite: as run, ids masked
     rows: list[tuple[str, int]] = field(default_factory=list)  # each query, and its rows
     instructions: int = 0  # SQLite's virtual machine instructions
+    #: PostgreSQL: each query's plan as run, node by node: what it scanned, the rows it
+    #: found and the buffers it touched (EXPLAIN ANALYZE, BUFFERS), filled in afterwards.
+    plans: list[list[tuple[object, ...]]] = field(default_factory=list)
+    #: The parameters of each query, to explain it again; they differ by the id asked.
+    params: list[Sequence[object]] = field(default_factory=list, compare=False)
 
 
 class _Watch:
@@ -66,9 +74,10 @@ class _Watch:
         self.seen: Seen | None = None
         self.masks: Sequence[str] = ()
 
-    def query(self, sql: str, rows: list[Row]) -> None:
+    def query(self, sql: str, params: Sequence[object], rows: list[Row]) -> None:
         if self.seen is not None:
             self.seen.rows.append((sql, len(rows)))
+            self.seen.params.append(params)
 
     def statement(self, sql: str) -> None:
         if self.seen is not None:
@@ -89,13 +98,13 @@ def watch(monkeypatch: pytest.MonkeyPatch) -> _Watch:
     class CountedSqlite(SqliteSession):
         def execute(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
             rows = super().execute(sql, params)
-            made.query(sql, rows)
+            made.query(sql, params, rows)
             return rows
 
     class CountedPostgres(PostgresSession):
         def execute(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
             rows = super().execute(sql, params)
-            made.query(sql, rows)
+            made.query(sql, params, rows)
             return rows
 
     monkeypatch.setattr(sqlite, "SqliteSession", CountedSqlite)
@@ -340,6 +349,38 @@ def _watching(svc: Service, watch: _Watch, masks: Sequence[str]) -> Iterator[See
             conn.set_progress_handler(None, 1)
 
 
+def _explain(svc: Service, seen: Seen) -> None:
+    """On PostgreSQL, run each of `seen`'s reads again under EXPLAIN ANALYZE and keep, per
+    plan node, what it scanned, the rows it found and the buffers it touched."""
+    if isinstance(svc.store, SqliteStore):
+        return
+
+    def nodes(plan: dict[str, Any]) -> Iterator[tuple[object, ...]]:
+        touched = int(plan["Shared Hit Blocks"]) + int(plan["Shared Read Blocks"])
+        yield (
+            plan["Node Type"],
+            plan.get("Index Name", plan.get("Relation Name")),
+            plan.get("Actual Rows"),
+            plan.get("Actual Loops"),
+            touched,
+        )
+        for child in plan.get("Plans", ()):
+            yield from nodes(child)
+
+    def work(tx: Transaction) -> None:
+        # The records' SQL session of this transaction (as tests/api/matrix_world does).
+        session = typing.cast(RecordRepositories, tx).parties._session
+        for (sql, _), params in zip(seen.rows, seen.params, strict=True):
+            if sql.lstrip().upper().startswith("SELECT"):
+                [(explained,)] = session.execute(_EXPLAIN + sql, params)
+                seen.plans.append(list(nodes(explained[0]["Plan"])))
+
+    svc.store.read(work)
+
+
+_EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) "
+
+
 def _run(case: UseCase, cast: Cast, others: Others, id_: str, own: str, refused: bool) -> None:
     if refused:
         with pytest.raises(errors.NotFound):
@@ -370,6 +411,8 @@ def _differences(
         with _watching(cast.svc, watch, masks) as unknown:
             _run(case, cast, others, nobodys, own, refused)
         assert forbidden.rows, f"{name}: nothing was observed"
+        for seen in (forbidden, unknown):
+            _explain(cast.svc, seen)
         if forbidden != unknown:
             differ[name] = (forbidden, unknown)
     return differ
@@ -383,6 +426,7 @@ def _explained(differ: dict[str, tuple[Seen, Seen]]) -> str:
             f"{forbidden.instructions} instructions, rows {[n for _, n in forbidden.rows]}; "
             f"an unknown id {len(unknown.statements)}, {unknown.instructions}, "
             f"{[n for _, n in unknown.rows]}"
+            + ("" if forbidden.plans == unknown.plans else "; their plans differ as run")
         )
     return "\n".join(lines)
 
