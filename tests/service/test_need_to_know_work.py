@@ -144,12 +144,12 @@ def _seed(cast: Cast) -> tuple[Others, str]:
     interest = subscriptions.subscribe(
         svc, cast.north_liaison, "Field", [volume(24.0, 42.5, 900)], [], [Channel.WEBHOOK]
     )
-    policy = WebhookPolicy(allow_loopback=True)
+    policy = WebhookPolicy()
     hook = webhooks.register(
-        svc, cast.north_liaison, "https://hooks.example.org/in", *_hook(policy)
+        svc, cast.north_liaison, "https://hooks.example.org/in", Purpose.PRIMARY, "", policy
     )
     own = webhooks.register(
-        svc, cast.relief_liaison, "https://hooks.example.net/in", *_hook(policy)
+        svc, cast.relief_liaison, "https://hooks.example.net/in", Purpose.PRIMARY, "", policy
     )
 
     def dead(tx: Transaction) -> str:
@@ -169,10 +169,6 @@ def _seed(cast: Cast) -> tuple[Others, str]:
         north.member.id,
     )
     return others, own.id
-
-
-def _hook(policy: WebhookPolicy) -> tuple[Purpose, str, WebhookPolicy]:
-    return Purpose.PRIMARY, "", policy
 
 
 #: A use case called by the Relief: (service, cast, others' ids, the id asked, own webhook).
