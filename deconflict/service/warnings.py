@@ -111,15 +111,3 @@ def acknowledge_hazard(svc: Service, by: Principal, warning_id: WarningId) -> Ha
         return done
 
     return svc.write(work)
-
-
-def visible_warning(svc: Service, by: Principal, warning_id: WarningId) -> HazardWarning:
-    """A warning the caller raised or was alerted by."""
-
-    def work(tx: Transaction) -> HazardWarning:
-        warning = tx.warnings.get_seen_by(warning_id, by.party.id)
-        if warning is None:
-            raise not_found("warning")
-        return warning
-
-    return svc.read(work)
