@@ -45,7 +45,8 @@ if __package__ in (None, ""):
 
 from bench import api_load, api_server, api_world
 from bench.api_verify import Oracle, verify
-from bench.conflicts import Bench, postgres_bench, postgres_reachable, sqlite_bench
+from bench.backends import chosen_backends
+from bench.conflicts import Bench, postgres_bench, sqlite_bench
 from bench.report import console, percentiles_us, results_table, write_json
 from bench.workload import DEFAULT_CACHE_DIR, DEFAULT_SEED, Entry, Json, Workload
 from deconflict.api.schemas.operations import OperationIn
@@ -536,13 +537,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show is not None:
         show(json.loads(args.show.read_text(encoding="utf-8")))
         return 0
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends and not postgres_reachable(args.pg_url):
-        if args.backend == "postgres":
-            out.print(f"[red]PostgreSQL is not reachable at {args.pg_url}[/]")
-            return 2
-        out.print(f"[yellow]PostgreSQL is not reachable at {args.pg_url}; SQLite only[/]")
-        backends.remove("postgres")
+    backends = chosen_backends(args.backend, args.pg_url, out)
+    if backends is None:
+        return 2
     rows = [row for backend in backends for row in run_backend(backend, args)]
     show(rows)
     if args.json is not None:

@@ -44,6 +44,7 @@ if __package__ in (None, ""):
     # Run as `python bench/conflicts.py`: make the repository root importable.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.backends import chosen_backends
 from bench.report import (
     Target,
     console,
@@ -184,14 +185,6 @@ def _pg_size(url: str, schema: str) -> int:
         ).fetchone()
     assert row is not None
     return int(str(row[0]))
-
-
-def postgres_reachable(url: str) -> bool:
-    try:
-        with psycopg.connect(url, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
 
 
 # --- the measurements -----------------------------------------------------------------
@@ -407,13 +400,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     out = console()
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends and not postgres_reachable(args.pg_url):
-        if args.backend == "postgres":
-            out.print(f"[red]PostgreSQL is not reachable at {args.pg_url}[/]")
-            return 2
-        out.print(f"[yellow]PostgreSQL is not reachable at {args.pg_url}; SQLite only[/]")
-        backends.remove("postgres")
+    backends = chosen_backends(args.backend, args.pg_url, out)
+    if backends is None:
+        return 2
     workload = Workload(
         args.stored,
         args.queries,

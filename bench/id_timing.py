@@ -46,6 +46,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import api_server
+from bench.backends import chosen_backends
 from bench.id_timing_world import Probe, probes, seed
 from bench.ranks import mann_whitney
 from bench.report import console, write_json
@@ -213,14 +214,6 @@ def show(rows: Sequence[dict[str, object]]) -> None:
         out.print(table(backend, [r for r in rows if r["backend"] == backend]))
 
 
-def postgres_reachable(url: str) -> bool:
-    try:
-        with psycopg.connect(url, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
@@ -244,13 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show is not None:
         show(json.loads(args.show.read_text(encoding="utf-8")))
         return 0
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends and not postgres_reachable(args.pg_url):
-        if args.backend == "postgres":
-            out.print(f"[red]PostgreSQL is not reachable at {args.pg_url}[/]")
-            return 2
-        out.print(f"[yellow]PostgreSQL is not reachable at {args.pg_url}; SQLite only[/]")
-        backends.remove("postgres")
+    backends = chosen_backends(args.backend, args.pg_url, out)
+    if backends is None:
+        return 2
     rows = []
     for backend in backends:
         measured = run_backend(backend, args)
