@@ -18,7 +18,7 @@ from deconflict.domain.ids import PartyId
 from deconflict.store.codec import to_us
 from deconflict.store.pg_schema import ensure_cube_extension, shipped_migrations
 from deconflict.store.repositories import AuditRecords
-from deconflict.store.sql_session import SqliteSession, SqlSession
+from deconflict.store.sql_session import PostgresSession, SqliteSession, SqlSession
 from deconflict.store.sqlite import _statements
 from tests.domain import NORTHMERE, OSTERBY, T0
 
@@ -108,6 +108,15 @@ def schema_of_release(conn: psycopg.Connection[TupleRow], schema: str, last: str
             break
         conn.execute(sql.SQL(migration.text))
         conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (migration.name,))
+
+
+def postgres_schema_of_release(pg_url: str, schema: str, last: str) -> None:
+    """`schema_of_release(…, schema, last)` holding the audit entries of
+    `write_entries_as_released`, as `made_by_release_of` leaves a SQLite file."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        schema_of_release(conn, schema, last)
+        with conn.transaction():
+            write_entries_as_released(PostgresSession(conn))
 
 
 #: Rows as an earlier release wrote them: statements with `?` placeholders, and values.

@@ -15,13 +15,11 @@ from psycopg import sql
 from deconflict.domain.audit import verify_party_chain
 from deconflict.domain.ids import PartyId
 from deconflict.store.postgres import PostgresStore
-from deconflict.store.sql_session import PostgresSession
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import OSTERBY
 from tests.store.earlier_files import (
     made_by_release_of,
-    schema_of_release,
-    write_entries_as_released,
+    postgres_schema_of_release,
 )
 
 CHANGES = [
@@ -50,10 +48,7 @@ def test_an_upgraded_sqlite_file_refuses_changes_to_who_was_told(sqlite_path: Pa
 def test_an_upgraded_postgres_schema_refuses_changes_to_who_was_told(
     pg_url: str, pg_schema: str
 ) -> None:
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        schema_of_release(conn, pg_schema, "011_zones_standing_until")
-        with conn.transaction():
-            write_entries_as_released(PostgresSession(conn))
+    postgres_schema_of_release(pg_url, pg_schema, "011_zones_standing_until")
     PostgresStore(pg_url, schema=pg_schema).close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(pg_schema)))

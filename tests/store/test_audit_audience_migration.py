@@ -14,14 +14,12 @@ from deconflict.domain.audit import PartyEntry, verify_party_chain
 from deconflict.domain.ids import PartyId
 from deconflict.store.interface import Store, Transaction
 from deconflict.store.postgres import PostgresStore
-from deconflict.store.sql_session import PostgresSession
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import NORTHMERE, OSTERBY
 from tests.store.earlier_files import (
     append_entries,
     made_by_release_of,
-    schema_of_release,
-    write_entries_as_released,
+    postgres_schema_of_release,
 )
 from tests.store.test_records_audit import audiences
 
@@ -59,10 +57,7 @@ def test_a_sqlite_file_keeps_its_party_chains(sqlite_path: Path) -> None:
 
 
 def test_a_postgres_schema_keeps_its_party_chains(pg_url: str, pg_schema: str) -> None:
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        schema_of_release(conn, pg_schema, "008_boxes_on_volumes")
-        with conn.transaction():
-            write_entries_as_released(PostgresSession(conn))
+    postgres_schema_of_release(pg_url, pg_schema, "008_boxes_on_volumes")
     store = PostgresStore(pg_url, schema=pg_schema)
     try:
         assert_chains_kept(store)

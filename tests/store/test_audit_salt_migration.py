@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
-
 from deconflict.domain.audit import verify_chain, verify_party_chain
 from deconflict.domain.ids import PartyId
 from deconflict.store.interface import Store
 from deconflict.store.postgres import PostgresStore
-from deconflict.store.sql_session import PostgresSession
 from deconflict.store.sqlite import SqliteStore
 from tests.domain import OSTERBY
 from tests.store.earlier_files import (
     append_entries,
     made_by_release_of,
-    schema_of_release,
-    write_entries_as_released,
+    postgres_schema_of_release,
 )
 from tests.store.test_records_audit import audiences
 
@@ -47,10 +43,7 @@ def test_a_sqlite_file_from_before_salts(sqlite_path: Path) -> None:
 
 
 def test_a_postgres_schema_from_before_salts(pg_url: str, pg_schema: str) -> None:
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        schema_of_release(conn, pg_schema, "012_audit_audience_append_only")
-        with conn.transaction():
-            write_entries_as_released(PostgresSession(conn))
+    postgres_schema_of_release(pg_url, pg_schema, "012_audit_audience_append_only")
     store = PostgresStore(pg_url, schema=pg_schema)
     try:
         assert_old_unsalted_and_new_salted(store)
