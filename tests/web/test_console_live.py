@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from playwright.sync_api import Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from deconflict.domain.party import Role
 from tests.web.world import NORTH, SOUTH, ConsoleWorld, NewPage
@@ -55,10 +55,9 @@ def test_the_stream_is_read_with_a_header_and_resumed_after_its_last_event(
     assert all(key not in url for url in north.requests)
 
 
-def test_without_a_stream_the_page_polls(world: ConsoleWorld, new_page: NewPage) -> None:
-    world.protect_depot()
-    south = new_page("polling", poll_ms=300)
-    south.page.route(
+def without_a_stream(page: Page) -> None:
+    """The page's event stream answers as a server that has none does: 404."""
+    page.route(
         "**/v1/events",
         lambda route: route.fulfill(
             status=404,
@@ -66,6 +65,12 @@ def test_without_a_stream_the_page_polls(world: ConsoleWorld, new_page: NewPage)
             body=json.dumps({"type": "/problems/not-found", "status": 404}),
         ),
     )
+
+
+def test_without_a_stream_the_page_polls(world: ConsoleWorld, new_page: NewPage) -> None:
+    world.protect_depot()
+    south = new_page("polling", poll_ms=300)
+    without_a_stream(south.page)
     south.open()
     south.sign_in(world.key(SOUTH, Role.LIAISON))
     expect(south.page.locator("#live")).to_have_text("polling every 0.3 s")
@@ -105,14 +110,7 @@ def test_a_server_out_of_reach_is_said_until_it_answers_again(
     world.protect_depot()
     south = new_page("unreachable", poll_ms=300)
     page = south.page
-    page.route(
-        "**/v1/events",
-        lambda route: route.fulfill(
-            status=404,
-            headers={"Content-Type": "application/problem+json"},
-            body=json.dumps({"type": "/problems/not-found", "status": 404}),
-        ),
-    )
+    without_a_stream(page)
     south.open()
     south.sign_in(world.key(SOUTH, Role.LIAISON))
     stale = page.locator("#stale")
