@@ -75,7 +75,7 @@ def revise_operation(
 ) -> Operation:
     """The next version, checked again; the writer names the version it changes."""
     by.require(Action.PLAN_OPERATIONS)
-    prior = _presearch(svc, plan, EntityRef(EntityKind.OPERATION, operation_id))
+    prior = svc.read(lambda tx: _revision_presearch(svc, tx, by, operation_id, ovn, plan))
 
     def step(tx: Transaction, current: Operation, now: datetime) -> Operation:
         previous = tx.consultations.of_operation(current.id, version=current.version.number)
@@ -199,6 +199,23 @@ def _presearch(svc: Service, plan: Plan, exclude: EntityRef | None) -> Presearch
     """The plan's conflict search, done before the write so the write only tops it up."""
     now = svc.clock.now()
     return svc.read(lambda tx: presearch(tx, plan.volumes, now, exclude, svc.model))
+
+
+def _revision_presearch(
+    svc: Service, tx: Transaction, by: Principal, operation_id: OperationId, ovn: Ovn, plan: Plan
+) -> Presearch | None:
+    """A revision's search, once the operation is known to be the caller's.
+
+    Another party's id must not set the service searching (nor take longer to refuse than
+    an unknown one), and a revision the write will refuse (a stale version) or keep as a
+    draft (no conflicts checked) needs no search: the OVN is the version's, so deadlines
+    that settle the operation before the write do not change it.
+    """
+    current = _own(tx, by, operation_id)
+    if current.ovn != ovn or current.state is OperationState.DRAFT:
+        return None
+    exclude = EntityRef(EntityKind.OPERATION, operation_id)
+    return presearch(tx, plan.volumes, svc.clock.now(), exclude, svc.model)
 
 
 def _submit(

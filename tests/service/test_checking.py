@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
+from deconflict import errors
 from deconflict.domain.conflict import Conflict
-from deconflict.domain.ids import OperationId
+from deconflict.domain.ids import OperationId, Ovn
 from deconflict.domain.lifecycle import OperationAction
 from deconflict.domain.operation import Operation, Plan, draft_operation
 from deconflict.domain.party import Role
@@ -18,6 +20,8 @@ from deconflict.service.checking import Presearch, find_conflicts, presearch
 from deconflict.service.clock import ManualClock
 from deconflict.service.context import Principal, Service
 from deconflict.service.parties import authenticate, create_member, create_party
+from deconflict.store.interface import VolumeHit
+from deconflict.store.search import CandidateSearch
 from tests.conftest import StoreOpener
 from tests.service.conftest import T0, Cast
 
@@ -98,6 +102,45 @@ def test_a_presearch_of_other_volumes_is_not_used(cast: Cast) -> None:
     operation = draft_operation(OperationId("op-ours"), cast.south_planner.party_id, ours, T0)
     assert targets(checked(cast, operation, prior)) == targets(checked(cast, operation, None))
     assert len(checked(cast, operation, prior)) == 1
+
+
+@pytest.fixture
+def searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The volume searches the stores run from now on (each call's number of hits)."""
+    made: list[int] = []
+    search = CandidateSearch.search
+
+    def counted(self: CandidateSearch, *args: Any, **kwargs: Any) -> list[VolumeHit]:
+        hits = search(self, *args, **kwargs)
+        made.append(len(hits))
+        return hits
+
+    monkeypatch.setattr(CandidateSearch, "search", counted)
+    return made
+
+
+def test_a_revision_searches_only_once_the_operation_is_the_callers(
+    cast: Cast, searches: list[int]
+) -> None:
+    svc = cast.svc
+    near = Plan((volume(24.00, 42.30, 1500, minutes=(0, 120)),))
+    theirs = operations.submit_operation(svc, cast.north_planner, near)
+    draft = operations.submit_operation(svc, cast.south_planner, near, draft=True)
+    searches.clear()
+    for planner, operation_id, ovn in [
+        (cast.south_planner, theirs.id, theirs.ovn),  # another party's
+        (cast.south_planner, OperationId("op-nobodys"), theirs.ovn),  # nobody's
+        (cast.north_planner, theirs.id, Ovn("stale")),  # its own, named stale
+    ]:
+        with pytest.raises((errors.NotFound, errors.StaleVersion)):
+            operations.revise_operation(svc, planner, operation_id, ovn=ovn, plan=near)
+    operations.revise_operation(svc, cast.south_planner, draft.id, ovn=draft.ovn, plan=near)
+    assert searches == []
+    revised = operations.revise_operation(
+        svc, cast.north_planner, theirs.id, ovn=theirs.ovn, plan=near
+    )
+    assert revised.version.number == 2
+    assert searches  # before the write, and to top it up
 
 
 #: A deployment that knows its ground lies between 10 m below and 2,900 m above sea level.
