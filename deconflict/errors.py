@@ -196,6 +196,13 @@ class StoreBusy(DeconflictError):
     code = "store-busy"
 
 
+class CallerGone(DeconflictError):
+    """The caller stopped waiting for a write before the write had its turn among the
+    writers, so it was not run: nothing was stored and nobody was told."""
+
+    code = "caller-gone"
+
+
 class NotReplayable(DeconflictError):
     """Only a dead-lettered webhook delivery can be replayed."""
 

@@ -41,6 +41,11 @@ _DESCRIPTIONS: Mapping[type[errors.DeconflictError], str] = {
         "Your role may not do this (a viewer writing, say). Another party's ids never "
         "answer with this: they answer as not-found."
     ),
+    errors.CallerGone: (
+        "The client closed its connection while its write waited for its turn among the "
+        "writers, so the write was not run and nothing was stored. Nobody receives this "
+        "answer; it is what the server's log records."
+    ),
     errors.SignatureRefused: (
         "A webhook delivery did not verify. The API never answers with this: it is what "
         "deconflict.delivery.signing.verify raises in a receiver, which may answer with it."
@@ -78,6 +83,7 @@ PROBLEM_TABLE: tuple[tuple[type[errors.DeconflictError], ProblemType], ...] = tu
         (errors.Unauthenticated, 401, "Unauthenticated"),
         (errors.IdempotencyKeyReused, 422, "Idempotency-Key reused"),
         (errors.StoreBusy, 503, "Store busy"),
+        (errors.CallerGone, 503, "Caller gone"),
         (errors.NotReplayable, 409, "Not replayable"),
         (errors.LimitReached, 409, "Limit reached"),
         (errors.EventIdAhead, 409, "Event id ahead"),

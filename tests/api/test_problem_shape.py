@@ -183,8 +183,9 @@ def test_every_error_class_maps_to_a_documented_problem(cls: type[errors.Deconfl
     assert set(body) >= {"type", "title", "status", "detail"}
     assert body["type"] == f"/problems/{cls.code}"
     assert PROBLEM_TYPES[cls.code].status == status == body["status"]
-    # Only a store too busy to take a write is the service's side, and worth a retry.
-    assert 400 <= status < 500 or (cls is errors.StoreBusy and status == 503)
+    # Only writers too slow for the caller are the service's side, and worth a retry: a
+    # store too busy to take a write, or one whose client gave up waiting for its turn.
+    assert 400 <= status < 500 or (cls in {errors.StoreBusy, errors.CallerGone} and status == 503)
 
 
 def _instance(cls: type[errors.DeconflictError]) -> errors.DeconflictError:
