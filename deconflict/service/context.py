@@ -11,7 +11,7 @@ from deconflict import errors
 from deconflict.domain.ids import PartyId, id_from_entropy
 from deconflict.domain.party import Action, Member, Party
 from deconflict.geometry.altitude import DEFAULT_VERTICAL_MODEL, VerticalModel
-from deconflict.service import idempotency
+from deconflict.service import caller, idempotency
 from deconflict.service.clock import Clock, SystemClock
 from deconflict.service.signals import CommitSignal
 from deconflict.store.durability import once_durable
@@ -69,7 +69,7 @@ class Service:
     def _write(self, work: Callable[[Transaction], T]) -> T:
         claim = idempotency.take_claim()
         if claim is None:
-            return self.store.write(work)
+            return self.store.write(caller.unless_gone(work))
 
         def claimed_work(tx: Transaction) -> T:
             idempotency.guard(claim, tx)
@@ -78,7 +78,9 @@ class Service:
             return result
 
         try:
-            return self.store.write(claimed_work)
+            # The caller's check comes before the claim's guard: a write whose caller left
+            # does nothing, not even look its key up.
+            return self.store.write(caller.unless_gone(claimed_work))
         except idempotency.Replayed as replay:
             claim.replayed = True
             claim.answer = (replay.stored.status, replay.stored.body)
