@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from starlette.types import Lifespan
 
 from deconflict.api import handlers
+from deconflict.api.departures import Departures
 from deconflict.api.durable_answers import DurableAnswers
 from deconflict.api.limits import BodyPolicy
 from deconflict.api.request_threads import RequestThreads
@@ -64,6 +65,9 @@ def create_app(
     # Each middleware added wraps the ones before it: CatchAll is outermost, so even a
     # failure in BodyPolicy is a problem answer; BodyPolicy bounds bodies before any read.
     app.add_middleware(BodyPolicy, max_body_bytes=settings.max_body_bytes)
+    # Outside BodyPolicy, so that it sees the server's own channel: the body as it comes,
+    # then the client's departure, which a waiting write must hear of (`departures`).
+    app.add_middleware(Departures)
     # Inside CatchAll, so that a failed sync, raised as the answer starts, becomes a 500.
     app.add_middleware(DurableAnswers)
     app.add_middleware(handlers.CatchAll)
