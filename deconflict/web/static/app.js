@@ -405,6 +405,8 @@ async function main() {
   buildLegend();
   // On a phone the open legend would cover most of the map: start it folded (one tap opens it).
   if (globalThis.matchMedia("(max-width: 600px)").matches) byId("legend").open = false;
+  // Labels keep clear of the legend: folding or unfolding it frees or covers some.
+  byId("legend").addEventListener("toggle", () => ui.consoleMap.labels.place());
 
   for (const tab of document.querySelectorAll("[role=tab]")) tab.addEventListener("click", () => selectTab(tab.id.slice(4)));
   byId("new-operation").addEventListener("click", () => { ui.drawing.reset(); ui.drawing.choose("operation"); selectTab("draw"); byId("draw-start").focus(); });

@@ -1,6 +1,7 @@
 // The map: an offline basemap, the party's data as layers, a time filter and click details.
 // Colours are Okabe–Ito (readable with the common colour-vision deficiencies), and every
 // kind and state also differs by outline style or fill pattern, never by colour alone.
+import { MapLabels } from "./labels.js";
 import * as maplibregl from "./vendor/maplibre-gl.mjs";
 
 export const COLOURS = {
@@ -30,6 +31,8 @@ export const STATE_STYLES = [
 export const WAITING_LINE_WIDTH = 5;
 
 const DATA_SOURCES = ["zones", "buffers", "operations", "conflicts", "warnings", "draft", "selected"];
+/** Sources whose shapes carry labels; each is also the legend toggle that shows them. */
+const LABELLED = new Set(["zones", "operations", "conflicts", "warnings"]);
 /** Layers a click can pick, topmost first. */
 export const PICKABLE = ["warnings-fill", "conflicts-fill", "conflicts-point", "operations-fill", "zones-fill", "buffers-fill"];
 const TIME_FILTERED = new Set();
@@ -199,6 +202,12 @@ export const GROUPS = {
   warnings: ["warnings-fill", "warnings-line"],
 };
 
+/** A card laid over the map, if the page has it and shows it. */
+function overlay(id) {
+  const el = document.getElementById(id);
+  return el && !el.hidden ? el : null;
+}
+
 // One worker does: the sources are small, and each worker parses MapLibre's code again.
 maplibregl.setWorkerCount(1);
 
@@ -220,7 +229,9 @@ export class ConsoleMap {
     this.map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
     this.map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: "Basemap: Natural Earth (public domain) · MapLibre" }));
     this.timeWindow = null;
+    this.hiddenGroups = new Set();
     this.lastData = new Map();
+    this.labels = new MapLabels(this.map, { shown: (source, properties) => this.isDrawn(source, properties), covered: () => this.covered() });
     this.ready = new Promise((resolve) => {
       this.map.on("load", () => {
         addPatterns(this.map);
@@ -237,10 +248,21 @@ export class ConsoleMap {
     if (this.lastData.get(id) === text) return;
     this.lastData.set(id, text);
     this.map.getSource(id)?.setData({ type: "FeatureCollection", features });
+    if (LABELLED.has(id)) this.labels.setSource(id, features);
   }
 
   setVisible(group, visible) {
     for (const id of GROUPS[group]) this.map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
+    if (visible) this.hiddenGroups.delete(group);
+    else this.hiddenGroups.add(group);
+    this.labels.place();
+  }
+
+  /** Whether a feature of `source` is drawn now: its toggle on, its window in the filter's. */
+  isDrawn(source, { start_ms, end_ms }) {
+    if (this.hiddenGroups.has(source)) return false;
+    const window = this.timeWindow;
+    return !window || (start_ms < window[1] && end_ms > window[0]);
   }
 
   /** Show only what overlaps [startMs, endMs); null shows everything. */
@@ -253,12 +275,22 @@ export class ConsoleMap {
       if (window) parts.push(["<", ["get", "start_ms"], window[1]], [">", ["get", "end_ms"], window[0]]);
       this.map.setFilter(id, parts.length === 0 ? null : parts.length === 1 ? parts[0] : ["all", ...parts]);
     }
+    this.labels.place();
   }
 
   fit(boundsLngLat, { once = false } = {}) {
     if (!boundsLngLat || (once && this.fitted)) return;
     this.fitted = true;
     this.map.fitBounds(boundsLngLat, { padding: this.clearOfOverlays(), maxZoom: 13, duration: 0 });
+  }
+
+  /** The legend and the time bar, as boxes in the map's pixels: labels under them could not be read. */
+  covered() {
+    const origin = this.map.getContainer().getBoundingClientRect();
+    return [overlay("legend"), overlay("timebar")].filter(Boolean).map((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top };
+    });
   }
 
   /** Padding that keeps fitted shapes out from under the legend and the time bar. */

@@ -1,0 +1,102 @@
+// Names on the map: HTML labels over the canvas (no glyph fonts are vendored, the map is
+// offline), one per shape at a point inside it; colliding, cramped or filtered-out ones hide.
+import { h } from "./dom.js";
+import { labelPoint } from "./interior.js";
+
+/** Which label wins a collision, first to last: what needs acting on before what is there. */
+const PRIORITY = { warnings: 0, waiting: 1, operations: 2, zones: 3, conflicts: 4 };
+/** Clear space kept between two labels, in pixels. */
+const GAP_PX = 4;
+
+function priorityOf(source, properties) {
+  if (source === "conflicts" && properties.answer === "waiting") return PRIORITY.waiting;
+  return PRIORITY[source];
+}
+
+function overlaps(a, b) {
+  return a.left < b.right + GAP_PX && b.left < a.right + GAP_PX && a.top < b.bottom + GAP_PX && b.top < a.bottom + GAP_PX;
+}
+
+function labelElement(properties) {
+  return h(
+    "div",
+    { class: "map-label", "data-ref": properties.ref },
+    h("span", { class: "label-name" }, properties.label),
+    properties.tag ? h("span", { class: `badge ${properties.tag_class ?? ""}` }, properties.tag) : null,
+  );
+}
+
+/**
+ * The label layer of one map. `shown(source, properties)` says whether the map draws that
+ * feature now (its layer toggled on, its time window in the filter); `covered()` gives the
+ * page's cards over the map, as rectangles in the map's pixels, where no label goes.
+ */
+export class MapLabels {
+  constructor(map, { shown, covered = () => [] }) {
+    this.map = map;
+    this.shown = shown;
+    this.covered = covered;
+    this.bySource = new Map();
+    this.ordered = [];
+    // Read by no screen reader: each label repeats a panel item, and a list of names in
+    // screen order would be noise. Nothing in it can take focus or a click.
+    this.layer = h("div", { class: "map-labels", "aria-hidden": "true" });
+    const container = map.getContainer();
+    container.insertBefore(this.layer, container.querySelector(".maplibregl-control-container"));
+    map.on("move", () => this.place());
+    map.on("resize", () => this.place());
+  }
+
+  /** Labels for one source's features: those with a `label` property and an inside. */
+  setSource(source, features) {
+    for (const entry of this.bySource.get(source) ?? []) entry.el.remove();
+    const entries = [];
+    for (const f of features) {
+      if (!f.properties.label) continue;
+      const point = labelPoint(f.geometry);
+      if (!point) continue;
+      const el = labelElement(f.properties);
+      this.layer.append(el);
+      entries.push({ source, properties: f.properties, priority: priorityOf(source, f.properties), ...point, el, size: null });
+    }
+    this.bySource.set(source, entries);
+    // Within a rank, the roomier shape first: its label is the likelier to be read.
+    this.ordered = [...this.bySource.values()].flat().sort((a, b) => a.priority - b.priority || b.inside_rad - a.inside_rad);
+    this.place();
+  }
+
+  /** Show each label that is drawn, fits its shape and meets no label placed before it. */
+  place() {
+    const { width, height } = this.map.getContainer().getBoundingClientRect();
+    const pxPerRad = (512 * 2 ** this.map.getZoom()) / (2 * Math.PI);
+    // Sizes are read once, all together, before any position is written: one layout.
+    for (const entry of this.ordered) {
+      if (!entry.size?.width) entry.size = { width: entry.el.offsetWidth, height: entry.el.offsetHeight };
+    }
+    const placed = this.covered();
+    for (const entry of this.ordered) {
+      const box = this.fits(entry, pxPerRad, width, height);
+      const show = box !== null && !placed.some((other) => overlaps(box, other));
+      if (show) {
+        placed.push(box);
+        entry.el.style.transform = `translate(${Math.round(box.left)}px, ${Math.round(box.top)}px)`;
+      }
+      entry.el.classList.toggle("is-hidden", !show);
+    }
+  }
+
+  /** The label's box on screen, or null when its shape is not drawn, off screen or too small. */
+  fits(entry, pxPerRad, width, height) {
+    if (!this.shown(entry.source, entry.properties)) return null;
+    const { width: w, height: hgt } = entry.size;
+    const [[west, south], [east, north]] = entry.bounds;
+    const sw = this.map.project([west, south]);
+    const ne = this.map.project([east, north]);
+    // The shape must be at least as wide and as high as its label, and not a sliver at it.
+    if (ne.x - sw.x < w || sw.y - ne.y < hgt || 2 * entry.inside_rad * pxPerRad < hgt) return null;
+    const at = this.map.project(entry.at);
+    const box = { left: at.x - w / 2, top: at.y - hgt / 2, right: at.x + w / 2, bottom: at.y + hgt / 2 };
+    if (box.right < 0 || box.bottom < 0 || box.left > width || box.top > height) return null;
+    return box;
+  }
+}
