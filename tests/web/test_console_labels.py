@@ -271,3 +271,19 @@ def test_a_click_on_a_label_selects_the_shape_beneath(
     expect(details).to_be_visible()
     expect(details).to_contain_text("Zone “Harbour fuel farm” (yours)")
     assert north.problems == []
+
+
+def test_a_zone_seen_up_close_is_named_in_view(world: ConsoleWorld, new_page: NewPage) -> None:
+    zone = protect_fuel_farm(world)
+    north = signed_in_north(new_page, world, "labels-close")
+    page = north.page
+    zone_label = label(page, f"zone:{zone['id']}:")
+    expect(zone_label).to_be_visible()
+
+    # Deep in the U's west arm: the label point of the whole U, in its base, is out of view.
+    north.look_at(14.5425, 47.118, zoom=15)
+    expect(zone_label).to_be_visible()
+    x, y = centre(zone_label)
+    assert f"zone:{zone['id']}:0" in page.evaluate(DRAWN_AT, [x, y, "zones-fill"])
+    north.screenshot("close")
+    assert north.problems == []

@@ -157,3 +157,43 @@ export function labelPoint(geometry) {
   const pole = poleOfInaccessibility(projected[largest]);
   return { at: [(pole.x * LABEL_STRETCH) / RAD, latOf(pole.y)], inside_rad: Math.max(0, pole.d), bounds: bounds([{ type: "Polygon", coordinates: polygons[largest] }]) };
 }
+
+/** A ring cut to the box [[west, south], [east, north]] (Sutherland–Hodgman), or null if none is left. */
+function clipRing(ring, [[west, south], [east, north]]) {
+  const edges = [
+    [(p) => p[0] >= west, (a, b) => [west, a[1] + ((b[1] - a[1]) * (west - a[0])) / (b[0] - a[0])]],
+    [(p) => p[0] <= east, (a, b) => [east, a[1] + ((b[1] - a[1]) * (east - a[0])) / (b[0] - a[0])]],
+    [(p) => p[1] >= south, (a, b) => [a[0] + ((b[0] - a[0]) * (south - a[1])) / (b[1] - a[1]), south]],
+    [(p) => p[1] <= north, (a, b) => [a[0] + ((b[0] - a[0]) * (north - a[1])) / (b[1] - a[1]), north]],
+  ];
+  let points = ring.slice(0, -1);
+  for (const [inside, cross] of edges) {
+    const kept = [];
+    points.forEach((p, i) => {
+      const previous = points[(i + points.length - 1) % points.length];
+      if (inside(p)) {
+        if (!inside(previous)) kept.push(cross(previous, p));
+        kept.push(p);
+      } else if (inside(previous)) {
+        kept.push(cross(previous, p));
+      }
+    });
+    points = kept;
+    if (points.length < 3) return null;
+  }
+  return [...points, points[0]];
+}
+
+/**
+ * The part of an area inside a box, as a MultiPolygon, or null if nothing of it is: where
+ * a label goes when the shape's own label point is out of view. The cut may leave edges
+ * along the box's sides, which is where the view ends anyway.
+ */
+export function clipToBox(geometry, box) {
+  const parts = [];
+  for (const rings of polygonsOf(geometry)) {
+    const outer = clipRing(rings[0], box);
+    if (outer) parts.push([outer, ...rings.slice(1).map((r) => clipRing(r, box)).filter(Boolean)]);
+  }
+  return parts.length > 0 ? { type: "MultiPolygon", coordinates: parts } : null;
+}

@@ -1,7 +1,7 @@
 // Names on the map: HTML labels over the canvas (no glyph fonts are vendored, the map is
 // offline), one per shape at a point inside it; colliding, cramped or filtered-out ones hide.
 import { h } from "./dom.js";
-import { labelPoint } from "./interior.js";
+import { clipToBox, labelPoint } from "./interior.js";
 
 /** Which label wins a collision, first to last: what needs acting on before what is there. */
 const PRIORITY = { warnings: 0, waiting: 1, operations: 2, zones: 3, conflicts: 4 };
@@ -29,13 +29,15 @@ function labelElement(properties) {
 /**
  * The label layer of one map. `shown(source, properties)` says whether the map draws that
  * feature now (its layer toggled on, its time window in the filter); `covered()` gives the
- * page's cards over the map, as rectangles in the map's pixels, where no label goes.
+ * page's cards over the map, as rectangles in the map's pixels, where no label goes;
+ * `clear()` the margins, in pixels, that leave the map's part clear of those cards.
  */
 export class MapLabels {
-  constructor(map, { shown, covered = () => [] }) {
+  constructor(map, { shown, covered = () => [], clear = () => ({ top: 0, bottom: 0, left: 0, right: 0 }) }) {
     this.map = map;
     this.shown = shown;
     this.covered = covered;
+    this.clear = clear;
     this.bySource = new Map();
     this.ordered = [];
     // Read by no screen reader: each label repeats a panel item, and a list of names in
@@ -45,6 +47,7 @@ export class MapLabels {
     container.insertBefore(this.layer, container.querySelector(".maplibregl-control-container"));
     map.on("move", () => this.place());
     map.on("resize", () => this.place());
+    map.on("moveend", () => this.placeInView());
   }
 
   /** Labels for one source's features: those with a `label` property and an inside. */
@@ -57,12 +60,39 @@ export class MapLabels {
       if (!point) continue;
       const el = labelElement(f.properties);
       this.layer.append(el);
-      entries.push({ source, properties: f.properties, priority: priorityOf(source, f.properties), ...point, el, size: null });
+      entries.push({ source, properties: f.properties, geometry: f.geometry, priority: priorityOf(source, f.properties), ...point, inView: null, el, size: null });
     }
     this.bySource.set(source, entries);
     // Within a rank, the roomier shape first: its label is the likelier to be read.
     this.ordered = [...this.bySource.values()].flat().sort((a, b) => a.priority - b.priority || b.inside_rad - a.inside_rad);
+    this.placeInView();
+  }
+
+  /**
+   * Once the map stops: a shape whose label point is out of view (a large zone or warning
+   * one has zoomed into) is labelled at a point of its part in the clear view instead. Not
+   * at every frame of a pan: that search is the costly part.
+   */
+  placeInView() {
+    const { width, height } = this.map.getContainer().getBoundingClientRect();
+    const margin = this.clear();
+    const sw = this.map.unproject([margin.left, height - margin.bottom]);
+    const ne = this.map.unproject([width - margin.right, margin.top]);
+    const view = [[sw.lng, sw.lat], [ne.lng, ne.lat]];
+    for (const entry of this.ordered) {
+      entry.inView = null;
+      if (this.onScreen(entry.at, width, height)) continue;
+      const [[west, south], [east, north]] = entry.bounds;
+      if (east < view[0][0] || west > view[1][0] || north < view[0][1] || south > view[1][1]) continue;
+      const part = clipToBox(entry.geometry, view);
+      entry.inView = part && labelPoint(part);
+    }
     this.place();
+  }
+
+  onScreen(lngLat, width, height) {
+    const { x, y } = this.map.project(lngLat);
+    return x >= 0 && y >= 0 && x <= width && y <= height;
   }
 
   /** Show each label that is drawn, fits its shape and meets no label placed before it. */
@@ -89,12 +119,13 @@ export class MapLabels {
   fits(entry, pxPerRad, width, height) {
     if (!this.shown(entry.source, entry.properties)) return null;
     const { width: w, height: hgt } = entry.size;
-    const [[west, south], [east, north]] = entry.bounds;
+    const spot = entry.inView && !this.onScreen(entry.at, width, height) ? entry.inView : entry;
+    const [[west, south], [east, north]] = spot.bounds;
     const sw = this.map.project([west, south]);
     const ne = this.map.project([east, north]);
     // The shape must be at least as wide and as high as its label, and not a sliver at it.
-    if (ne.x - sw.x < w || sw.y - ne.y < hgt || 2 * entry.inside_rad * pxPerRad < hgt) return null;
-    const at = this.map.project(entry.at);
+    if (ne.x - sw.x < w || sw.y - ne.y < hgt || 2 * spot.inside_rad * pxPerRad < hgt) return null;
+    const at = this.map.project(spot.at);
     const box = { left: at.x - w / 2, top: at.y - hgt / 2, right: at.x + w / 2, bottom: at.y + hgt / 2 };
     if (box.right < 0 || box.bottom < 0 || box.left > width || box.top > height) return null;
     return box;

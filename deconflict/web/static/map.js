@@ -231,7 +231,11 @@ export class ConsoleMap {
     this.timeWindow = null;
     this.hiddenGroups = new Set();
     this.lastData = new Map();
-    this.labels = new MapLabels(this.map, { shown: (source, properties) => this.isDrawn(source, properties), covered: () => this.covered() });
+    this.labels = new MapLabels(this.map, {
+      shown: (source, properties) => this.isDrawn(source, properties),
+      covered: () => this.covered(),
+      clear: () => this.clearOfOverlays(),
+    });
     this.ready = new Promise((resolve) => {
       this.map.on("load", () => {
         addPatterns(this.map);
