@@ -55,6 +55,25 @@ DRAWN_AT = """([x, y, layer]) => {
 }"""
 
 
+#: How each label shows as the map zooms out from 12 to 8 over the flight and the fuel
+#: farm (centred so that neither label point is under the legend): the forms in turn,
+#: each with the first zoom it had.
+ZOOMING_OUT = """(refs) => {
+    const map = window.deconflictConsole.map;
+    const forms = refs.map(() => []);
+    for (let zoom = 12; zoom >= 8; zoom -= 0.25) {
+        map.jumpTo({ center: [14.53, 47.10], zoom });
+        refs.forEach((ref, i) => {
+            const el = document.querySelector(`.map-label[data-ref^="${ref}"]`);
+            const form = el.classList.contains("is-hidden") ? "hidden"
+                : el.classList.contains("is-short") ? "short" : "whole";
+            if (forms[i].at(-1)?.[0] !== form) forms[i].push([form, zoom]);
+        });
+    }
+    return forms;
+}"""
+
+
 def protect_fuel_farm(world: ConsoleWorld) -> dict[str, Any]:
     """Northland's planner protects its fuel farm from an hour ago to tomorrow."""
     now = datetime.now(UTC)
@@ -286,4 +305,31 @@ def test_a_zone_seen_up_close_is_named_in_view(world: ConsoleWorld, new_page: Ne
     x, y = centre(zone_label)
     assert f"zone:{zone['id']}:0" in page.evaluate(DRAWN_AT, [x, y, "zones-fill"])
     north.screenshot("close")
+    assert north.problems == []
+
+
+def test_a_label_too_wide_for_its_shape_shortens_then_hides(
+    world: ConsoleWorld, new_page: NewPage
+) -> None:
+    zone = protect_fuel_farm(world)
+    flight = world.submit_flight()
+    north = signed_in_north(new_page, world, "labels-shrink")
+    page = north.page
+    flight_label = label(page, f"operation:{flight['id']}:")
+    expect(flight_label).to_be_visible()
+
+    # The flight keeps its state word after its purpose no longer fits; the zone, which
+    # has no short word, goes from its name to nothing. Neither ever comes back smaller.
+    flight_forms, zone_forms = page.evaluate(
+        ZOOMING_OUT, [f"operation:{flight['id']}:", f"zone:{zone['id']}:"]
+    )
+    assert [form for form, _ in flight_forms] == ["whole", "short", "hidden"]
+    assert [form for form, _ in zone_forms] == ["whole", "hidden"]
+
+    # Short, it is the state's badge alone, in words.
+    [_, short_at] = flight_forms[1]
+    north.look_at(14.53, 47.10, zoom=short_at)
+    expect(flight_label.locator(".label-name")).to_be_hidden()
+    expect(flight_label.locator(".badge")).to_have_text(flight["state"].replace("_", " "))
+    north.screenshot("short")
     assert north.problems == []

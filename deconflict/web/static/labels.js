@@ -1,5 +1,6 @@
 // Names on the map: HTML labels over the canvas (no glyph fonts are vendored, the map is
-// offline), one per shape at a point inside it; colliding, cramped or filtered-out ones hide.
+// offline), one per shape at a point inside it; colliding, cramped or filtered-out ones hide,
+// and one too wide for its shape falls back to its short word (an operation's state) alone.
 import { h } from "./dom.js";
 import { clipToBox, labelPoint } from "./interior.js";
 
@@ -95,30 +96,47 @@ export class MapLabels {
     return x >= 0 && y >= 0 && x <= width && y <= height;
   }
 
-  /** Show each label that is drawn, fits its shape and meets no label placed before it. */
+  /**
+   * Show each label that is drawn, fits its shape and meets no label placed before it: whole
+   * if it can, else its short word alone, else not at all.
+   */
   place() {
     const { width, height } = this.map.getContainer().getBoundingClientRect();
     const pxPerRad = (512 * 2 ** this.map.getZoom()) / (2 * Math.PI);
     // Sizes are read once, all together, before any position is written: one layout.
     for (const entry of this.ordered) {
-      if (!entry.size?.width) entry.size = { width: entry.el.offsetWidth, height: entry.el.offsetHeight };
+      if (entry.size?.width) continue;
+      const { el } = entry;
+      const name = el.querySelector(".label-name");
+      const tag = el.querySelector(".badge");
+      // The short form drops the name and the gap after it; the box's padding stays.
+      const short = tag ? el.offsetWidth - name.offsetWidth - (tag.offsetLeft - name.offsetLeft - name.offsetWidth) : null;
+      entry.size = { width: el.offsetWidth, short, height: el.offsetHeight };
     }
     const placed = this.covered();
     for (const entry of this.ordered) {
-      const box = this.fits(entry, pxPerRad, width, height);
-      const show = box !== null && !placed.some((other) => overlaps(box, other));
-      if (show) {
-        placed.push(box);
-        entry.el.style.transform = `translate(${Math.round(box.left)}px, ${Math.round(box.top)}px)`;
+      const forms = [[false, entry.size.width], [true, entry.size.short]].filter(([, w]) => w);
+      let shown = null;
+      for (const [short, labelWidth] of forms) {
+        const box = this.fits(entry, labelWidth, pxPerRad, width, height);
+        if (box && !placed.some((other) => overlaps(box, other))) {
+          shown = { box, short };
+          break;
+        }
       }
-      entry.el.classList.toggle("is-hidden", !show);
+      if (shown) {
+        placed.push(shown.box);
+        entry.el.style.transform = `translate(${Math.round(shown.box.left)}px, ${Math.round(shown.box.top)}px)`;
+        entry.el.classList.toggle("is-short", shown.short);
+      }
+      entry.el.classList.toggle("is-hidden", !shown);
     }
   }
 
   /** The label's box on screen, or null when its shape is not drawn, off screen or too small. */
-  fits(entry, pxPerRad, width, height) {
+  fits(entry, w, pxPerRad, width, height) {
     if (!this.shown(entry.source, entry.properties)) return null;
-    const { width: w, height: hgt } = entry.size;
+    const hgt = entry.size.height;
     const spot = entry.inView && !this.onScreen(entry.at, width, height) ? entry.inView : entry;
     const [[west, south], [east, north]] = spot.bounds;
     const sw = this.map.project([west, south]);
