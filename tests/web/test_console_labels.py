@@ -333,3 +333,63 @@ def test_a_label_too_wide_for_its_shape_shortens_then_hides(
     expect(flight_label.locator(".badge")).to_have_text(flight["state"].replace("_", " "))
     north.screenshot("short")
     assert north.problems == []
+
+
+#: Puts the map's view at `zoom` so that `ref`'s label point sits in the middle of the part of
+#: the map clear of the legend and the time bar, where a shape filling the view is labelled.
+LABEL_POINT_TO_MIDDLE = """([ref, zoom]) => {
+    const consoleMap = window.deconflictConsole.ui.consoleMap;
+    const map = consoleMap.map;
+    const entry = consoleMap.labels.ordered.find((e) => e.properties.ref.startsWith(ref));
+    const { width, height } = map.getContainer().getBoundingClientRect();
+    const margin = consoleMap.clearOfOverlays();
+    const x = (margin.left + width - margin.right) / 2;
+    const y = (margin.top + height - margin.bottom) / 2;
+    map.jumpTo({ center: entry.at, zoom });
+    map.jumpTo({ center: map.unproject([width - x, height - y]) });
+}"""
+
+
+def test_a_warning_one_is_inside_makes_way_for_the_names_in_view(
+    world: ConsoleWorld, new_page: NewPage
+) -> None:
+    zone = protect_fuel_farm(world)
+    now = datetime.now(UTC)
+    # Over the whole fuel farm and far around it: up close, its own label point is far away.
+    answer = world.client(SOUTH, Role.LIAISON).post(
+        "/v1/warnings",
+        json={
+            "severity": "caution",
+            "message": "smoke over the harbour",
+            "volume": {
+                "footprint": {"type": "Circle", "center": [14.50, 47.20], "radius_m": 20000},
+                "altitude_lower_m": 0,
+                "altitude_upper_m": 3000,
+                "start": iso(now - timedelta(minutes=5)),
+                "end": iso(now + timedelta(hours=24)),
+            },
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    north = signed_in_north(new_page, world, "labels-make-way")
+    page = north.page
+    zone_label = label(page, f"zone:{zone['id']}:")
+    warning = label(page, "received:")
+    expect(zone_label).to_be_attached()
+
+    page.evaluate(LABEL_POINT_TO_MIDDLE, [f"zone:{zone['id']}:", 13.5])
+    # Both named: the warning's label, which could stand anywhere in view, steps aside.
+    expect(zone_label).to_be_visible()
+    expect(warning).to_be_visible()
+    zone_box = zone_label.bounding_box()
+    warning_box = warning.bounding_box()
+    assert zone_box is not None
+    assert warning_box is not None
+    assert (
+        warning_box["y"] >= zone_box["y"] + zone_box["height"]
+        or zone_box["y"] >= warning_box["y"] + warning_box["height"]
+        or warning_box["x"] >= zone_box["x"] + zone_box["width"]
+        or zone_box["x"] >= warning_box["x"] + warning_box["width"]
+    )
+    north.screenshot("make-way")
+    assert north.problems == []

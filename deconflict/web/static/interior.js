@@ -197,3 +197,17 @@ export function clipToBox(geometry, box) {
   }
   return parts.length > 0 ? { type: "MultiPolygon", coordinates: parts } : null;
 }
+
+/** Whether [lon, lat] lies inside an area (even-odd: a point in a hole is outside). */
+export function covers(geometry, [lon, lat]) {
+  return polygonsOf(geometry).some((rings) => {
+    let inside = false;
+    for (const ring of rings) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+        const [a, b] = [ring[i], ring[j]];
+        if (a[1] > lat !== b[1] > lat && lon < ((b[0] - a[0]) * (lat - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
+      }
+    }
+    return inside;
+  });
+}

@@ -2,12 +2,14 @@
 // offline), one per shape at a point inside it; colliding, cramped or filtered-out ones hide,
 // and one too wide for its shape falls back to its short word (an operation's state) alone.
 import { h } from "./dom.js";
-import { clipToBox, labelPoint } from "./interior.js";
+import { clipToBox, covers, labelPoint } from "./interior.js";
 
 /** Which label wins a collision, first to last: what needs acting on before what is there. */
 const PRIORITY = { warnings: 0, waiting: 1, operations: 2, zones: 3, conflicts: 4 };
 /** Clear space kept between two labels, in pixels. */
 const GAP_PX = 4;
+/** Steps (label heights down and up, label half-widths across) tried around a spot in view. */
+const NUDGES = [0, 1, -1, 2, -2, 3, -3].flatMap((dy) => [0, -1, 1].map((dx) => [dx, dy]));
 
 function priorityOf(source, properties) {
   if (source === "conflicts" && properties.answer === "waiting") return PRIORITY.waiting;
@@ -114,12 +116,24 @@ export class MapLabels {
       entry.size = { width: el.offsetWidth, short, height: el.offsetHeight };
     }
     const placed = this.covered();
+    const margin = this.clear();
+    const clearView = { left: margin.left, top: margin.top, right: width - margin.right, bottom: height - margin.bottom };
+    // Where labels at their shapes' own points would stand: a label whose spot is only the
+    // part of its shape in view (it has no better one) keeps off these if it can.
+    const wanted = new Map();
+    for (const entry of this.ordered) {
+      const box = this.inViewOnly(entry, width, height) ? null : this.fits(entry, entry.size.width, pxPerRad, width, height);
+      if (box) wanted.set(entry, box);
+    }
     for (const entry of this.ordered) {
       const forms = [[false, entry.size.width], [true, entry.size.short]].filter(([, w]) => w);
+      const free = (box) => !placed.some((other) => overlaps(box, other));
+      const apart = (box) => ![...wanted].some(([other, theirs]) => other !== entry && overlaps(box, theirs));
       let shown = null;
       for (const [short, labelWidth] of forms) {
-        const box = this.fits(entry, labelWidth, pxPerRad, width, height);
-        if (box && !placed.some((other) => overlaps(box, other))) {
+        const boxes = this.candidates(entry, labelWidth, pxPerRad, width, height, clearView);
+        const box = boxes.find((b) => free(b) && apart(b)) ?? boxes.find(free);
+        if (box) {
           shown = { box, short };
           break;
         }
@@ -133,11 +147,31 @@ export class MapLabels {
     }
   }
 
+  /** Whether the label stands in the part of its shape in view, its own point being out of it. */
+  inViewOnly(entry, width, height) {
+    return Boolean(entry.inView) && !this.onScreen(entry.at, width, height);
+  }
+
+  /**
+   * The boxes the label may take, best first: its spot; for a spot in view, also spots
+   * around it, still on the shape and clear of the cards (any of them is as good a name).
+   */
+  candidates(entry, w, pxPerRad, width, height, clearView) {
+    const box = this.fits(entry, w, pxPerRad, width, height);
+    if (!box || !this.inViewOnly(entry, width, height)) return box ? [box] : [];
+    const step = { x: w / 2 + GAP_PX, y: entry.size.height + 2 * GAP_PX };
+    return NUDGES.map(([dx, dy]) => ({ left: box.left + dx * step.x, right: box.right + dx * step.x, top: box.top + dy * step.y, bottom: box.bottom + dy * step.y })).filter((b) => {
+      const inside = b.left >= clearView.left && b.right <= clearView.right && b.top >= clearView.top && b.bottom <= clearView.bottom;
+      const middle = this.map.unproject([(b.left + b.right) / 2, (b.top + b.bottom) / 2]);
+      return inside && covers(entry.geometry, [middle.lng, middle.lat]);
+    });
+  }
+
   /** The label's box on screen, or null when its shape is not drawn, off screen or too small. */
   fits(entry, w, pxPerRad, width, height) {
     if (!this.shown(entry.source, entry.properties)) return null;
     const hgt = entry.size.height;
-    const spot = entry.inView && !this.onScreen(entry.at, width, height) ? entry.inView : entry;
+    const spot = this.inViewOnly(entry, width, height) ? entry.inView : entry;
     const [[west, south], [east, north]] = spot.bounds;
     const sw = this.map.project([west, south]);
     const ne = this.map.project([east, north]);
