@@ -76,26 +76,7 @@ ZOOMING_OUT = """(refs) => {
 
 def protect_fuel_farm(world: ConsoleWorld) -> dict[str, Any]:
     """Northland's planner protects its fuel farm from an hour ago to tomorrow."""
-    now = datetime.now(UTC)
-    answer = world.client(NORTH, Role.PLANNER).post(
-        "/v1/zones",
-        json={
-            "name": "Harbour fuel farm",
-            "volumes": [
-                {
-                    "footprint": {"type": "Polygon", "coordinates": [FUEL_FARM]},
-                    "altitude_lower_m": 0,
-                    "altitude_upper_m": 200,
-                    "start": iso(now - timedelta(hours=1)),
-                    "end": iso(now + timedelta(hours=30)),
-                }
-            ],
-            "buffer": {"horizontal_m": 0, "vertical_m": 0},
-        },
-    )
-    assert answer.status_code == 201, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
+    return world.protect(NORTH, "Harbour fuel farm", FUEL_FARM, upper_m=200)
 
 
 def plan_night_flight(world: ConsoleWorld) -> dict[str, Any]:

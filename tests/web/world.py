@@ -63,28 +63,41 @@ class ConsoleWorld:
         self.clients.append(made)
         return made
 
-    def protect_depot(self) -> dict[str, Any]:
-        """Southmark's planner protects its depot for the day, through the API."""
+    def protect(
+        self,
+        party: str,
+        name: str,
+        ring: Any,
+        *,
+        upper_m: float,
+        buffer_m: tuple[float, float] = (0, 0),
+    ) -> dict[str, Any]:
+        """The party's planner protects a zone from an hour ago to tomorrow, through the
+        API; `buffer_m` is its (horizontal, vertical) buffer."""
         now = datetime.now(UTC)
-        answer = self.client(SOUTH, Role.PLANNER).post(
+        answer = self.client(party, Role.PLANNER).post(
             "/v1/zones",
             json={
-                "name": "Lindqvist depot",
+                "name": name,
                 "volumes": [
                     {
-                        "footprint": {"type": "Polygon", "coordinates": [DEPOT]},
+                        "footprint": {"type": "Polygon", "coordinates": [ring]},
                         "altitude_lower_m": 0,
-                        "altitude_upper_m": 300,
+                        "altitude_upper_m": upper_m,
                         "start": iso(now - timedelta(hours=1)),
                         "end": iso(now + timedelta(hours=30)),
                     }
                 ],
-                "buffer": {"horizontal_m": 400, "vertical_m": 50},
+                "buffer": {"horizontal_m": buffer_m[0], "vertical_m": buffer_m[1]},
             },
         )
         assert answer.status_code == 201, answer.text
         body: dict[str, Any] = answer.json()
         return body
+
+    def protect_depot(self) -> dict[str, Any]:
+        """Southmark's planner protects its depot for the day."""
+        return self.protect(SOUTH, "Lindqvist depot", DEPOT, upper_m=300, buffer_m=(400, 50))
 
     def submit_flight(self) -> dict[str, Any]:
         """Northland's planner submits a flight into the depot's buffer, through the API."""
