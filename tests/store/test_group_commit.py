@@ -14,33 +14,14 @@ from deconflict import errors
 from deconflict.domain.audit import AuditKind
 from deconflict.store.sqlite import MAX_GROUP, SqliteStore, SqliteTransaction, _Pending
 from tests.store.test_contract import BASE, NOW, count, owner, reach
+from tests.writer_turn import HeldTurn
 
 WAITING = 5
 
 
-class Held:
-    """A first write that keeps the lock until told, so that others queue behind it."""
-
-    def __init__(self, store: SqliteStore) -> None:
-        self.inside, self.release = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=store.write, args=(self._hold,))
-
-    def _hold(self, tx: SqliteTransaction) -> None:
-        del tx
-        self.inside.set()
-        self.release.wait(10)
-
-    def __enter__(self) -> Held:
-        self.thread.start()
-        assert self.inside.wait(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release.set()
-        self.thread.join(10)
-
-
-def _writes_behind(store: SqliteStore, held: Held, n: int, *, failing: int = -1) -> list[object]:
+def _writes_behind(
+    store: SqliteStore, held: HeldTurn, n: int, *, failing: int = -1
+) -> list[object]:
     """`n` writes started while `held` holds the lock; each stores a volume and answers its
     number and the thread it ran on (write `failing` stores and then fails)."""
     answers: list[object] = [None] * n
@@ -74,7 +55,7 @@ def test_writes_waiting_together_are_run_by_one_writer_and_all_committed(
 ) -> None:
     store = SqliteStore(sqlite_path)
     try:
-        with Held(store) as held:
+        with HeldTurn(store) as held:
             answers = _writes_behind(store, held, WAITING)
         assert [a[0] for a in answers if isinstance(a, tuple)] == list(range(WAITING))
         # Grouped: fewer threads ran them than there were writes.
@@ -111,7 +92,7 @@ def _store_one(name: str, tx: SqliteTransaction) -> str:
 def test_a_write_that_fails_in_a_group_fails_alone_and_leaves_nothing(sqlite_path: Path) -> None:
     store = SqliteStore(sqlite_path)
     try:
-        with Held(store) as held:
+        with HeldTurn(store) as held:
             answers = _writes_behind(store, held, WAITING, failing=2)
         assert isinstance(answers[2], errors.InvalidInput)
         assert [a[0] for a in answers if isinstance(a, tuple)] == [0, 1, 3, 4]
@@ -161,7 +142,7 @@ def test_a_write_that_gave_up_waiting_is_never_run(sqlite_path: Path) -> None:
         tx.volumes.replace(owner("op-late"), [reach(BASE)])
 
     try:
-        with Held(store), pytest.raises(errors.StoreBusy):
+        with HeldTurn(store), pytest.raises(errors.StoreBusy):
             store.write(late)
         assert store.write(lambda tx: tx.volumes.count()) == 0
         assert not ran.is_set()
