@@ -82,28 +82,7 @@ def protect_fuel_farm(world: ConsoleWorld) -> dict[str, Any]:
 def plan_night_flight(world: ConsoleWorld) -> dict[str, Any]:
     """Northland's planner files a flight ten hours from now, over the same ground."""
     start = datetime.now(UTC) + timedelta(hours=10)
-    answer = world.client(NORTH, Role.PLANNER).post(
-        "/v1/operations",
-        json={
-            "volumes": [
-                {
-                    "footprint": {
-                        "type": "Circle",
-                        "center": list(FLIGHT_CENTRE),
-                        "radius_m": 2500,
-                    },
-                    "altitude_lower_m": 0,
-                    "altitude_upper_m": 500,
-                    "start": iso(start),
-                    "end": iso(start + timedelta(hours=1)),
-                }
-            ],
-            "purpose": "night resupply",
-        },
-    )
-    assert answer.status_code == 201, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
+    return world.fly(start, radius_m=2500, hours=1, purpose="night resupply", share=False)
 
 
 def warn_over_the_flight(world: ConsoleWorld) -> None:

@@ -99,9 +99,10 @@ class ConsoleWorld:
         """Southmark's planner protects its depot for the day."""
         return self.protect(SOUTH, "Lindqvist depot", DEPOT, upper_m=300, buffer_m=(400, 50))
 
-    def submit_flight(self) -> dict[str, Any]:
-        """Northland's planner submits a flight into the depot's buffer, through the API."""
-        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    def fly(
+        self, start: datetime, *, radius_m: float, hours: float, purpose: str, share: bool
+    ) -> dict[str, Any]:
+        """Northland's planner submits a flight over `FLIGHT_CENTRE`, through the API."""
         answer = self.client(NORTH, Role.PLANNER).post(
             "/v1/operations",
             json={
@@ -110,21 +111,28 @@ class ConsoleWorld:
                         "footprint": {
                             "type": "Circle",
                             "center": list(FLIGHT_CENTRE),
-                            "radius_m": FLIGHT_RADIUS_M,
+                            "radius_m": radius_m,
                         },
                         "altitude_lower_m": 0,
                         "altitude_upper_m": 500,
                         "start": iso(start),
-                        "end": iso(start + timedelta(hours=2)),
+                        "end": iso(start + timedelta(hours=hours)),
                     }
                 ],
-                "purpose": "survey flight",
-                "share_purpose": True,
+                "purpose": purpose,
+                "share_purpose": share,
             },
         )
         assert answer.status_code == 201, answer.text
         body: dict[str, Any] = answer.json()
         return body
+
+    def submit_flight(self) -> dict[str, Any]:
+        """Northland's planner submits a survey flight into the depot's buffer."""
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        return self.fly(
+            start, radius_m=FLIGHT_RADIUS_M, hours=2, purpose="survey flight", share=True
+        )
 
 
 @contextlib.contextmanager
