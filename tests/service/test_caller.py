@@ -7,28 +7,11 @@ import threading
 import pytest
 
 from deconflict import errors
-from deconflict.domain.audit import AuditKind
-from deconflict.domain.ids import MemberId
 from deconflict.service import caller
 from deconflict.service.context import Service
 from deconflict.store.interface import Store, Transaction
-from tests.domain import NORTHMERE, T0
+from tests.service.test_idempotency import appended_entry
 from tests.writer_turn import WAIT_S, HeldTurn, until, waiting_writers
-
-MEMBER = MemberId("m-tamsin-planner")
-
-
-def appended(tx: Transaction) -> int:
-    entry = tx.audit.append(
-        at=T0,
-        kind=AuditKind.STATE_CHANGE,
-        party_id=NORTHMERE,
-        actor=MEMBER,
-        subject="operation:op-1",
-        data={},
-        audience=[NORTHMERE],
-    )
-    return entry.seq
 
 
 def _entries(svc: Service) -> int:
@@ -47,7 +30,7 @@ class Asker:
     def _ask(self, svc: Service) -> None:
         with caller.watched(self.gone.is_set, "POST /v1/operations"):
             try:
-                self.outcome = svc.write(appended)
+                self.outcome = svc.write(appended_entry)
             except errors.DeconflictError as refused:
                 self.outcome = refused
 
@@ -59,7 +42,7 @@ class Asker:
 def test_a_write_whose_caller_is_there_runs(store: Store) -> None:
     svc = Service(store, b"test-pseudonym-secret")
     with caller.watched(lambda: False, "POST /v1/zones"):
-        svc.write(appended)
+        svc.write(appended_entry)
     assert _entries(svc) == 1
 
 
@@ -86,7 +69,7 @@ def test_a_caller_leaving_once_its_write_has_begun_does_not_undo_it(store: Store
 
     def leaves_midway(tx: Transaction) -> int:
         gone.set()
-        return appended(tx)
+        return appended_entry(tx)
 
     with caller.watched(gone.is_set, "POST /v1/zones"):
         svc.write(leaves_midway)
@@ -108,5 +91,5 @@ def test_each_queued_write_is_judged_by_its_own_caller(store: Store) -> None:
 
 def test_a_write_outside_any_watch_is_run_as_before(store: Store) -> None:
     svc = Service(store, b"test-pseudonym-secret")
-    svc.write(appended)
+    svc.write(appended_entry)
     assert _entries(svc) == 1
