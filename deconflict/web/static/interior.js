@@ -44,6 +44,11 @@ function squaredSegmentDistance(x, y, [ax, ay], [bx, by]) {
   return dx * dx + dy * dy;
 }
 
+/** Whether the edge a–b crosses the ray east of (x, y): an odd count of them means inside (even-odd). */
+function crossesRayEast(x, y, a, b) {
+  return a[1] > y !== b[1] > y && x < ((b[0] - a[0]) * (y - a[1])) / (b[1] - a[1]) + a[0];
+}
+
 /** Distance from (x, y) to the nearest edge: positive inside the polygon, negative outside or in a hole. */
 function signedDistance(x, y, rings) {
   let inside = false;
@@ -52,7 +57,7 @@ function signedDistance(x, y, rings) {
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
       const a = ring[i];
       const b = ring[j];
-      if (a[1] > y !== b[1] > y && x < ((b[0] - a[0]) * (y - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
+      if (crossesRayEast(x, y, a, b)) inside = !inside;
       nearest = Math.min(nearest, squaredSegmentDistance(x, y, a, b));
     }
   }
@@ -204,8 +209,7 @@ export function covers(geometry, [lon, lat]) {
     let inside = false;
     for (const ring of rings) {
       for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
-        const [a, b] = [ring[i], ring[j]];
-        if (a[1] > lat !== b[1] > lat && lon < ((b[0] - a[0]) * (lat - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
+        if (crossesRayEast(lon, lat, ring[i], ring[j])) inside = !inside;
       }
     }
     return inside;
